@@ -1,0 +1,325 @@
+"""A loaded rule set: parsed, checked, compiled once, then asked for decisions.
+
+Three kinds of question, matching the three kinds of block in a rule file:
+- `view(product, c)`: what Products and Licenses shows (first matching rule wins);
+- `decide(op, c)`: may the operation happen (any deny wins; else any allow; else default);
+- `consequences(op, c)`: what follows a completed operation.
+Each answer names the rule that decided; `explain_*` also gives every value seen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import schema
+from .lang import ast
+from .lang.checker import Program, check
+from .lang.compiler import Compiled, compile_expr
+from .lang.errors import Diagnostic, RuleError, Span
+from .lang.explain import Step, trace
+from .lang.parser import parse_file
+from .paths import SHIPPED_RULES_DIR
+
+RULE_SUFFIX = ".rules"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleRef:
+    """A rule as cited in every answer: its name and where it is written."""
+
+    name: str
+    span: Span
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.span.file}:{self.span.line})"
+
+    def as_dict(self) -> dict:
+        return {"rule": self.name, "at": f"{self.span.file}:{self.span.line}"}
+
+
+@dataclass(frozen=True, slots=True)
+class ViewResult:
+    display: str  # toggle | no_licenses
+    on: bool
+    mode: str | None  # editable | readonly | disabled, for a toggle
+    message: str | None  # message key
+    rule: RuleRef
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    allowed: bool
+    rule: RuleRef  # the rule that decided: the first deny that held, else the first allow
+    because: str | None  # message key, for a refusal
+    denies: tuple[RuleRef, ...] = ()
+    allows: tuple[RuleRef, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Consequence:
+    rule: RuleRef
+    action: str  # grant | revoke
+    product: str
+    target: str  # "user" or "account.users"
+
+
+@dataclass
+class Candidate:
+    """One rule as an explanation shows it: what it would do and what it saw."""
+
+    rule: RuleRef
+    kind: str  # rule | default | allow | deny | consequence
+    matched: bool
+    steps: list[Step]
+    decided: bool = False
+    outcome: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            **self.rule.as_dict(), "kind": self.kind, "matched": self.matched,
+            "decided": self.decided, "outcome": self.outcome,
+            "conditions": [s.as_dict() for s in self.steps],
+        }
+
+
+@dataclass
+class Explanation:
+    question: str  # e.g. "view miteam" or "policy license.set"
+    answer: str
+    decided_by: RuleRef
+    candidates: list[Candidate] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "question": self.question, "answer": self.answer,
+            "decided_by": self.decided_by.as_dict(),
+            "candidates": [c.as_dict() for c in self.candidates],
+        }
+
+    def lines(self) -> list[str]:
+        out = [f"{self.question}: {self.answer}", f"  decided by {self.decided_by}"]
+        for cand in self.candidates:
+            mark = "→" if cand.decided else ("✓" if cand.matched else "✗")
+            state = "matched" if cand.matched else "did not match"
+            if cand.kind == "default":
+                state = "applies when nothing else decides"
+            out.append(f"  {mark} {cand.kind} {cand.rule}: {state}"
+                       + (f" ({cand.outcome})" if cand.outcome else ""))
+            for step in cand.steps:
+                out.extend("      " + line for line in step.lines())
+        return out
+
+
+@dataclass
+class _Rule:
+    ref: RuleRef
+    when: Compiled | None
+    expr: ast.Expr | None
+
+
+class RuleSet:
+    """Rule files, checked and compiled. Build with `RuleSet.load`."""
+
+    def __init__(self, program: Program, diagnostics: list[Diagnostic],
+                 sources: dict[str, str], origin: list[Path]) -> None:
+        self.program = program
+        self.warnings = [d for d in diagnostics if d.severity == "warning"]
+        self.sources = sources
+        self.origin = origin
+        self._lets = {k: v for k, v in program.lets.items()}
+        self._compile()
+
+    # Loading --------------------------------------------------------------
+    @classmethod
+    def load(cls, paths: Iterable[Path | str] | None = None) -> RuleSet:
+        """Load rule files (a directory means every `*.rules` in it). RuleError on any error."""
+        files = rule_files(paths)
+        parsed: list[ast.RuleFile] = []
+        sources: dict[str, str] = {}
+        diagnostics: list[Diagnostic] = []
+        for path in files:
+            display = _display_name(path)
+            try:
+                rf = parse_file(path, display)
+            except RuleError as exc:
+                diagnostics.extend(exc.diagnostics)
+                sources.update(exc.sources)
+                continue
+            except OSError as exc:
+                diagnostics.append(Diagnostic(
+                    "error", f"cannot read rule file: {exc.strerror}", Span(display, 1, 1, 1, 2)))
+                continue
+            parsed.append(rf)
+            sources[rf.path] = rf.source
+        program, checked = check(parsed)
+        diagnostics.extend(checked)
+        if any(d.severity == "error" for d in diagnostics):
+            raise RuleError(diagnostics, sources)
+        return cls(program, diagnostics, sources, files)
+
+    def _compile(self) -> None:
+        p = self.program
+        self._views: dict[str, list[tuple[_Rule, ast.Show, Compiled | None]]] = {}
+        for product, view in p.views.items():
+            roots = frozenset(schema.CONTEXTS["view"])
+            rules = []
+            for r in view.rules:
+                rule = self._rule(r.name, r.when, roots)
+                on = compile_expr(r.show.on, self._lets, roots, r.name.span.file) \
+                    if r.show.on is not None else None
+                rules.append((rule, r.show, on))
+            self._views[product] = rules
+        self._policies: dict[str, tuple[list[_Rule], list[_Rule], RuleRef, str]] = {}
+        for op, policy in p.policies.items():
+            roots = frozenset(schema.CONTEXTS[op])
+            denies = [self._rule(d.name, d.when, roots, d.because) for d in policy.decisions
+                      if d.effect == "deny"]
+            allows = [self._rule(d.name, d.when, roots) for d in policy.decisions
+                      if d.effect == "allow"]
+            default = next(d for d in policy.decisions if d.effect == "default")
+            assert default.because is not None
+            self._policies[op] = (denies, allows,
+                                  RuleRef(f"{op}.default", default.span), default.because.value)
+        self._because: dict[str, str] = {}
+        for policy in p.policies.values():
+            for d in policy.decisions:
+                if d.effect == "deny" and d.because is not None:
+                    self._because[d.name.value] = d.because.value
+        self._afters: dict[str, list[tuple[_Rule, tuple[ast.Effect, ...]]]] = {}
+        for op, after in p.afters.items():
+            roots = frozenset(schema.CONTEXTS[op])
+            self._afters[op] = [(self._rule(r.name, r.when, roots), r.effects) for r in after.rules]
+
+    def _rule(self, name: ast.Name, when: ast.Expr | None, roots: frozenset[str],
+              because: ast.Name | None = None) -> _Rule:
+        fn = compile_expr(when, self._lets, roots, name.span.file) if when is not None else None
+        return _Rule(RuleRef(name.value, name.span), fn, when)
+
+    # Messages -------------------------------------------------------------
+    def message(self, key: str, lang: str) -> str:
+        msg = self.program.messages.get(key)
+        if msg is None:
+            return key
+        texts = {t.lang.value: t.text for t in msg.translations}
+        return texts.get(lang) or texts.get("en") or key
+
+    # Questions ------------------------------------------------------------
+    def view(self, product: str, c: Mapping[str, object]) -> ViewResult:
+        for rule, show, on in self._views[product]:
+            if rule.when is None or rule.when(c):
+                return _show(rule.ref, show, on, c)
+        raise AssertionError("the checker guarantees a default")  # pragma: no cover
+
+    def decide(self, op: str, c: Mapping[str, object]) -> Decision:
+        if op not in self._policies:
+            return Decision(False, RuleRef(f"{op}.default", _nowhere()), "not_permitted")
+        denies, allows, default, because = self._policies[op]
+        held = tuple(r.ref for r in denies if r.when(c))  # type: ignore[misc]
+        if held:
+            return Decision(False, held[0], self._because[held[0].name], held)
+        ok = tuple(r.ref for r in allows if r.when(c))  # type: ignore[misc]
+        if ok:
+            return Decision(True, ok[0], None, (), ok)
+        return Decision(False, default, because)
+
+    def consequences(self, op: str, c: Mapping[str, object]) -> list[Consequence]:
+        out: list[Consequence] = []
+        for rule, effects in self._afters.get(op, ()):
+            if rule.when(c):  # type: ignore[misc]
+                out.extend(Consequence(rule.ref, e.action, e.product.value, e.target.text)
+                           for e in effects)
+        return out
+
+    # Explanations ---------------------------------------------------------
+    def _trace(self, expr: ast.Expr | None, c, roots) -> tuple[bool, list[Step]]:
+        if expr is None:
+            return True, []
+        value, steps = trace(expr, c, self._lets, roots)
+        return bool(value), steps
+
+    def explain_view(self, product: str, c: Mapping[str, object]) -> Explanation:
+        roots = frozenset(schema.CONTEXTS["view"])
+        result = self.view(product, c)
+        cands = []
+        for rule, show, on in self._views[product]:
+            matched, steps = self._trace(rule.expr, c, roots)
+            shown = _show(rule.ref, show, on, c)
+            cands.append(Candidate(rule.ref, "default" if rule.expr is None else "rule",
+                                   matched, steps, rule.ref == result.rule, describe_view(shown)))
+        return Explanation(f"view {product}", describe_view(result), result.rule, cands)
+
+    def explain_decision(self, op: str, c: Mapping[str, object]) -> Explanation:
+        roots = frozenset(schema.CONTEXTS.get(op, {}))
+        decision = self.decide(op, c)
+        cands = []
+        if op in self._policies:
+            denies, allows, default, because = self._policies[op]
+            for kind, rules in (("deny", denies), ("allow", allows)):
+                for rule in rules:
+                    matched, steps = self._trace(rule.expr, c, roots)
+                    cands.append(Candidate(rule.ref, kind, matched, steps,
+                                           rule.ref == decision.rule, kind))
+            cands.append(Candidate(default, "default", not decision.allowed and
+                                   decision.rule == default, [], decision.rule == default,
+                                   "deny"))
+        answer = "allowed" if decision.allowed else "refused"
+        return Explanation(f"policy {op}", answer, decision.rule, cands)
+
+    def explain_consequences(self, op: str, c: Mapping[str, object]) -> list[Candidate]:
+        roots = frozenset(schema.CONTEXTS.get(op, {}))
+        out = []
+        for rule, effects in self._afters.get(op, ()):
+            matched, steps = self._trace(rule.expr, c, roots)
+            what = "; ".join(f"{e.action} {e.product.value} "
+                             f"{'to' if e.action == 'grant' else 'from'} {e.target.text}"
+                             for e in effects)
+            out.append(Candidate(rule.ref, "consequence", matched, steps, matched, what))
+        return out
+
+
+def _show(ref: RuleRef, show: ast.Show, on: Compiled | None, c) -> ViewResult:
+    return ViewResult(
+        show.display.value,
+        bool(on(c)) if on is not None else False,
+        show.mode.value if show.mode is not None else None,
+        show.message.value if show.message is not None else None,
+        ref,
+    )
+
+
+def describe_view(v: ViewResult) -> str:
+    if v.display != "toggle":
+        return v.display + (f" (message {v.message})" if v.message else "")
+    text = f"toggle {'ON' if v.on else 'OFF'}, {v.mode}"
+    return text + (f", message {v.message}" if v.message else "")
+
+
+def _nowhere() -> Span:
+    return Span("<no policy>", 1, 1, 1, 2)
+
+
+def rule_files(paths: Iterable[Path | str] | None) -> list[Path]:
+    """The rule files named (a directory: every `*.rules` in it, sorted)."""
+    if paths is None:
+        paths = [SHIPPED_RULES_DIR]
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(p.glob(f"*{RULE_SUFFIX}")))
+        else:
+            out.append(p)
+    return out
+
+
+def _display_name(path: Path) -> str:
+    """Rule file names as a person would find them: the shipped ones as `rules/policy/X`
+    wherever the package is installed, others relative to here when possible."""
+    resolved = path.resolve()
+    if resolved.parent == SHIPPED_RULES_DIR.resolve():
+        return f"rules/policy/{path.name}"
+    try:
+        return str(resolved.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,483 @@
+"""Rule text → syntax tree, with errors a person can act on.
+
+Lark (LALR, positions kept) does the parsing; this module turns its tree into
+`ast` dataclasses and its exceptions into `Diagnostic`s that name expected tokens
+by what a person would call them, never by a generated terminal name.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path as FsPath
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from ..paths import GRAMMAR_DIR
+from . import ast
+from .errors import Diagnostic, RuleError, Span
+
+# What a person calls each token the grammar can expect.
+_HUMAN = {
+    "NAME": "a name",
+    "STRING": 'a text in double quotes',
+    "INT": "a number",
+    "COMPARE": "a comparison (== != < <= > >=)",
+    "ADDOP": "+ or -",
+    "$END": "the end of the file",
+}
+# A token named with its text: "unexpected name 'b'".
+_KINDS = {"NAME": "name", "STRING": "text", "INT": "number"}
+# Tokens that can begin a value or a condition, and the ones that continue one: listed one
+# by one they bury the useful part of a message, so each group is named as a whole.
+_STARTS_VALUE = {"NAME", "INT", "STRING", "LPAR", "TRUE", "FALSE", "NONE"}
+_CONTINUES = {"_AND", "_OR", "COMPARE", "ADDOP", "_IN", "DOT"}
+_TOP_LEVEL = {"MESSAGE", "LET", "VIEW", "POLICY", "AFTER"}
+_TOP_LEVEL_WORDS = ("message", "let", "view", "policy", "after")
+# How many syntax errors one file reports before the rest is left for the next run.
+MAX_SYNTAX_ERRORS = 20
+
+
+class _WholeWords:
+    """Lark post-lexer whose only job is `always_accept`: a name is lexed as a whole word in
+    every parser state, so `shows` or `andx` is never read as the keyword `show` or `and`
+    followed by the rest (Lark's contextual lexer would otherwise try only the keywords
+    the state expects)."""
+
+    always_accept = ("NAME",)
+
+    def process(self, stream):
+        return stream
+
+
+@cache
+def _lark() -> Lark:
+    grammar = (GRAMMAR_DIR / "rules.lark").read_text(encoding="utf-8")
+    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=True,
+                postlex=_WholeWords())
+
+
+@cache
+def _keywords(lark: Lark) -> dict[str, str]:
+    """Terminal name → its word, for every keyword or punctuation the grammar spells out."""
+    return {t.name: t.pattern.value for t in lark.terminals if t.pattern.type == "str"}
+
+
+def human(terminal: str, lark: Lark | None = None, names: dict[str, str] | None = None) -> str:
+    """What a person calls a terminal: `'when'`, `a name`, never `__ANON_3`."""
+    table = {**_HUMAN, **(names or {})}
+    if terminal in table:
+        return table[terminal]
+    word = _keywords(lark or _lark()).get(terminal)
+    if word is not None:
+        return f"'{word}'"
+    return terminal.lower().strip("_").replace("_", " ")
+
+
+def expected_text(names: set[str] | frozenset[str], lark: Lark | None = None,
+                  names_map: dict[str, str] | None = None) -> str:
+    """The expected tokens as a person would list them, groups named as a whole."""
+    wanted = {n for n in names if not n.startswith("__IGNORE")}
+    phrases: list[str] = []
+    if len(wanted & _STARTS_VALUE) >= 4:
+        phrases.append("a condition or value" if "_NOT" in wanted else "a value")
+        wanted -= _STARTS_VALUE | {"_NOT"}
+    if len(wanted & _CONTINUES) >= 3:
+        phrases.append("more of the condition (and, or, ==, ...)")
+        wanted -= _CONTINUES
+    if len(wanted & _TOP_LEVEL) >= 3:
+        phrases.append("a new block (message, let, view, policy, after)")
+        wanted -= _TOP_LEVEL
+    # Brackets and commas that close a list or group add nothing a person needs here.
+    if phrases:
+        wanted -= {"RPAR", "RSQB", "COMMA"}
+    phrases = sorted(human(n, lark, names_map) for n in wanted) + phrases
+    if len(phrases) > 8:
+        phrases = phrases[:8] + ["…"]
+    if len(phrases) > 1:
+        return ", ".join(phrases[:-1]) + " or " + phrases[-1]
+    return phrases[0] if phrases else "something else"
+
+
+def _accepts(exc: UnexpectedInput) -> set[str]:
+    """The terminals the parser would really take at the error: Lark's interactive parser
+    tries each one, which drops the look-aheads an LALR state merely carries along."""
+    ip = getattr(exc, "interactive_parser", None)
+    if ip is not None:
+        try:
+            return set(ip.accepts())
+        except UnexpectedInput:  # pragma: no cover - accepts() only feeds valid terminals
+            pass
+    return set(getattr(exc, "accepts", None) or getattr(exc, "expected", None)
+               or getattr(exc, "allowed", None) or ())
+
+
+def _hint_for(text: str, expected: set[str]) -> str | None:
+    """The most common mistakes, each with the fix spelled out."""
+    if text == "=" and "COMPARE" not in expected:
+        return None
+    if text == "=":
+        return "compare with `==`; a single `=` only names a condition in `let NAME = ...`"
+    if text in ("&&", "&"):
+        return "write `and`"
+    if text in ("||", "|"):
+        return "write `or`"
+    if text == "!":
+        return "write `not` (and `!=` for 'is not equal')"
+    if text.startswith("'"):
+        return 'texts are written in double quotes: "like this"'
+    if text.startswith('"') and not (len(text) > 1 and text.endswith('"')):
+        return 'a text must end on the line it starts: add the closing `"`'
+    if text in ("True", "False", "None"):
+        return f"write `{text.lower()}` in lower case"
+    if text[:1].isupper():
+        return "names are written in lower case: letters, digits and _"
+    if text == "[" and "LSQB" not in expected:
+        return 'a list only follows `in`: `x in ["a", "b"]`'
+    if text == "because" and "DENY" in expected:
+        return "a policy's default reads `default deny because MESSAGE_KEY`"
+    if "BECAUSE" in expected:
+        return "a deny names the message it shows: `deny NAME when ... because MESSAGE_KEY`"
+    if "SHOW" in expected and text in ("shows", "display"):
+        return "write `show`"
+    if "SHOW" in expected and text in ("}", "rule", "default"):
+        return ("a view rule says what it shows: `show toggle on EXPR mode MODE` or "
+                "`show no_licenses`")
+    if "WHEN" in expected and "SHOW" not in expected:
+        return "every rule states its condition: `when ...`"
+    if "FROM" in expected:
+        return "write `revoke PRODUCT from account.users` (or `grant PRODUCT to user`)"
+    if "TO" in expected:
+        return "write `grant PRODUCT to user` (or `revoke PRODUCT from account.users`)"
+    if expected == {"DOT"} and text == "{":
+        return "operations are named `RECORD.ACTION`, e.g. `license.set`"
+    if "RBRACE" in expected and text in _TOP_LEVEL_WORDS:
+        return "the block before this line is not closed: add `}`"
+    if text == "}" and "RBRACE" not in expected and "$END" in expected:
+        return "this `}` closes no block: remove it"
+    return None
+
+
+def syntax_diagnostic(
+    exc: UnexpectedInput, file: str, source: str, lark: Lark | None = None,
+    names: dict[str, str] | None = None, hint_for=_hint_for,
+) -> Diagnostic:
+    """One Lark syntax error as a located diagnostic in a person's words."""
+    lark = lark or _lark()
+    keywords = set(_keywords(lark).values())
+    line, column = exc.line, exc.column
+    if isinstance(exc, UnexpectedCharacters):
+        lines = source.splitlines()
+        rest = lines[line - 1][column - 1 :] if 0 < line <= len(lines) else ""
+        word = re.match(r"\w+", rest)
+        if rest[:2] in ("&&", "||"):
+            bad = rest[:2]
+        elif rest.startswith('"'):
+            bad = rest.rstrip()  # a text not closed on its line: the rest of the line
+        elif word is not None:
+            bad = word.group(0)
+        else:
+            bad = rest[:1]
+        expected = _accepts(exc)
+        span = Span(file, line, column, line, column + max(1, len(bad)))
+        shown = bad if len(bad) <= 30 else bad[:27] + "..."
+        message = f"unexpected {shown!r}"
+        if expected:
+            message += f"; expected {expected_text(expected, lark, names)}"
+        return Diagnostic("error", message, span, hint_for(bad, expected))
+    if isinstance(exc, UnexpectedEOF) or (
+        isinstance(exc, UnexpectedToken) and exc.token.type == "$END"
+    ):
+        expected = _accepts(exc)
+        lines = source.rstrip().splitlines() or [""]
+        span = Span(file, len(lines), len(lines[-1]) + 1, len(lines), len(lines[-1]) + 2)
+        hint = "a block is not closed: add `}`" if "RBRACE" in expected else None
+        return Diagnostic(
+            "error", f"the file ends too early; expected {expected_text(expected, lark, names)}",
+            span, hint,
+        )
+    assert isinstance(exc, UnexpectedToken)
+    tok: Token = exc.token
+    expected = _accepts(exc)
+    span = Span(
+        file, tok.line or line, tok.column or column,
+        tok.end_line or line, tok.end_column or (column + len(str(tok))),
+    )
+    if tok.type in _KINDS and str(tok) not in keywords:
+        what = f"{_KINDS[tok.type]} {str(tok)!r}"
+    else:
+        what = f"'{tok}'"
+    return Diagnostic(
+        "error", f"unexpected {what}; expected {expected_text(expected, lark, names)}", span,
+        hint_for(str(tok), expected),
+    )
+
+
+class _ToAst(Transformer):
+    """Lark tree → ast dataclasses. Spans come from Lark's propagated positions."""
+
+    def __init__(self, file: str) -> None:
+        super().__init__()
+        self.file = file
+        # Mistakes the grammar lets through but the tree cannot hold (a field given twice).
+        self.problems: list[Diagnostic] = []
+
+    def _span(self, meta) -> Span:
+        return Span(self.file, meta.line, meta.column, meta.end_line, meta.end_column)
+
+    def _tok(self, tok: Token) -> Span:
+        return Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+
+    def _name(self, tok: Token) -> ast.Name:
+        return ast.Name(str(tok), self._tok(tok))
+
+    # Items
+    def start(self, items):
+        return list(items)
+
+    @v_args(meta=True)
+    def message(self, meta, children):
+        key, *translations = children
+        return ast.Message(self._name(key), tuple(translations), self._span(meta))
+
+    @v_args(meta=True)
+    def translation(self, meta, children):
+        lang, text = children
+        return ast.Translation(self._name(lang), _unquote(text), self._span(meta))
+
+    @v_args(meta=True)
+    def let(self, meta, children):
+        name, expr = children
+        return ast.Let(self._name(name), expr, self._span(meta))
+
+    @v_args(meta=True)
+    def view(self, meta, children):
+        product, *rules = children
+        return ast.View(self._name(product), tuple(rules), self._span(meta))
+
+    @v_args(meta=True)
+    def rule(self, meta, children):
+        name, when, show = children
+        return ast.ViewRule(self._name(name), when, show, self._span(meta))
+
+    @v_args(meta=True)
+    def default_show(self, meta, children):
+        name, show = children
+        return ast.ViewRule(self._name(name), None, show, self._span(meta))
+
+    @v_args(meta=True)
+    def show(self, meta, children):
+        display, *fields = children
+        given: dict[str, object] = {}
+        for kind, value, span in fields:
+            if kind in given:
+                self.problems.append(Diagnostic(
+                    "error", f"`{kind}` is given twice in one `show`", span,
+                    f"keep one `{kind} ...`"))
+            given[kind] = value
+        return ast.Show(self._name(display), given.get("on"), given.get("mode"),
+                        given.get("message"), self._span(meta))
+
+    @v_args(meta=True)
+    def show_on(self, meta, children):
+        return ("on", children[0], self._span(meta))
+
+    @v_args(meta=True)
+    def show_mode(self, meta, children):
+        return ("mode", self._name(children[0]), self._span(meta))
+
+    @v_args(meta=True)
+    def show_message(self, meta, children):
+        return ("message", self._name(children[0]), self._span(meta))
+
+    @v_args(meta=True)
+    def policy(self, meta, children):
+        op, *decisions = children
+        return ast.Policy(op, tuple(decisions), self._span(meta))
+
+    @v_args(meta=True)
+    def op_name(self, meta, children):
+        return ast.Name(f"{children[0]}.{children[1]}", self._span(meta))
+
+    @v_args(meta=True)
+    def allow(self, meta, children):
+        name, when = children
+        return ast.Decision("allow", self._name(name), when, None, self._span(meta))
+
+    @v_args(meta=True)
+    def deny(self, meta, children):
+        name, when, because = children
+        return ast.Decision("deny", self._name(name), when, because, self._span(meta))
+
+    @v_args(meta=True)
+    def default_deny(self, meta, children):
+        (because,) = children
+        name = ast.Name("default", self._span(meta))
+        return ast.Decision("default", name, None, because, self._span(meta))
+
+    def because(self, children):
+        return self._name(children[0])
+
+    def when(self, children):
+        return children[0]
+
+    @v_args(meta=True)
+    def after(self, meta, children):
+        op, *rules = children
+        return ast.After(op, tuple(rules), self._span(meta))
+
+    @v_args(meta=True)
+    def consequence(self, meta, children):
+        name, when, *effects = children
+        return ast.Consequence(self._name(name), when, tuple(effects), self._span(meta))
+
+    @v_args(meta=True)
+    def grant(self, meta, children):
+        product, target = children
+        return ast.Effect("grant", self._name(product), target, self._span(meta))
+
+    @v_args(meta=True)
+    def revoke(self, meta, children):
+        product, target = children
+        return ast.Effect("revoke", self._name(product), target, self._span(meta))
+
+    # Expressions
+    @v_args(meta=True)
+    def path(self, meta, children):
+        return ast.Path(tuple(str(c) for c in children), self._span(meta))
+
+    @v_args(meta=True)
+    def or_expr(self, meta, children):
+        return ast.BoolOp("or", tuple(children), self._span(meta))
+
+    @v_args(meta=True)
+    def and_expr(self, meta, children):
+        return ast.BoolOp("and", tuple(children), self._span(meta))
+
+    @v_args(meta=True)
+    def not_(self, meta, children):
+        return ast.Not(children[0], self._span(meta))
+
+    @v_args(meta=True)
+    def compare(self, meta, children):
+        left, op, right = children
+        return ast.Compare(str(op), left, right, self._span(meta))
+
+    @v_args(meta=True)
+    def in_list(self, meta, children):
+        item, options = children
+        return ast.InList(item, options, self._span(meta))
+
+    def list(self, children):
+        return tuple(c for c in children if c is not None)
+
+    @v_args(meta=True)
+    def arith(self, meta, children):
+        left, op, right = children
+        return ast.Arith(str(op), left, right, self._span(meta))
+
+    @v_args(meta=True)
+    def string(self, meta, children):
+        return ast.Literal(_unquote(children[0]), self._span(meta))
+
+    @v_args(meta=True)
+    def int(self, meta, children):
+        return ast.Literal(int(children[0]), self._span(meta))
+
+    @v_args(meta=True)
+    def true(self, meta, children):
+        return ast.Literal(True, self._span(meta))
+
+    @v_args(meta=True)
+    def false(self, meta, children):
+        return ast.Literal(False, self._span(meta))
+
+    @v_args(meta=True)
+    def none(self, meta, children):
+        return ast.Literal(None, self._span(meta))
+
+
+_ESCAPE = re.compile(r"\\(.)")
+
+
+def _unquote(tok: str) -> str:
+    """A text token's value: `\\n` is a line break, `\\"` a quote, `\\\\` a backslash;
+    any other escaped character stands for itself."""
+    return _ESCAPE.sub(lambda m: "\n" if m.group(1) == "n" else m.group(1), str(tok)[1:-1])
+
+
+def _top_level_lines(source: str) -> list[int]:
+    """Lines (1-based) where a block starts at the left margin: where parsing can resume."""
+    pattern = re.compile(r"(?:%s)\b" % "|".join(_TOP_LEVEL_WORDS))
+    return [n for n, text in enumerate(source.splitlines(), start=1) if pattern.match(text)]
+
+
+def _blank_before(source: str, line: int) -> str:
+    """The source with every line before `line` blanked, so positions stay true."""
+    lines = source.split("\n")
+    return "\n".join(" " * len(t) if n < line else t for n, t in enumerate(lines, start=1))
+
+
+def parse(source: str, file: str = "<rules>") -> ast.RuleFile:
+    """Parse one rule file. Raises RuleError on syntax errors: every block with an error
+    reports it (parsing resumes at the next block that starts at the left margin)."""
+    problems: list[Diagnostic] = []
+    text, start = source, 1
+    starts = _top_level_lines(source)
+    while True:
+        try:
+            tree = _lark().parse(text)
+        except UnexpectedInput as exc:
+            problems.append(syntax_diagnostic(exc, file, source))
+            at = problems[-1].span.line
+            # Resume at the next block; at this very line if the error is its first word
+            # (a missing `}` above shows as an unexpected `view` here).
+            later = [n for n in starts if n > at or (n == at > start and exc.column == 1)]
+            if not later or len(problems) >= MAX_SYNTAX_ERRORS:
+                break
+            start = later[0]
+            text = _blank_before(source, start)
+            continue
+        if problems:
+            break
+        transformer = _ToAst(file)
+        items = transformer.transform(tree)
+        if transformer.problems:
+            raise RuleError(transformer.problems, {file: source})
+        return ast.RuleFile(file, source, items, scan_comments(source))
+    raise RuleError(problems, {file: source})
+
+
+def scan_comments(source: str) -> list[ast.Comment]:
+    """The `# ...` comments, which the grammar ignores but the formatter keeps.
+
+    Texts cannot span lines, so a per-line scan that skips quoted text is exact.
+    """
+    found: list[ast.Comment] = []
+    for number, line in enumerate(source.splitlines(), start=1):
+        in_text = escaped = False
+        for col, ch in enumerate(line):
+            if in_text:
+                if escaped:
+                    escaped = False
+                elif ch == "\\":
+                    escaped = True
+                elif ch == '"':
+                    in_text = False
+            elif ch == '"':
+                in_text = True
+            elif ch == "#":
+                found.append(ast.Comment(line[col:].rstrip(), number, col + 1))
+                break
+    return found
+
+
+def parse_file(path: FsPath, display: str | None = None) -> ast.RuleFile:
+    name = display or str(path)
+    try:
+        source = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        span = Span(name, 1, 1, 1, 2)
+        raise RuleError([Diagnostic("error", f"not UTF-8 text ({exc.reason})", span)]) from None
+    return parse(source, name)

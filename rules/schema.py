@@ -1,0 +1,123 @@
+"""The record schema: what rule files may read, and the vocabulary the product knows.
+
+This is the contract between the records and the rule language. The checker validates
+rule files against it; the context builder (`context.py`) produces exactly these shapes.
+Nothing here says what the licensing policy is: only what exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PRODUCTS = ("miteam",)
+PRODUCT_NAMES = {"miteam": "MiTeam Meetings"}
+INTEGRATIONS = ("micollab", "miteam")
+ROLES = ("support", "partner", "account_admin")
+ORDER_STATES = ("unassigned", "assigned", "expired")
+LANGUAGES = ("en", "de")
+DISPLAYS = ("toggle", "no_licenses")
+MODES = ("editable", "readonly", "disabled")
+ACTORS = ("operator", "micollab")
+# An order counts as "expiring" this many days before its expiry date.
+EXPIRING_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Type:
+    kind: str  # bool | int | str | enum | record | users
+    values: tuple[str, ...] = ()
+    optional: bool = False
+    fields: dict[str, Type] = field(default_factory=dict, compare=False, hash=False)
+    doc: str = ""
+
+    def describe(self) -> str:
+        if self.kind == "enum":
+            base = "one of " + ", ".join(f'"{v}"' for v in self.values)
+        elif self.kind == "record":
+            base = "a record"
+        elif self.kind == "users":
+            base = "the users of an account"
+        else:
+            base = {"bool": "a flag (true/false)", "int": "a number", "str": "a text"}[self.kind]
+        return base + (" or none" if self.optional else "")
+
+
+BOOL = Type("bool")
+INT = Type("int")
+STR = Type("str")
+OPT_STR = Type("str", optional=True)
+
+
+def enum(*values: str, optional: bool = False) -> Type:
+    return Type("enum", tuple(values), optional)
+
+
+def record(**fields: Type) -> Type:
+    return Type("record", fields=fields)
+
+
+_counts = record(
+    total=Type("int", doc="licenses of the product in the account's orders, expired ones excluded"),
+    assigned=Type("int", doc="users of the account whose stored license is on"),
+    available=Type("int", doc="total - assigned (negative: over-allocated)"),
+)
+
+RECORDS: dict[str, Type] = {
+    "operator": record(
+        id=STR, name=STR, role=enum(*ROLES), partner=OPT_STR, account=OPT_STR,
+    ),
+    "partner": record(id=STR, name=STR),
+    "account": record(
+        id=STR, name=STR, partner=STR,
+        integrations=record(**{i: BOOL for i in INTEGRATIONS}),
+        licenses=record(**{p: _counts for p in PRODUCTS}),
+        orders=INT,
+        users=Type("users"),
+    ),
+    "user": record(
+        id=STR, name=STR, email=OPT_STR, account=STR,
+        licenses=record(**{p: BOOL for p in PRODUCTS}),
+        set_by=record(**{p: enum(*ACTORS, optional=True) for p in PRODUCTS}),
+    ),
+    "order": record(
+        id=STR, partner=STR, product=enum(*PRODUCTS), quantity=INT,
+        state=enum(*ORDER_STATES), account=OPT_STR, expires=OPT_STR,
+        expiring=Type("bool", doc="expires within the next 30 days"),
+    ),
+}
+
+_R = RECORDS
+_SUBJECT_USER = {"operator": _R["operator"], "user": _R["user"], "account": _R["account"],
+                 "partner": _R["partner"]}
+
+# The names a rule can read, per place a rule applies. `view` is the Products and
+# Licenses section of one user; the rest are operations (policy NAME / after NAME).
+CONTEXTS: dict[str, dict[str, Type]] = {
+    "view": {**_SUBJECT_USER, "product": enum(*PRODUCTS)},
+    "license.set": {**_SUBJECT_USER, "product": enum(*PRODUCTS), "value": BOOL},
+    "micollab.set": {**_SUBJECT_USER, "product": enum(*PRODUCTS), "value": BOOL},
+    "integration.set": {
+        "operator": _R["operator"], "account": _R["account"], "partner": _R["partner"],
+        "integration": enum(*INTEGRATIONS), "value": BOOL,
+    },
+    "order.assign": {"operator": _R["operator"], "order": _R["order"],
+                     "account": _R["account"], "partner": _R["partner"]},
+    "order.add": {"operator": _R["operator"], "order": _R["order"], "partner": _R["partner"]},
+    "order.read": {"operator": _R["operator"], "order": _R["order"], "partner": _R["partner"]},
+    "partner.add": {"operator": _R["operator"], "partner": _R["partner"]},
+    "partner.read": {"operator": _R["operator"], "partner": _R["partner"]},
+    "account.add": {"operator": _R["operator"], "account": _R["account"],
+                    "partner": _R["partner"]},
+    "account.read": {"operator": _R["operator"], "account": _R["account"],
+                     "partner": _R["partner"]},
+    "user.add": {**_SUBJECT_USER},
+    "operator.add": {"operator": _R["operator"], "subject": _R["operator"]},
+    # One audit entry: who may read it (entry.account and entry.partner may be none).
+    "audit.read": {"operator": _R["operator"],
+                   "entry": record(account=OPT_STR, partner=OPT_STR, operation=STR)},
+}
+
+# Operations whose policy must exist in a rule set (every operation the product offers).
+OPERATIONS = tuple(k for k in CONTEXTS if k != "view")
+# Operations after which consequences may follow.
+EVENTS = ("integration.set", "license.set", "micollab.set", "order.assign")
