@@ -1,0 +1,5 @@
+"""`python -m rules` is the `miteam` command."""
+
+from .cli import run
+
+run()

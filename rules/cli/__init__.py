@@ -1,0 +1,96 @@
+"""The `miteam` command: one entry point, commands grouped by what they act on.
+
+Exit codes: 0 done; 1 refused by the rules or outside the operator's scope; 2 bad input
+(usage, unknown id, malformed rule file or database). A user's mistake never prints a
+traceback: it prints one message naming what and where.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+from ..errors import CoreError, Refused
+from ..lang.errors import RuleError
+from ..schema import LANGUAGES
+from ..store import StoreError
+from . import db, licensing, records, rulescmd, tui
+from .env import Env
+
+# Each module adds its commands; a new group is one more entry here.
+COMMAND_GROUPS = (db, records, licensing, rulescmd, tui)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own, minus the traceback-free exit 2
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="miteam",
+        description="Licensing console for MiTeam Meetings. With no command, opens the console.",
+        epilog="Exit codes: 0 done, 1 refused by the rules, 2 bad input.",
+    )
+    parser.add_argument("--version", action="version", version=f"miteam {__version__}")
+    parser.add_argument("--db", metavar="PATH",
+                        help="database file (env MITEAM_DB; default: your data directory)")
+    parser.add_argument("--operator", metavar="LOGIN",
+                        help="act as this operator (env MITEAM_OPERATOR; default: your login)")
+    parser.add_argument("--lang", choices=LANGUAGES,
+                        help="language of messages (env MITEAM_LANG; default from LANG)")
+    parser.add_argument("--rules", metavar="DIR",
+                        help="rule files to use (env MITEAM_RULES; default: the shipped rules)")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for group in COMMAND_GROUPS:
+        group.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    env = Env(args)
+    handler = getattr(args, "handler", None) or tui.open_console
+    try:
+        return int(handler(env) or 0)
+    except Refused as exc:
+        _fail(env, str(exc), exc.exit_code, key=exc.key,
+              rule=exc.decision.rule.name if exc.decision else None)
+        if getattr(args, "why", False) and exc.explanation is not None:
+            print("\n".join(exc.explanation.lines()), file=env.err)
+        return exc.exit_code
+    except CoreError as exc:
+        _fail(env, str(exc), exc.exit_code)
+        return exc.exit_code
+    except RuleError as exc:
+        _fail(env, exc.render(), 2)
+        return 2
+    except StoreError as exc:
+        _fail(env, str(exc), 2)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if env._store is not None:
+            env._store.close()
+
+
+def _fail(env: Env, message: str, code: int, **extra: object) -> None:
+    if env.json:
+        print(json.dumps({"ok": False, "exit": code, "error": message, **extra},
+                         ensure_ascii=False), file=env.out)
+    print(f"miteam: {message}", file=env.err)
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,5 @@
+"""`python -m rules.cli` is the `miteam` command."""
+
+from . import run
+
+run()

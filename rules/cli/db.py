@@ -1,0 +1,44 @@
+"""`miteam db ...`: create the database."""
+
+from __future__ import annotations
+
+import argparse
+
+from .. import database
+from ..errors import BadInput
+from .env import Env
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    db = sub.add_parser("db", help="create and look after the database")
+    dbsub = db.add_subparsers(dest="db_command", metavar="COMMAND", required=True)
+    init = dbsub.add_parser("init", help="create the database (the demo data by default)")
+    kind = init.add_mutually_exclusive_group()
+    kind.add_argument("--empty", action="store_true",
+                      help="no records; the current operator becomes support")
+    kind.add_argument("--demo", action="store_true", help="the demo data (the default)")
+    init.add_argument("--force", action="store_true", help="replace an existing database")
+    init.set_defaults(handler=cmd_init)
+    where = dbsub.add_parser("path", help="print where the database is")
+    where.set_defaults(handler=cmd_path)
+
+
+def cmd_init(env: Env) -> int:
+    path = env.db_path or database.default_db_path()
+    if path.exists() and not env.args.force:
+        raise BadInput(f"{path}: a database exists already (use --force to replace it)")
+    store = database.create(path, env.operator, demo=not env.args.empty, force=env.args.force)
+    env._store = store
+    view = store.read()
+    counts = {t: view.count(t) for t in ("partners", "accounts", "orders", "users", "operators")}
+    env.emit({"ok": True, "path": str(path), "records": counts, "operator": env.operator},
+             [f"created {path}",
+              "  " + ", ".join(f"{n} {t}" for t, n in counts.items()),
+              f"  {env.operator} is a support operator"])
+    return 0
+
+
+def cmd_path(env: Env) -> int:
+    path = env.db_path or database.default_db_path()
+    env.emit({"path": str(path), "exists": path.exists()}, str(path))
+    return 0

@@ -1,0 +1,111 @@
+"""Licensing: integrations, license switches (operator and MiCollab server), explain, audit."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from ..errors import Refused
+from ..operations import Session
+from ..schema import INTEGRATIONS, PRODUCTS
+from .env import Env
+from .show import audit_lines, outcome_lines
+
+
+def _onoff(value: str) -> bool:
+    if value not in ("on", "off"):
+        raise argparse.ArgumentTypeError(f"'{value}' is neither on nor off")
+    return value == "on"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    integ = sub.add_parser("integration", help="an account's MiCollab / MiTeam integrations")
+    isub = integ.add_subparsers(dest="sub", metavar="COMMAND", required=True)
+    s = isub.add_parser("set", help="switch an integration on or off")
+    s.add_argument("account", help="account id or company name")
+    s.add_argument("integration", choices=INTEGRATIONS)
+    s.add_argument("value", type=_onoff, metavar="on|off")
+    s.add_argument("--dry-run", action="store_true",
+                   help="say what would happen (which licenses would be switched off)")
+    s.add_argument("--why", action="store_true", help="show the rules' reasoning")
+    s.set_defaults(handler=cmd_integration_set)
+
+    for name, helptext in (("license", "switch a user's license in the console"),
+                           ("micollab", "act as the MiCollab server: grant or withdraw")):
+        grp = sub.add_parser(name, help=helptext)
+        gsub = grp.add_subparsers(dest="sub", metavar="COMMAND", required=True)
+        s = gsub.add_parser("set", help=helptext)
+        s.add_argument("user")
+        s.add_argument("product", choices=PRODUCTS)
+        s.add_argument("value", type=_onoff, metavar="on|off")
+        s.add_argument("--dry-run", action="store_true", help="say what would happen")
+        s.add_argument("--why", action="store_true", help="show the rules' reasoning")
+        s.set_defaults(handler=cmd_license_set if name == "license" else cmd_micollab_set)
+
+    ex = sub.add_parser("explain", help="what Products and Licenses shows for a user, and why")
+    ex.add_argument("user")
+    ex.add_argument("product", nargs="?", default="miteam", choices=PRODUCTS)
+    ex.set_defaults(handler=cmd_explain)
+
+    au = sub.add_parser("audit", help="the audit trail: every change, who, when, which rule")
+    au.add_argument("--account", metavar="ID")
+    au.add_argument("--limit", type=int, default=50, metavar="N",
+                    help="the newest N entries (default 50; 0 for all)")
+    au.set_defaults(handler=cmd_audit)
+
+
+@contextmanager
+def explained(env: Env, session: Session, op: str, **args: object) -> Iterator[None]:
+    """With --why: a refusal carries the rules' full reasoning; a success prints it."""
+    try:
+        yield
+    except Refused as exc:
+        if getattr(env.args, "why", False):
+            exc.explanation = session.why(op, **args)
+        raise
+    if getattr(env.args, "why", False) and not env.json:
+        print("\n".join(session.why(op, **args).lines()), file=env.out)
+
+
+def cmd_integration_set(env: Env) -> int:
+    a = env.args
+    session = env.session()
+    with explained(env, session, "integration.set", account=a.account,
+                   integration=a.integration, value=a.value):
+        outcome = session.set_integration(a.account, a.integration, a.value,
+                                          dry_run=a.dry_run)
+    env.emit({"ok": True, **outcome.as_dict()}, outcome_lines(outcome, env.lang))
+    return 0
+
+
+def _license(env: Env, op: str) -> int:
+    a = env.args
+    session = env.session()
+    run = session.set_license if op == "license.set" else session.micollab_set
+    with explained(env, session, op, user=a.user, product=a.product, value=a.value):
+        outcome = run(a.user, a.product, a.value, dry_run=a.dry_run)
+    env.emit({"ok": True, **outcome.as_dict()}, outcome_lines(outcome, env.lang))
+    return 0
+
+
+def cmd_license_set(env: Env) -> int:
+    return _license(env, "license.set")
+
+
+def cmd_micollab_set(env: Env) -> int:
+    return _license(env, "micollab.set")
+
+
+def cmd_explain(env: Env) -> int:
+    session = env.session()
+    explanation = session.explain(env.args.user, env.args.product)
+    user = session.user(env.args.user)
+    env.emit({"user": user, "explanation": explanation.as_dict()}, explanation.lines())
+    return 0
+
+
+def cmd_audit(env: Env) -> int:
+    entries = env.session().audit(env.args.account, env.args.limit or None)
+    env.emit(entries, audit_lines(entries))
+    return 0

@@ -1,0 +1,90 @@
+"""Plain-text renderings of view models, for people at a terminal (`--json` for scripts)."""
+
+from __future__ import annotations
+
+from ..i18n import t
+from ..operations import Outcome
+
+
+def _onoff(value: bool, lang: str) -> str:
+    return t("on" if value else "off", lang)
+
+
+def product_line(p: dict, lang: str) -> str:
+    if p["display"] == "toggle":
+        mode = {"editable": t("editable", lang), "readonly": t("read_only", lang),
+                "disabled": t("disabled", lang)}[p["mode"]]
+        shown = f"[{_onoff(p['on'], lang)}] {mode}"
+        if p["message"]:
+            shown += f" — {p['message']}"
+    else:
+        shown = p["message"] or "-"
+    return shown
+
+
+def user_lines(u: dict, lang: str) -> list[str]:
+    lines = [f"{u['id']}  {u['name']}" + (f" <{u['email']}>" if u["email"] else ""),
+             f"  account: {u['account']}", "  Products and Licenses:"]
+    for p in u["products"]:
+        stored = _onoff(u["licenses"][p["product"]], lang)
+        by = u["set_by"].get(p["product"])
+        lines.append(f"    {p['name']}: {product_line(p, lang)}")
+        lines.append(f"      {t('stored', lang)}: {stored}"
+                     + (f" ({t('set_by', lang)} {by})" if by else "")
+                     + f"; rule {p['rule']} ({p['rule_at']})")
+    return lines
+
+
+def account_lines(a: dict, lang: str) -> list[str]:
+    lines = [f"{a['id']}  {a['name']}  (partner {a['partner']})"]
+    for name, on in a["integrations"].items():
+        lines.append(f"  {t('integration_' + name, lang)}: {_onoff(on, lang)}")
+    for product, c in a["licenses"].items():
+        over = f"  ({t('over_allocated', lang)})" if c["over_allocated"] else ""
+        lines.append(f"  {product} {t('licenses', lang)}: {t('total', lang)} {c['total']}, "
+                     f"{t('assigned', lang)} {c['assigned']}, "
+                     f"{t('available', lang)} {c['available']}{over}")
+    lines.append(f"  users: {a['users']}")
+    if a["orders"]:
+        lines.append("  orders:")
+        for o in a["orders"]:
+            lines.append(f"    {o['id']}  {o['product']} x{o['quantity']}  "
+                         f"{t('state_' + o['state'], lang)}"
+                         + (f", {t('expiring', lang)}" if o["expiring"] else "")
+                         + (f"  expires {o['expires']}" if o["expires"] else ""))
+    return lines
+
+
+def outcome_lines(o: Outcome, lang: str) -> list[str]:
+    head = "dry run: " if o.dry_run else ""
+    if not o.changed:
+        return [f"{head}{o.target}: {t('unchanged', lang)}"]
+    before = _onoff(o.before, lang) if isinstance(o.before, bool) else (o.before or "-")
+    after = _onoff(o.after, lang) if isinstance(o.after, bool) else o.after
+    lines = [f"{head}{o.operation} {o.target}: {before} → {after}"
+             + (f"  (rule {o.rule.name})" if o.rule else "")]
+    for e in o.effects:
+        lines.append("  " + t("consequence", lang, count=len(e.users), rule=e.rule.name)
+                     if e.action == "revoke" else
+                     f"  {len(e.users)} license(s) switched on by rule {e.rule.name}")
+        if e.users:
+            lines.append("    " + ", ".join(e.users))
+    return lines
+
+
+def audit_lines(entries: list[dict]) -> list[str]:
+    out = []
+    for e in entries:
+        actor = "" if e.get("actor") in (None, "operator") else f" as {e['actor']}"
+        out.append(f"#{e['seq']}  {e['at']}  {e['operator']}{actor}  {e['operation']}  "
+                   f"{e['target']}  {_v(e.get('before'))} → {_v(e.get('after'))}"
+                   f"  rule {e.get('rule') or '-'}  {e.get('outcome', '')}")
+    return out
+
+
+def _v(value: object) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, dict):
+        return value.get("id", "record")
+    return "-" if value is None else str(value)

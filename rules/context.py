@@ -1,0 +1,100 @@
+"""Build what rules read (schema.RECORDS shapes) from stored records.
+
+Derived facts live here, computed from records, never stored: an order's effective state
+(expired once its date has passed) and an account's license counts. They are cached per
+store version, so evaluating 10,000 users of one account counts that account once.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, timedelta
+from typing import Any
+
+from .schema import EXPIRING_DAYS, PRODUCTS
+
+
+def today() -> date:
+    """The date orders expire against; `MITEAM_TODAY` pins it (tests, scenarios)."""
+    pinned = os.environ.get("MITEAM_TODAY")
+    return date.fromisoformat(pinned) if pinned else date.today()
+
+
+def order_state(order: dict, on: date) -> str:
+    expires = order.get("expires")
+    if expires and date.fromisoformat(expires) < on:
+        return "expired"
+    return "assigned" if order.get("account") else "unassigned"
+
+
+def order_expiring(order: dict, on: date) -> bool:
+    expires = order.get("expires")
+    if not expires:
+        return False
+    d = date.fromisoformat(expires)
+    return on <= d <= on + timedelta(days=EXPIRING_DAYS)
+
+
+class Contexts:
+    """Rule contexts over one consistent view of the store (a View or a Tx)."""
+
+    def __init__(self, view: Any, on: date | None = None) -> None:
+        self.view = view
+        self.on = on or today()
+        self._accounts: dict[str, dict] = {}
+
+    def invalidate(self) -> None:
+        self._accounts.clear()
+
+    def order(self, doc: dict) -> dict:
+        return {
+            **doc,
+            "state": order_state(doc, self.on),
+            "expiring": order_expiring(doc, self.on),
+            "account": doc.get("account"),
+            "expires": doc.get("expires"),
+        }
+
+    def account(self, doc: dict) -> dict:
+        cached = self._accounts.get(doc["id"])
+        if cached is not None:
+            return cached
+        orders = [self.order(o) for o in self.view.by("orders", "account", doc["id"])]
+        users = self.view.by("users", "account", doc["id"])
+        licenses = {}
+        for product in PRODUCTS:
+            total = sum(o["quantity"] for o in orders
+                        if o["product"] == product and o["state"] != "expired")
+            assigned = sum(1 for u in users if u.get("licenses", {}).get(product))
+            licenses[product] = {"total": total, "assigned": assigned,
+                                 "available": total - assigned}
+        ctx = {**doc, "licenses": licenses, "orders": len(orders), "users": doc["id"]}
+        self._accounts[doc["id"]] = ctx
+        return ctx
+
+    def user(self, doc: dict) -> dict:
+        return {
+            **doc,
+            "email": doc.get("email"),
+            "licenses": {p: bool(doc.get("licenses", {}).get(p)) for p in PRODUCTS},
+            "set_by": {p: doc.get("set_by", {}).get(p) for p in PRODUCTS},
+        }
+
+    def operator(self, doc: dict) -> dict:
+        return {"name": doc.get("name") or doc["id"], "partner": doc.get("partner"),
+                "account": doc.get("account"), **doc}
+
+    def partner_of(self, partner_id: str) -> dict:
+        return self.view.get("partners", partner_id) or {"id": partner_id, "name": partner_id}
+
+    def for_user(self, operator: dict, user: dict, **params: object) -> dict:
+        account = self.account(self.view.get("accounts", user["account"]))
+        return {
+            "operator": operator, "user": self.user(user), "account": account,
+            "partner": self.partner_of(account["partner"]), **params,
+        }
+
+    def for_account(self, operator: dict, account: dict, **params: object) -> dict:
+        acc = self.account(account)
+        return {"operator": operator, "account": acc, "partner": self.partner_of(acc["partner"]),
+                **params}

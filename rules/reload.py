@@ -1,0 +1,49 @@
+"""Rule files that reload when they change, without ever replacing good rules by broken ones.
+
+The console polls this: an edit that breaks a rule file leaves the last good rules in force
+and exposes the error; the fixed file takes effect on the next poll, no restart needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from .engine import RuleSet, rule_files
+from .lang.errors import RuleError
+
+
+def _stamp(paths: list[Path] | None) -> tuple:
+    files = rule_files(paths)
+    out = []
+    for f in files:
+        try:
+            st = f.stat()
+            out.append((str(f), st.st_mtime_ns, st.st_size))
+        except OSError:
+            out.append((str(f), None, None))
+    return tuple(out)
+
+
+class RuleSource:
+    """The rules in force, plus the error of the last failed reload (None when good)."""
+
+    def __init__(self, paths: Iterable[Path | str] | None = None) -> None:
+        self.paths = [Path(p) for p in paths] if paths is not None else None
+        self._stamp = _stamp(self.paths)
+        self.current = RuleSet.load(self.paths)  # the first load must succeed
+        self.error: RuleError | None = None
+
+    def poll(self) -> bool:
+        """Reload if any rule file changed. True when new rules took effect."""
+        stamp = _stamp(self.paths)
+        if stamp == self._stamp:
+            return False
+        self._stamp = stamp
+        try:
+            self.current = RuleSet.load(self.paths)
+        except RuleError as exc:
+            self.error = exc
+            return False
+        self.error = None
+        return True

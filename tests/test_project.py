@@ -1,0 +1,40 @@
+"""Project-wide promises: a headless core, every string in both languages, the demo file."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from rules.demo import demo_records, to_tinydb_json
+from rules.i18n import CATALOG
+from rules.paths import DEMO_DB
+from rules.schema import LANGUAGES
+
+
+def test_core_never_imports_textual():
+    code = ("import sys, rules.cli, rules.operations, rules.engine, rules.store;"
+            "from rules.cli import main;"
+            "main(['--help']) if False else None;"
+            "print('textual' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
+
+
+def test_every_product_string_exists_in_every_language():
+    for key, texts in CATALOG.items():
+        for lang in LANGUAGES:
+            assert texts.get(lang), f"{key} has no {lang} text"
+
+
+def test_shipped_demo_database_is_the_generated_one():
+    assert DEMO_DB.read_text(encoding="utf-8") == to_tinydb_json(demo_records())
+
+
+def test_demo_database_covers_every_integration_combination_and_order_state():
+    records = demo_records()
+    combos = {(a["integrations"]["micollab"], a["integrations"]["miteam"])
+              for a in records["accounts"]}
+    assert combos == {(False, False), (False, True), (True, False), (True, True)}
+    assert 140 <= len(records["users"]) <= 160
+    assert {o["role"] for o in records["operators"]} == {"support", "partner", "account_admin"}
