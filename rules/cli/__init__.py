@@ -17,11 +17,11 @@ from ..errors import CoreError, Refused
 from ..lang.errors import RuleError
 from ..schema import LANGUAGES
 from ..store import StoreError
-from . import db, licensing, records, rulescmd, tui
+from . import db, licensing, records, rulescmd, scenario, tui
 from .env import Env
 
 # Each module adds its commands; a new group is one more entry here.
-COMMAND_GROUPS = (db, records, licensing, rulescmd, tui)
+COMMAND_GROUPS = (db, records, licensing, rulescmd, scenario, tui)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -65,7 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(handler(env) or 0)
     except Refused as exc:
         _fail(env, str(exc), exc.exit_code, key=exc.key,
-              rule=exc.decision.rule.name if exc.decision else None)
+              rule=exc.decision.rule.name if exc.decision else None,
+              why=exc.explanation.as_dict() if exc.explanation is not None else None)
         if getattr(args, "why", False) and exc.explanation is not None:
             print("\n".join(exc.explanation.lines()), file=env.err)
         return exc.exit_code

@@ -1,0 +1,204 @@
+"""Scenario text from steps: what a recorder writes, and how transcripts quote steps.
+
+`write_scenario` turns what an operator did (a list of (operator, operation, arguments))
+into a scenario a person can read and the runner can replay. The same functions render
+each step and expectation in transcripts, so what a transcript shows can be pasted into
+a scenario as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any, NamedTuple
+
+from .model import ADD_OPTIONS, DEFAULT_OPERATOR, GIVEN_FIELDS, OPERATION_WORDS, Given
+
+_PLAIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._@+/-]*$")
+# Words the grammar spells out: written in quotes where a name may be quoted, so that an
+# account called `orders` is never read as the keyword.
+_KEYWORDS = frozenset(
+    "scenario case start demo empty after date language given as expect dry-run on off "
+    "license micollab integration order assign add partner account user operator miteam "
+    "done unchanged refused by because error shows toggle editable readonly disabled "
+    "stored set users licenses total assigned available orders state revoked granted no "
+    "consequences sees accounts partners none cannot see".split())
+
+
+class Recorded(NamedTuple):
+    """One operation an operator did. `refused_by`: None when it was done, else the rule
+    that refused it ("" when no rule did): a recorder keeps refusals too, and replaying
+    them proves they are still refused."""
+
+    operator: str
+    operation: str
+    arguments: Mapping[str, Any]
+    refused_by: str | None = None
+
+
+def quote(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+def name(text: str) -> str:
+    """An id or a name where the grammar takes either: bare when it is one plain word."""
+    return text if _PLAIN.match(text) and text not in _KEYWORDS else quote(text)
+
+
+def _switch(on: bool) -> str:
+    return "on" if on else "off"
+
+
+def _options(fields: Iterable[tuple[str, str, str]], values: Mapping[str, Any]) -> list[str]:
+    out = []
+    for field_name, kind, key in fields:
+        value = values.get(key)
+        if value is None:
+            continue
+        if kind == "switch":
+            out.append(f"{field_name} {_switch(bool(value))}")
+        elif kind == "text":
+            out.append(f"{field_name} {name(str(value))}")
+        else:
+            out.append(f"{field_name} {value}")
+    return out
+
+
+def format_action(op: str, args: Mapping[str, Any], dry_run: bool = False) -> str:
+    """One step as a scenario line: `license set u-1030 miteam on`."""
+    if op not in OPERATION_WORDS:
+        raise ValueError(f"no scenario step for the operation '{op}'")
+    words = list(OPERATION_WORDS[op])
+    if op in ("license.set", "micollab.set"):
+        words += [str(args["user"]), str(args.get("product", "miteam")), _switch(args["on"])]
+    elif op == "integration.set":
+        words += [name(str(args["account"])), str(args["integration"]), _switch(args["on"])]
+    elif op == "order.assign":
+        words += [str(args["order"]), name(str(args["account"]))]
+    else:
+        kind = op.split(".")[0]
+        specs = [(f.name, f.kind, f.key) for f in ADD_OPTIONS[kind]]
+        values = dict(args)
+        if op == "order.add" and values.get("product") == "miteam":
+            values.pop("product")  # the default: the one product there is
+        words += [str(args["id"]), *_options(specs, values)]
+    if dry_run:
+        words.append("dry-run")
+    return " ".join(words)
+
+
+def format_given(record: Given) -> str:
+    specs = [(f.name, f.kind, f.key) for f in GIVEN_FIELDS[record.kind]]
+    return " ".join(["given", record.kind, record.id, *_options(specs, record.fields)])
+
+
+def format_display(display: Mapping[str, Any]) -> str:
+    """What Products and Licenses shows, as `expect user ... shows` takes it."""
+    if display.get("display") == "toggle":
+        text = f"toggle {_switch(display['on'])} {display['mode']}"
+        return text + (f" {quote(display['message'])}" if display.get("message") else "")
+    return quote(display.get("message") or "")
+
+
+def _ids(ids: Sequence[str]) -> str:
+    return " ".join(ids) if ids else "none"
+
+
+def format_expectation(kind: str, args: Mapping[str, Any]) -> str:
+    """One expectation as a scenario line: `expect user u-1018 shows "No licenses"`."""
+    a = args
+    if kind in ("done", "unchanged"):
+        body = kind
+    elif kind == "refused":
+        body = " ".join(["refused", *([f"by {a['by']}"] if a.get("by") else []),
+                         *([f"because {a['because']}"] if a.get("because") else []),
+                         *([quote(a["text"])] if a.get("text") else [])])
+    elif kind == "error":
+        body = "error" + (f" {quote(a['text'])}" if a.get("text") else "")
+    elif kind in ("shows", "stored"):
+        users = a["users"]
+        who = f"user {users[0]}" if len(users) == 1 else "users " + " ".join(users)
+        if kind == "shows":
+            body = f"{who} shows {format_display(a)}" + (f" by {a['by']}" if a.get("by") else "")
+        else:
+            body = f"{who} stored {_switch(a['on'])}" + (
+                f" set by {a['set_by']}" if a.get("set_by") else "")
+    elif kind == "licenses":
+        counts = " ".join(f"{k} {v}" for k, v in a["counts"].items())
+        body = f"account {name(a['account'])} licenses {counts}"
+    elif kind == "integrations":
+        pairs = " ".join(f"{k} {_switch(v)}" for k, v in a["integrations"].items())
+        body = f"account {name(a['account'])} {pairs}"
+    elif kind == "account_orders":
+        body = f"account {name(a['account'])} orders {_ids(a['orders'])}"
+    elif kind == "order":
+        parts = [f"order {a['order']}"]
+        if a.get("state"):
+            parts.append(f"state {a['state']}")
+        if a.get("account"):
+            parts.append(f"account {name(a['account'])}")
+        body = " ".join(parts)
+    elif kind == "effect":
+        verb = "revoked" if a["action"] == "revoke" else "granted"
+        body = f"{verb} {a['count']}" + (f" by {a['by']}" if a.get("by") else "")
+    elif kind == "no_effect":
+        body = "no consequences"
+    elif kind == "sees":
+        body = f"sees {a['what']} {_ids(a['ids'])}"
+    elif kind == "hidden":
+        body = f"cannot see {a['kind']} {a['id']}"
+    else:
+        raise ValueError(f"no expectation of kind '{kind}'")
+    return "expect " + body
+
+
+def write_scenario(steps: Iterable[Recorded | tuple], *, title: str, start: str = "demo",
+                   cases: Sequence[str] = (), on: date | None = None,
+                   language: str | None = None, given: Sequence[Given] = ()) -> str:
+    """Scenario text for what operators did, in order.
+
+    `steps`: (operator, operation, arguments) or (..., refused_by): operation as the rules
+    name it ("license.set", "order.assign", ...), arguments as `Action.args` describes.
+    `start`: "demo", "empty", or a scenario file name to start after. A refused step is
+    written with `expect refused by RULE`, so that the replay checks it is still refused.
+    """
+    lines = [f"scenario {quote(title)}"]
+    if cases:
+        lines.append("case " + " ".join(cases))
+    lines.append(f"start {start}" if start in ("demo", "empty")
+                 else f"start after {name(start)}")
+    if on is not None:
+        lines.append(f"date {on.isoformat()}")
+    if language is not None:
+        lines.append(f"language {language}")
+    lines.extend(format_given(g) for g in given)
+    current = DEFAULT_OPERATOR
+    for item in steps:
+        rec = Recorded(*item)
+        if rec.operator != current:
+            lines.append("")
+            lines.append(f"as {rec.operator}")
+            current = rec.operator
+        lines.append(format_action(rec.operation, rec.arguments))
+        if rec.refused_by is not None:
+            # "" for a refusal no rule decided (an operator not registered, say).
+            lines.append(f"  {format_expectation('refused', {'by': rec.refused_by or None})}")
+    return "\n".join(lines) + "\n"
+
+
+def format_change(o: Any) -> str:
+    """What an operation (an `Outcome`) changed, in scenario words: `u-1030 miteam off → on`."""
+    def onoff(v: Any) -> str:
+        return ("on" if v else "off") if isinstance(v, bool) else str(v or "-")
+
+    # Targets read "u-1030", "account:a-kranich:miteam", "order:ord-1006", "user:u-9".
+    parts = o.target.split(":")
+    if o.operation in ("license.set", "micollab.set"):
+        return f"{parts[-1]} miteam {onoff(o.before)} → {onoff(o.after)}"
+    if o.operation == "integration.set":
+        return f"{parts[-2]} {parts[-1]} {onoff(o.before)} → {onoff(o.after)}"
+    if o.operation == "order.assign":
+        return f"{parts[-1]} {o.before or 'unassigned'} → {o.after}"
+    return " ".join(parts)
