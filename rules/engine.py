@@ -75,40 +75,68 @@ class Candidate:
     steps: list[Step]
     decided: bool = False
     outcome: str = ""
+    # False: the engine never asked this rule (a view stops at the first match; allows are
+    # not asked once a deny held). Its trace then says what it would have said.
+    reached: bool = True
 
     def as_dict(self) -> dict:
         return {
             **self.rule.as_dict(), "kind": self.kind, "matched": self.matched,
-            "decided": self.decided, "outcome": self.outcome,
+            "decided": self.decided, "reached": self.reached, "outcome": self.outcome,
             "conditions": [s.as_dict() for s in self.steps],
         }
+
+    def mark(self) -> str:
+        """→ decided, ✓ matched, ✗ did not match, · not reached."""
+        if self.decided:
+            return "→"
+        if not self.reached:
+            return "·"
+        return "✓" if self.matched else "✗"
+
+    def lines(self) -> list[str]:
+        verdict = "matched" if self.matched else "did not match"
+        if self.kind == "default":
+            verdict = "applies" if self.matched else "did not apply"
+        if not self.reached:
+            verdict = "not reached" + (" (would match)" if self.matched
+                                       and self.kind != "default" else "")
+        head = f"  {self.mark()} {self.kind} {self.rule.name}   " \
+               f"{self.rule.span.file}:{self.rule.span.line}   {verdict}"
+        if self.outcome:
+            head += f" — {self.outcome}"
+        out = [head]
+        for step in self.steps:
+            out.extend(step.lines(3, self.rule.span.file))
+        return out
 
 
 @dataclass
 class Explanation:
+    """A decision with its reasons: the rule that decided, and every candidate rule with
+    the conditions it evaluated and the values it saw. `as_dict` is the data form (the
+    TUI's "why" panel); `lines` is the text form (`miteam explain`, `--why`)."""
+
     question: str  # e.g. "view miteam" or "policy license.set"
     answer: str
     decided_by: RuleRef
     candidates: list[Candidate] = field(default_factory=list)
+    because: str | None = None  # the message key of a refusal
 
     def as_dict(self) -> dict:
         return {
-            "question": self.question, "answer": self.answer,
+            "question": self.question, "answer": self.answer, "because": self.because,
             "decided_by": self.decided_by.as_dict(),
             "candidates": [c.as_dict() for c in self.candidates],
         }
 
     def lines(self) -> list[str]:
-        out = [f"{self.question}: {self.answer}", f"  decided by {self.decided_by}"]
+        answer = self.answer + (f" because {self.because}" if self.because else "")
+        out = [f"{self.question}: {answer}", f"decided by {self.decided_by}"]
+        if self.candidates:
+            out.append("")
         for cand in self.candidates:
-            mark = "→" if cand.decided else ("✓" if cand.matched else "✗")
-            state = "matched" if cand.matched else "did not match"
-            if cand.kind == "default":
-                state = "applies when nothing else decides"
-            out.append(f"  {mark} {cand.kind} {cand.rule}: {state}"
-                       + (f" ({cand.outcome})" if cand.outcome else ""))
-            for step in cand.steps:
-                out.extend("      " + line for line in step.lines())
+            out.extend(cand.lines())
         return out
 
 
@@ -153,7 +181,7 @@ class RuleSet:
                 continue
             parsed.append(rf)
             sources[rf.path] = rf.source
-        program, checked = check(parsed)
+        program, checked = check(parsed, incomplete=len(parsed) < len(files))
         diagnostics.extend(checked)
         if any(d.severity == "error" for d in diagnostics):
             raise RuleError(diagnostics, sources)
@@ -243,11 +271,14 @@ class RuleSet:
         roots = frozenset(schema.CONTEXTS["view"])
         result = self.view(product, c)
         cands = []
+        reached = True
         for rule, show, on in self._views[product]:
             matched, steps = self._trace(rule.expr, c, roots)
             shown = _show(rule.ref, show, on, c)
             cands.append(Candidate(rule.ref, "default" if rule.expr is None else "rule",
-                                   matched, steps, rule.ref == result.rule, describe_view(shown)))
+                                   matched, steps, rule.ref == result.rule, describe_view(shown),
+                                   reached))
+            reached = reached and rule.ref != result.rule
         return Explanation(f"view {product}", describe_view(result), result.rule, cands)
 
     def explain_decision(self, op: str, c: Mapping[str, object]) -> Explanation:
@@ -259,13 +290,17 @@ class RuleSet:
             for kind, rules in (("deny", denies), ("allow", allows)):
                 for rule in rules:
                     matched, steps = self._trace(rule.expr, c, roots)
+                    outcome = (f"refuses because {self._because[rule.ref.name]}"
+                               if kind == "deny" else "allows")
+                    # Allows are asked only when no deny held (deny wins).
                     cands.append(Candidate(rule.ref, kind, matched, steps,
-                                           rule.ref == decision.rule, kind))
-            cands.append(Candidate(default, "default", not decision.allowed and
-                                   decision.rule == default, [], decision.rule == default,
-                                   "deny"))
+                                           rule.ref == decision.rule, outcome,
+                                           kind == "deny" or not decision.denies))
+            fell_through = decision.rule == default
+            cands.append(Candidate(default, "default", fell_through, [], fell_through,
+                                   f"refuses because {because}", fell_through))
         answer = "allowed" if decision.allowed else "refused"
-        return Explanation(f"policy {op}", answer, decision.rule, cands)
+        return Explanation(f"policy {op}", answer, decision.rule, cands, decision.because)
 
     def explain_consequences(self, op: str, c: Mapping[str, object]) -> list[Candidate]:
         roots = frozenset(schema.CONTEXTS.get(op, {}))

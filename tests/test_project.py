@@ -38,3 +38,18 @@ def test_demo_database_covers_every_integration_combination_and_order_state():
     assert combos == {(False, False), (False, True), (True, False), (True, True)}
     assert 140 <= len(records["users"]) <= 160
     assert {o["role"] for o in records["operators"]} == {"support", "partner", "account_admin"}
+
+
+def test_every_package_is_in_the_wheel():
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "packages"])
+    on_disk = {
+        ".".join(init.parent.relative_to(root).parts)
+        for top in ("rules", "tui") for init in (root / top).rglob("__init__.py")
+        if "__pycache__" not in init.parts
+    }
+    assert on_disk <= listed, f"add to pyproject.toml packages: {sorted(on_disk - listed)}"

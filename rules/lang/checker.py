@@ -39,8 +39,11 @@ def _suggest(word: str, options: Iterable[str]) -> str | None:
 
 
 class Checker:
-    def __init__(self, files: list[ast.RuleFile]) -> None:
+    def __init__(self, files: list[ast.RuleFile], incomplete: bool = False) -> None:
         self.program = Program(files)
+        # Some rule file did not parse: what it defines is unknown, so names that may be
+        # defined there are not reported (its syntax error is), nor is anything unused.
+        self.incomplete = incomplete
         self.diagnostics: list[Diagnostic] = []
         self._used_messages: set[str] = set()
         self._used_lets: set[str] = set()
@@ -74,6 +77,9 @@ class Checker:
             self._check_policy(policy, rule_names)
         for after in self.program.afters.values():
             self._check_after(after, rule_names)
+        if self.incomplete:
+            self.diagnostics.sort(key=lambda d: (d.span.file, d.span.line, d.span.column))
+            return self.diagnostics
         for name, let in self.program.lets.items():
             if name not in self._used_lets:
                 self.warning(f"'{name}' is defined but never used", let.name.span)
@@ -177,7 +183,7 @@ class Checker:
 
     def _message_ref(self, key: ast.Name) -> None:
         self._used_messages.add(key.value)
-        if key.value not in self.program.messages:
+        if key.value not in self.program.messages and not self.incomplete:
             self.error(
                 f"unknown message '{key.value}'",
                 key.span,
@@ -200,8 +206,13 @@ class Checker:
         context = schema.CONTEXTS["view"]
         default_seen: ast.ViewRule | None = None
         catch_all: ast.ViewRule | None = None
+        above: list[tuple[ast.ViewRule, set[str]]] = []
         for rule in view.rules:
             self._rule_name(rule.name, names)
+            parts = {unparse(p) for p in _conjuncts(rule.when)} if rule.when else set()
+            # A rule whose every part an earlier rule also demands (and no more) is hidden
+            # by it: whenever it would match, the earlier one matched first.
+            shadow = next((r for r, p in above if rule.when is not None and p <= parts), None)
             if default_seen is not None:
                 self.error(
                     f"rule '{rule.name.value}' can never fire: it stands after the default",
@@ -213,7 +224,15 @@ class Checker:
                     f"'{catch_all.name.value}' above it always matches",
                     rule.name.span,
                 )
+            elif shadow is not None:
+                self.warning(
+                    f"rule '{rule.name.value}' can never fire: whenever it matches, "
+                    f"'{shadow.name.value}' above it matches first",
+                    rule.name.span,
+                    f"move it above '{shadow.name.value}', or make its condition narrower",
+                )
             if rule.when is not None:
+                above.append((rule, parts))
                 self._condition(rule.when, context, rule.name.value)
                 if _always(rule.when):
                     catch_all = rule
@@ -261,6 +280,20 @@ class Checker:
     def _check_policy(self, policy: ast.Policy, names: dict[str, Span]) -> None:
         context = schema.CONTEXTS[policy.op.value]
         default: ast.Decision | None = None
+        # Deny wins: an allow that demands what a deny refuses on can never allow.
+        denies = {unparse(d.when): d for d in policy.decisions
+                  if d.effect == "deny" and d.when is not None}
+        for d in policy.decisions:
+            if d.effect == "allow" and d.when is not None:
+                for part in _conjuncts(d.when):
+                    deny = denies.get(unparse(part))
+                    if deny is not None:
+                        self.warning(
+                            f"rule '{d.name.value}' can never allow: whenever "
+                            f"`{unparse(part)}` holds, deny '{deny.name.value}' refuses",
+                            d.name.span, "deny wins over allow",
+                        )
+                        break
         for d in policy.decisions:
             if d.effect == "default":
                 if default is not None:
@@ -348,6 +381,8 @@ class Checker:
             finally:
                 self._let_uses.pop()
         if head not in context:
+            if self.incomplete and len(path.parts) == 1:
+                return None  # perhaps a condition (`let`) of the file that did not parse
             names = sorted([*context, *self.program.lets])
             self.error(
                 f"unknown name '{head}' here",
@@ -457,7 +492,9 @@ class Checker:
         )
 
 
-def _conjuncts(e: ast.Expr) -> list[ast.Expr]:
+def _conjuncts(e: ast.Expr | None) -> list[ast.Expr]:
+    if e is None:
+        return []
     if isinstance(e, ast.BoolOp) and e.op == "and":
         return [c for o in e.operands for c in _conjuncts(o)]
     return [e]
@@ -467,25 +504,54 @@ def _always(e: ast.Expr) -> bool:
     return isinstance(e, ast.Literal) and e.value is True
 
 
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+
 def _contradicts(e: ast.Expr) -> bool:
-    """The obvious contradictions: `x and not x`, `p == "a" and p == "b"`."""
+    """The obvious contradictions: `x and not x`, `p == "a" and p == "b"`,
+    `p == "a" and p != "a"`, `n < 1 and n > 3` (a path against literals)."""
     parts = _conjuncts(e)
     texts = {unparse(p) for p in parts}
     for p in parts:
         if isinstance(p, ast.Not) and unparse(p.operand) in texts:
             return True
     equals: dict[str, object] = {}
+    differs: dict[str, set] = {}
+    low: dict[str, float] = {}
+    high: dict[str, float] = {}
     for p in parts:
-        if isinstance(p, ast.Compare) and p.op == "==":
-            for path, lit in ((p.left, p.right), (p.right, p.left)):
-                if isinstance(path, ast.Path) and isinstance(lit, ast.Literal):
-                    if path.text in equals and equals[path.text] != lit.value:
-                        return True
-                    equals[path.text] = lit.value
+        if not isinstance(p, ast.Compare):
+            continue
+        for path, lit, op in ((p.left, p.right, p.op), (p.right, p.left, _FLIP[p.op])):
+            if not (isinstance(path, ast.Path) and isinstance(lit, ast.Literal)):
+                continue
+            key, v = path.text, lit.value
+            if op == "==":
+                if key in equals and equals[key] != v:
+                    return True
+                equals[key] = v
+            elif op == "!=":
+                differs.setdefault(key, set()).add(v)
+            elif isinstance(v, int) and not isinstance(v, bool):
+                # Numbers are whole: `n < 3` is `n <= 2`, `n > 3` is `n >= 4`.
+                if op in ("<", "<="):
+                    high[key] = min(high.get(key, float("inf")), v - (op == "<"))
+                else:
+                    low[key] = max(low.get(key, float("-inf")), v + (op == ">"))
+    for key, v in equals.items():
+        if v in differs.get(key, ()):
+            return True
+        if isinstance(v, int) and not isinstance(v, bool) and not (
+                low.get(key, float("-inf")) <= v <= high.get(key, float("inf"))):
+            return True
+    if any(low.get(k, float("-inf")) > high[k] for k in high):
+        return True
     return any(isinstance(p, ast.Literal) and p.value is False for p in parts)
 
 
-def check(files: list[ast.RuleFile]) -> tuple[Program, list[Diagnostic]]:
-    checker = Checker(files)
+def check(files: list[ast.RuleFile], incomplete: bool = False
+          ) -> tuple[Program, list[Diagnostic]]:
+    """Check rule files together. `incomplete`: some file of the set did not parse."""
+    checker = Checker(files, incomplete)
     diagnostics = checker.run()
     return checker.program, diagnostics

@@ -91,7 +91,7 @@ def expected_text(names: set[str] | frozenset[str], lark: Lark | None = None,
         wanted -= _TOP_LEVEL
     # Brackets and commas that close a list or group add nothing a person needs here.
     if phrases:
-        wanted -= {"RPAR", "RSQB", "COMMA"}
+        wanted -= {"RPAR", "RSQB", "COMMA", "MINUS"}
     phrases = sorted(human(n, lark, names_map) for n in wanted) + phrases
     if len(phrases) > 8:
         phrases = phrases[:8] + ["…"]
@@ -409,7 +409,7 @@ def _unquote(tok: str) -> str:
 
 def _top_level_lines(source: str) -> list[int]:
     """Lines (1-based) where a block starts at the left margin: where parsing can resume."""
-    pattern = re.compile(r"(?:%s)\b" % "|".join(_TOP_LEVEL_WORDS))
+    pattern = re.compile(r"(?:" + "|".join(_TOP_LEVEL_WORDS) + r")\b")
     return [n for n, text in enumerate(source.splitlines(), start=1) if pattern.match(text)]
 
 
@@ -455,7 +455,7 @@ def scan_comments(source: str) -> list[ast.Comment]:
     Texts cannot span lines, so a per-line scan that skips quoted text is exact.
     """
     found: list[ast.Comment] = []
-    for number, line in enumerate(source.splitlines(), start=1):
+    for number, line in enumerate(source.split("\n"), start=1):  # as Lark counts lines
         in_text = escaped = False
         for col, ch in enumerate(line):
             if in_text:

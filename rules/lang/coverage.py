@@ -1,0 +1,322 @@
+"""Which rules and which branches of their conditions the rule tests reached.
+
+`Coverage` evaluates decisions the way the engine does (a view stops at its first match;
+every deny is asked, the allows only when no deny held; every consequence is asked) and
+`and` / `or` short-circuit as in the compiled rules, counting as it goes:
+- per rule: how often it was asked (reached) and how often its condition held (fired);
+  a default counts as fired when it decided;
+- per condition, which is a rule's whole `when` and every part joined by `and` / `or`
+  (inside named conditions too): how often it was true and how often false.
+A rule that never fired and a condition never true or never false are what a test is
+missing; `report()` lists them with file:line:column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from .. import schema
+from . import ast
+from .checker import Program
+from .errors import Span
+from .explain import _compare
+from .printer import unparse
+
+
+@dataclass
+class RuleCount:
+    name: str
+    kind: str  # rule | default | deny | allow | consequence
+    where: str  # "view miteam", "policy license.set", "after integration.set"
+    span: Span
+    reached: int = 0
+    fired: int = 0
+    impossible: str | None = None  # why no test can make it fire (left out of the totals)
+
+    def as_dict(self) -> dict:
+        return {"rule": self.name, "kind": self.kind, "in": self.where, "at": str(self.span),
+                "reached": self.reached, "fired": self.fired, "impossible": self.impossible}
+
+
+@dataclass
+class BranchCount:
+    text: str
+    owner: str  # the rule, or the named condition (`let`) it belongs to
+    span: Span
+    true: int = 0
+    false: int = 0
+    # Sides no test can reach ("true"/"false" → why), left out of the totals.
+    impossible: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def possible(self) -> list[str]:
+        return [side for side in ("true", "false") if side not in self.impossible]
+
+    @property
+    def missing(self) -> list[str]:
+        counts = {"true": self.true, "false": self.false}
+        return [side for side in self.possible if counts[side] == 0]
+
+    def as_dict(self) -> dict:
+        return {"condition": self.text, "in": self.owner, "at": str(self.span),
+                "true": self.true, "false": self.false, "impossible": self.impossible}
+
+
+@dataclass
+class Summary:
+    rules: int
+    rules_fired: int
+    branches: int  # two per condition: true and false
+    branches_reached: int
+
+    @property
+    def rule_percent(self) -> float:
+        return 100.0 * self.rules_fired / self.rules if self.rules else 100.0
+
+    @property
+    def branch_percent(self) -> float:
+        return 100.0 * self.branches_reached / self.branches if self.branches else 100.0
+
+    def as_dict(self) -> dict:
+        return {"rules": self.rules, "rules_fired": self.rules_fired,
+                "rule_percent": round(self.rule_percent, 1), "branches": self.branches,
+                "branches_reached": self.branches_reached,
+                "branch_percent": round(self.branch_percent, 1)}
+
+
+@dataclass
+class _Rule:
+    count: RuleCount
+    when: ast.Expr | None
+
+
+@dataclass
+class Coverage:
+    """Counts over one program; built once, fed every decision the tests ask for."""
+
+    program: Program
+    rules: dict[tuple[str, str], RuleCount] = field(default_factory=dict)  # (where, name)
+    branches: dict[Span, BranchCount] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        p = self.program
+        self._views: dict[str, list[_Rule]] = {}
+        self._policies: dict[str, tuple[list[_Rule], list[_Rule], _Rule]] = {}
+        self._afters: dict[str, list[_Rule]] = {}
+        for product, view in p.views.items():
+            roots = frozenset(schema.CONTEXTS["view"])
+            self._views[product] = [
+                self._rule(f"view {product}", r.name.value,
+                           "default" if r.when is None else "rule", r.name.span, r.when, roots)
+                for r in view.rules]
+        for op, policy in p.policies.items():
+            roots = frozenset(schema.CONTEXTS.get(op, {}))
+            where = f"policy {op}"
+            denies = [self._rule(where, d.name.value, "deny", d.name.span, d.when, roots)
+                      for d in policy.decisions if d.effect == "deny"]
+            allows = [self._rule(where, d.name.value, "allow", d.name.span, d.when, roots)
+                      for d in policy.decisions if d.effect == "allow"]
+            default = next((d for d in policy.decisions if d.effect == "default"), None)
+            span = default.span if default is not None else policy.op.span
+            self._policies[op] = (denies, allows,
+                                  self._rule(where, f"{op}.default", "default", span, None, roots))
+            self._impossible(policy)
+        for op, after in p.afters.items():
+            roots = frozenset(schema.CONTEXTS.get(op, {}))
+            self._afters[op] = [self._rule(f"after {op}", r.name.value, "consequence",
+                                           r.name.span, r.when, roots) for r in after.rules]
+
+    # Building -------------------------------------------------------------------
+    def _rule(self, where: str, name: str, kind: str, span: Span, when: ast.Expr | None,
+              roots: frozenset[str]) -> _Rule:
+        count = RuleCount(name, kind, where, span)
+        self.rules[(where, name)] = count
+        if when is not None:
+            self._branches(when, name, roots, root=True, seen=())
+        return _Rule(count, when)
+
+    def _impossible(self, policy: ast.Policy) -> None:
+        """Allows are asked only when every deny was false. So a part of an allow that
+        says the opposite of a deny (`deny x when not m` / `allow y when m`) is never false
+        when asked, one that says the same is never true; and when a whole allow condition
+        is the opposite of a deny, the default can never decide. Tests cannot reach these
+        sides, so they do not count against coverage."""
+        op = policy.op.value
+        denies = {unparse(d.when): d.name.value for d in policy.decisions
+                  if d.effect == "deny" and d.when is not None}
+        for d in policy.decisions:
+            if d.effect != "allow" or d.when is None:
+                continue
+            parts = d.when.operands if isinstance(d.when, ast.BoolOp) and d.when.op == "and" \
+                else (d.when,)
+            for part in parts:
+                branch = self.branches.get(part.span)
+                if branch is None:
+                    continue
+                if _negation(part) in denies:
+                    branch.impossible["false"] = (
+                        f"deny '{denies[_negation(part)]}' refuses first when it is false")
+                if unparse(part) in denies:
+                    branch.impossible["true"] = (
+                        f"deny '{denies[unparse(part)]}' refuses first when it is true")
+            whole = _negation(d.when)
+            always = isinstance(d.when, ast.Literal) and d.when.value is True
+            if whole in denies or always:
+                default = self.rules[(f"policy {op}", f"{op}.default")]
+                default.impossible = (
+                    f"every case is refused by '{denies[whole]}' or allowed by "
+                    f"'{d.name.value}'" if not always else f"'{d.name.value}' always allows")
+
+    def _let(self, e: ast.Expr, roots: frozenset[str]) -> ast.Let | None:
+        if isinstance(e, ast.Path) and len(e.parts) == 1 and e.parts[0] not in roots:
+            return self.program.lets.get(e.parts[0])
+        return None
+
+    def _branches(self, e: ast.Expr, owner: str, roots: frozenset[str], root: bool,
+                  seen: tuple[str, ...]) -> None:
+        """Register the conditions of `e`: itself when it is a rule's whole condition or
+        a part of `and` / `or`, then its parts and the named conditions it uses."""
+        if root and e.span not in self.branches:
+            self.branches[e.span] = BranchCount(unparse(e), owner, e.span)
+        let = self._let(e, roots)
+        if let is not None and let.name.value not in seen:
+            # The definition's own value is its use's value, counted where it is used;
+            # its parts are counted once for every use.
+            self._branches(let.expr, let.name.value, roots, False, (*seen, let.name.value))
+        elif isinstance(e, ast.BoolOp):
+            for o in e.operands:
+                self._branches(o, owner, roots, True, seen)
+        elif isinstance(e, ast.Not):
+            self._branches(e.operand, owner, roots, False, seen)
+
+    # Evaluating -------------------------------------------------------------------
+    def _value(self, e: ast.Expr, c: Mapping[str, object], roots: frozenset[str]) -> object:
+        let = self._let(e, roots)
+        if let is not None:
+            value = self._cond(let.expr, c, roots)
+        elif isinstance(e, ast.Path):
+            value = c[e.parts[0]]
+            for p in e.parts[1:]:
+                value = value[p]  # type: ignore[index]
+        elif isinstance(e, ast.Literal):
+            value = e.value
+        elif isinstance(e, ast.Not):
+            value = not self._value(e.operand, c, roots)
+        elif isinstance(e, ast.BoolOp):
+            stop = e.op == "or"  # `or` stops at the first true part, `and` at the first false
+            value = not stop
+            for o in e.operands:
+                if bool(self._cond(o, c, roots)) is stop:
+                    value = stop
+                    break
+        elif isinstance(e, ast.InList):
+            item = self._value(e.item, c, roots)
+            value = item in [self._value(o, c, roots) for o in e.options]
+        elif isinstance(e, ast.Arith):
+            a, b = self._value(e.left, c, roots), self._value(e.right, c, roots)
+            value = a + b if e.op == "+" else a - b  # type: ignore[operator]
+        elif isinstance(e, ast.Compare):
+            value = _compare(e.op, self._value(e.left, c, roots), self._value(e.right, c, roots))
+        else:  # pragma: no cover - the parser makes nothing else
+            raise TypeError(e)
+        return value
+
+    def _cond(self, e: ast.Expr, c: Mapping[str, object], roots: frozenset[str]) -> object:
+        value = self._value(e, c, roots)
+        branch = self.branches.get(e.span)
+        if branch is not None:
+            if value:
+                branch.true += 1
+            else:
+                branch.false += 1
+        return value
+
+    def _ask(self, rule: _Rule, c: Mapping[str, object], roots: frozenset[str]) -> bool:
+        rule.count.reached += 1
+        held = rule.when is None or bool(self._cond(rule.when, c, roots))
+        if held and rule.when is not None:
+            rule.count.fired += 1
+        return held
+
+    # The three questions, as the engine answers them ---------------------------------
+    def view(self, product: str, c: Mapping[str, object]) -> str:
+        roots = frozenset(schema.CONTEXTS["view"])
+        for rule in self._views[product]:
+            if self._ask(rule, c, roots):
+                if rule.when is None:
+                    rule.count.fired += 1
+                return rule.count.name
+        raise AssertionError("the checker guarantees a default")  # pragma: no cover
+
+    def decide(self, op: str, c: Mapping[str, object]) -> tuple[bool, str]:
+        if op not in self._policies:
+            return False, f"{op}.default"
+        roots = frozenset(schema.CONTEXTS.get(op, {}))
+        denies, allows, default = self._policies[op]
+        held = [r for r in denies if self._ask(r, c, roots)]
+        if held:
+            return False, held[0].count.name
+        ok = [r for r in allows if self._ask(r, c, roots)]
+        if ok:
+            return True, ok[0].count.name
+        default.count.reached += 1
+        default.count.fired += 1
+        return False, default.count.name
+
+    def consequences(self, op: str, c: Mapping[str, object]) -> list[str]:
+        roots = frozenset(schema.CONTEXTS.get(op, {}))
+        return [r.count.name for r in self._afters.get(op, ()) if self._ask(r, c, roots)]
+
+    # Reporting ---------------------------------------------------------------------
+    def summary(self) -> Summary:
+        rules = [r for r in self.rules.values() if r.impossible is None]
+        branches = list(self.branches.values())
+        return Summary(len(rules), sum(r.fired > 0 for r in rules),
+                       sum(len(b.possible) for b in branches),
+                       sum(len(b.possible) - len(b.missing) for b in branches))
+
+    def impossible(self) -> int:
+        """How many rules and branches no test can reach (left out of the totals)."""
+        return (sum(r.impossible is not None for r in self.rules.values())
+                + sum(len(b.impossible) for b in self.branches.values()))
+
+    def uncovered_rules(self) -> Iterator[RuleCount]:
+        return (r for r in self.rules.values() if r.fired == 0 and r.impossible is None)
+
+    def uncovered_branches(self) -> Iterator[BranchCount]:
+        return (b for b in self.branches.values() if b.missing)
+
+    def report(self) -> list[str]:
+        """The summary line, then every rule no test fired and every condition no test made
+        true (or false), in file order, as `file:line:col: ...`."""
+        s = self.summary()
+        out = [f"coverage: {s.rules_fired}/{s.rules} rules fired ({s.rule_percent:.0f}%), "
+               f"{s.branches_reached}/{s.branches} condition branches ({s.branch_percent:.0f}%)"]
+        found: list[tuple[Span, str]] = []
+        for r in self.uncovered_rules():
+            what = "was never reached" if r.reached == 0 else "never fired"
+            if r.kind == "default":
+                what = "never decided"
+            found.append((r.span, f"{r.kind} '{r.name}' in {r.where} {what}"))
+        for b in self.uncovered_branches():
+            sides = " nor ".join(b.missing) if len(b.missing) == 2 else b.missing[0]
+            found.append((b.span, f"`{b.text}` in '{b.owner}' was never {sides}"))
+        found.sort(key=lambda x: (x[0].file, x[0].line, x[0].column))
+        out.extend(f"  {span}: {text}" for span, text in found)
+        if self.impossible():
+            out.append(f"  ({self.impossible()} rule(s) or branch(es) that no test can reach "
+                       "are left out: see --json)")
+        return out
+
+    def as_dict(self) -> dict:
+        return {"summary": self.summary().as_dict(),
+                "rules": [r.as_dict() for r in self.rules.values()],
+                "conditions": [b.as_dict() for b in self.branches.values()]}
+
+
+def _negation(e: ast.Expr) -> str:
+    """The text of `not e`, written the way the printer writes it."""
+    if isinstance(e, ast.Not):
+        return unparse(e.operand)
+    return unparse(ast.Not(e, e.span))
