@@ -173,9 +173,9 @@ def test_coverage_names_an_untested_rule_and_threshold_fails(miteam, rules_copy)
         "  allow s2_partner_assigns"))
     r = miteam("rules", "test", "--coverage", str(rules_copy), json_out=False)
     assert r.code == 0
-    assert "orders.rules:35:8: deny 's2_expiring_soon' in policy order.assign never fired" \
+    assert "orders.rules:36:8: deny 's2_expiring_soon' in policy order.assign never fired" \
         in r.out
-    assert "orders.rules:36:10: `order.expiring` in 's2_expiring_soon' was never true" in r.out
+    assert "orders.rules:37:10: `order.expiring` in 's2_expiring_soon' was never true" in r.out
     strict = miteam("rules", "test", "--threshold", "100", str(rules_copy), json_out=False)
     assert strict.code == 1 and "below the threshold 100%" in strict.err
     (rules_copy / "expiring.test").write_text(
