@@ -1,0 +1,509 @@
+"""The console: a Textual app over one operator's `Session`.
+
+It decides nothing. Every read asks the core, every change goes through `change()` (the
+one place: a recorder listens for the `Changed` message it posts), and every refusal is
+the core's, with its reason and, on `w`, its rule trace.
+
+Navigation is named methods (`open_account`, `open_user`, `open_orders`, ...) and changes
+are named methods (`switch_license`, `switch_integration`, `assign_order`), so a replay
+driver can walk the console the way a person does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.app import App
+from textual.binding import BindingsMap
+from textual.command import CommandPalette
+from textual.message import Message
+
+from rules.errors import CoreError, Refused
+from rules.i18n import t
+from rules.operations import Outcome, Session
+from rules.reload import RuleSource
+from rules.store import StoreError
+
+from . import keys
+from .commands import JumpProvider
+from .screens import (
+    AccountScreen,
+    AccountsScreen,
+    AssignDialog,
+    AuditScreen,
+    ConfirmDialog,
+    HelpScreen,
+    OrdersScreen,
+    PartnersScreen,
+    Place,
+    UserScreen,
+    WhyPanel,
+)
+from .words import onoff, role, shown
+
+# How many users a confirmation names before "and N more".
+NAMED_USERS = 30
+
+
+class Changed(Message):
+    """A change the console attempted: applied (`outcome`) or refused (`refused`, the
+    reason in the operator's language, and the deciding `rule`)."""
+
+    def __init__(self, operation: str, args: dict[str, Any], outcome: Outcome | None = None,
+                 refused: str | None = None, rule: str | None = None) -> None:
+        super().__init__()
+        self.operation = operation
+        self.args = args
+        self.outcome = outcome
+        self.refused = refused
+        self.rule = rule
+
+
+class ConsoleApp(App[int]):
+    CSS_PATH = "console.tcss"
+    TITLE = "MiTeam"
+    COMMANDS = {JumpProvider}
+
+    def __init__(self, session: Session, *, rules: RuleSource | None = None,
+                 readonly: bool = False, poll_interval: float | None = 2.0) -> None:
+        self.session = session
+        self.lang = session.lang
+        self.readonly = readonly
+        self.rules_source = rules
+        self.rules_error: Exception | None = None
+        self.poll_interval = poll_interval
+        self.operator = session.whoami()
+        self.last_refusal: tuple[str, dict[str, Any], str] | None = None
+        # Called with every `Changed`, in order (a scenario recorder registers here).
+        self.observers: list[Callable[[Changed], None]] = []
+        # Every notification shown, oldest first: (severity, text). Toasts fade; this stays
+        # (tests and a scenario transcript read it).
+        self.notices: list[tuple[str, str]] = []
+        self._seen_version: int | None = None
+        super().__init__()
+        # Textual's own ctrl+q / ctrl+c stay; ours come in the operator's language.
+        base = {k: v for k, v in self._bindings.key_to_bindings.items() if k != "ctrl+p"}
+        self._bindings = BindingsMap.merge([BindingsMap.from_keys(base), keys.bindings(
+            keys.APP_KEYS, self.lang, readonly, self.has_orders)])
+
+    def notify(self, message: str, *, title: str = "", severity: Any = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        self.notices.append((str(severity), f"{title}: {message}" if title else message))
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    # Who and what ---------------------------------------------------------
+    @property
+    def role(self) -> str:
+        return self.operator["role"]
+
+    @property
+    def has_orders(self) -> bool:
+        """Orders are the partner's (and support's) place; an account admin has none (S11)."""
+        return self.role != "account_admin"
+
+    @property
+    def who(self) -> str:
+        return f"{self.operator['id']} · {role(self.role, self.lang)}"
+
+    def markers(self) -> tuple[str, ...]:
+        out = []
+        if self.readonly:
+            out.append(t("tui_readonly_marker", self.lang))
+        if self.rules_error is not None:
+            out.append(t("tui_rules_error_marker", self.lang))
+        return tuple(out)
+
+    def tr(self, key: str, **values: object) -> str:
+        return t(key, self.lang, **values)
+
+    # Start ----------------------------------------------------------------
+    def on_mount(self) -> None:
+        self._seen_version = self.session.store.read().version
+        for place in self.home_chain():
+            self.push_screen(place)
+        if self.poll_interval:
+            self.set_interval(self.poll_interval, self.poll)
+
+    def home_chain(self) -> list[Place]:
+        """Where each role starts (S11): support at the partners, a partner at their
+        customer accounts, an account admin at their own account's dashboard."""
+        if self.role == "support":
+            return [PartnersScreen()]
+        if self.role == "partner":
+            return [AccountsScreen(self.operator["partner"])]
+        return [AccountScreen(self.operator["account"], dashboard=True)]
+
+    @property
+    def place(self) -> Place | None:
+        """The place on top (under any dialog)."""
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, Place):
+                return screen
+        return None
+
+    def reload_place(self) -> None:
+        place = self.place
+        if place is not None and place.is_mounted:
+            place.reload()
+
+    def poll(self) -> None:
+        """Every few seconds: changed rule files (the last good rules stay in force on an
+        error) and other consoles' commits."""
+        source = self.rules_source
+        if source is not None:
+            if source.poll():
+                self.session.rules = source.current
+                self.rules_error = None
+                self.notify(self.tr("tui_rules_reloaded"))
+                self.reload_place()
+            elif source.error is not None and source.error is not self.rules_error:
+                self.rules_error = source.error
+                self.notify(self.tr("tui_rules_error", error=source.error.render()),
+                            severity="error", timeout=20)
+                self.reload_place()
+        try:
+            version = self.session.store.read().version
+        except StoreError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if version != self._seen_version:
+            self._seen_version = version
+            self.reload_place()
+
+    # Navigation -----------------------------------------------------------
+    async def go(self, *chain: Place) -> None:
+        """Show `chain` above the operator's home place, with nothing else open."""
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        for place in [*self.home_chain(), *chain]:
+            await self.push_screen(place)
+
+    def _jump(self, build: Callable[[], list[Place]]) -> bool:
+        try:
+            chain = build()
+        except (CoreError, StoreError) as exc:
+            self.notify(str(exc), severity="error")
+            return False
+        self.call_later(self.go, *chain)
+        return True
+
+    def home(self) -> bool:
+        return self._jump(list)
+
+    def open_accounts(self, partner: str) -> bool:
+        """A partner's accounts (support's way from the partner list)."""
+        if self.role != "support":
+            return self.home()
+        self.push_screen(AccountsScreen(partner))
+        return True
+
+    def _account_chain(self, key: str) -> list[Place]:
+        account = self.session.account(key)
+        if self.role == "account_admin" and account["id"] == self.operator["account"]:
+            return []  # the dashboard is home
+        chain: list[Place] = []
+        if self.role == "support":
+            chain.append(AccountsScreen(account["partner"]))
+        return [*chain, AccountScreen(account["id"])]
+
+    def open_account(self, key: str, push: bool = False) -> bool:
+        """An account's information, by id or company name."""
+        if push:
+            self.push_screen(AccountScreen(key))
+            return True
+        return self._jump(lambda: self._account_chain(key))
+
+    def open_user(self, user_id: str, push: bool = False) -> bool:
+        if push:
+            self.push_screen(UserScreen(user_id))
+            return True
+        return self._jump(lambda: [*self._account_chain(self.session.user(user_id)["account"]),
+                                   UserScreen(user_id)])
+
+    def open_orders(self, state: str | None = None, select: str | None = None) -> bool:
+        if not self.has_orders:
+            self.notify(self.session.rules.message("orders_partner_only", self.lang),
+                        severity="warning")
+            return False
+        return self._jump(lambda: [OrdersScreen(state, select=select)])
+
+    def open_order(self, order_id: str) -> bool:
+        return self.open_orders(None, select=order_id)
+
+    def open_audit(self, account: str | None = None, jump: bool = False) -> bool:
+        if jump:
+            return self._jump(lambda: [AuditScreen(account)])
+        self.push_screen(AuditScreen(account))
+        return True
+
+    def open_assign(self, order_id: str) -> bool:
+        try:
+            order = next((o for o in self.session.orders() if o["id"] == order_id), None)
+            accounts = self.session.accounts()
+        except (CoreError, StoreError) as exc:
+            self.notify(str(exc), severity="error")
+            return False
+        if order is None:
+            self.notify(self.tr("unknown_record", kind=self.tr("kind_order"), id=order_id),
+                        severity="error")
+            return False
+        self.push_screen(AssignDialog(order, accounts))
+        return True
+
+    # Keys of the app ------------------------------------------------------
+    def action_home(self) -> None:
+        self.home()
+
+    def action_orders(self) -> None:
+        self.open_orders()
+
+    def action_audit(self) -> None:
+        place = self.place
+        scope = place.audit_scope() if place is not None else None
+        if isinstance(place, AuditScreen):
+            return
+        self.open_audit(scope, jump=scope is None)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_refresh(self) -> None:
+        self.reload_place()
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette",
+                                            placeholder=self.tr("tui_palette_placeholder")))
+
+    # Changes: the one place -----------------------------------------------
+    def on_changed(self, message: Changed) -> None:
+        for observer in self.observers:
+            observer(message)
+
+    def change(self, operation: str, **args: Any) -> Outcome | None:
+        """Apply one change through the core; notify; post `Changed`. None when refused."""
+        s = self.session
+        if self.readonly:
+            reason = self.tr("readonly_console")
+            self.notify(reason, severity="warning")
+            self.post_message(Changed(operation, args, refused=reason))
+            return None
+        try:
+            if operation == "license.set":
+                outcome = s.set_license(args["user"], args["product"], args["value"])
+            elif operation == "integration.set":
+                outcome = s.set_integration(args["account"], args["integration"],
+                                            args["value"])
+            elif operation == "order.assign":
+                outcome = s.assign_order(args["order"], args["account"])
+            else:
+                raise ValueError(f"no such change: {operation}")
+        except Refused as exc:
+            self._refused(operation, args, exc)
+            return None
+        except (CoreError, StoreError) as exc:
+            self.notify(str(exc), severity="error")
+            self.post_message(Changed(operation, args, refused=str(exc)))
+            return None
+        self.last_refusal = None
+        self.notify(self.describe(operation, args, outcome), title=self.tr("done").capitalize())
+        self.post_message(Changed(operation, args, outcome=outcome,
+                                  rule=outcome.rule.name if outcome.rule else None))
+        self.reload_place()
+        return outcome
+
+    def _refused(self, operation: str, args: dict[str, Any], exc: Refused) -> None:
+        self.last_refusal = (operation, dict(args), str(exc))
+        rule = exc.decision.rule.name if exc.decision else None
+        self.notify(f"{exc}\n{self.tr('tui_press_w')}", title=self.tr("refused").capitalize(),
+                    severity="error")
+        self.post_message(Changed(operation, args, refused=str(exc), rule=rule))
+
+    def describe(self, operation: str, args: dict[str, Any], outcome: Outcome) -> str:
+        """One line for the notification, in words."""
+        if not outcome.changed:
+            return f"{outcome.target}: {self.tr('unchanged')}"
+        if operation == "license.set":
+            user = self.session.user(args["user"])
+            text = self.tr("tui_license_switched", name=user["name"], id=user["id"],
+                           value=onoff(args["value"], self.lang))
+        elif operation == "integration.set":
+            account = self.session.account(args["account"])
+            text = self.tr("tui_integration_switched", account=account["name"],
+                           integration=self.tr(f"integration_{args['integration']}"),
+                           value=onoff(args["value"], self.lang))
+        else:
+            account = self.session.account(str(outcome.after))
+            text = self.tr("tui_order_assigned", order=args["order"], account=account["name"])
+        for e in outcome.effects:
+            if e.users:
+                key = "consequence" if e.action == "revoke" else "tui_consequence_grant"
+                text += "\n" + self.tr(key, count=len(e.users), rule=e.rule.name)
+        return text
+
+    def switch_license(self, user_id: str, product: str = "miteam",
+                       value: bool | None = None) -> Outcome | None:
+        """Space on a user: switch the stored license; the rules decide whether it may."""
+        try:
+            if value is None:
+                value = not self.session.user(user_id)["licenses"].get(product, False)
+            args = {"user": user_id, "product": product, "value": value}
+            if self.readonly:
+                return self.change("license.set", **args)
+            preview = self.session.set_license(user_id, product, value, dry_run=True)
+        except Refused as exc:
+            self._refused("license.set", {"user": user_id, "product": product,
+                                          "value": value}, exc)
+            return None
+        except (CoreError, StoreError) as exc:
+            self.notify(str(exc), severity="error")
+            return None
+        if any(e.users for e in preview.effects):
+            self._confirm("license.set", args, preview, self.tr(
+                "tui_confirm_license", id=user_id, value=onoff(value, self.lang)), value)
+            return None
+        return self.change("license.set", **args)
+
+    def switch_integration(self, account: str, integration: str, value: bool | None = None,
+                           confirm: bool = True) -> Outcome | None:
+        """Switch an integration; first show what it will do (S8) and ask, Cancel focused."""
+        try:
+            acc = self.session.account(account)
+            if value is None:
+                value = not acc["integrations"][integration]
+            args = {"account": acc["id"], "integration": integration, "value": value}
+            if self.readonly or not confirm:
+                return self.change("integration.set", **args)
+            preview = self.session.set_integration(acc["id"], integration, value, dry_run=True)
+        except Refused as exc:
+            self._refused("integration.set", {"account": account, "integration": integration,
+                                              "value": value}, exc)
+            return None
+        except (CoreError, StoreError) as exc:
+            self.notify(str(exc), severity="error")
+            return None
+        title = self.tr("tui_confirm_integration", account=acc["name"],
+                        integration=self.tr(f"integration_{integration}"),
+                        value=onoff(value, self.lang))
+        self._confirm("integration.set", args, preview, title, value)
+        return None
+
+    def _confirm(self, operation: str, args: dict[str, Any], preview: Outcome,
+                 title: str, value: bool) -> None:
+        lines = self.preview_lines(preview)
+
+        def decided(confirmed: bool | None) -> None:
+            if confirmed:
+                self.change(operation, **args)
+
+        confirm = self.tr("tui_confirm_button", value=onoff(value, self.lang))
+        self.push_screen(ConfirmDialog(title, lines, confirm, self.tr("tui_cancel")), decided)
+
+    def preview_lines(self, preview: Outcome) -> list[str]:
+        """What a dry run says will happen: how many licenses, which users, which rule."""
+        if not preview.changed:
+            return [self.tr("unchanged")]
+        lines = []
+        touched = [e for e in preview.effects if e.users]
+        if not touched:
+            lines.append(self.tr("tui_no_license_changes"))
+        for e in touched:
+            key = "tui_preview_revoke" if e.action == "revoke" else "tui_preview_grant"
+            lines.append(self.tr(key, count=len(e.users), rule=e.rule.name))
+            for uid in e.users[:NAMED_USERS]:
+                try:
+                    name = self.session.user(uid)["name"]
+                except (CoreError, StoreError):
+                    name = ""
+                lines.append(f"  {uid}  {name}")
+            if len(e.users) > NAMED_USERS:
+                lines.append("  " + self.tr("tui_and_more", count=len(e.users) - NAMED_USERS))
+        return lines
+
+    def assign_order(self, order_id: str, account: str) -> Outcome | None:
+        """S2: all licenses of the order to the account (id or company name)."""
+        return self.change("order.assign", order=order_id, account=account)
+
+    # Why ------------------------------------------------------------------
+    def _why(self, title: str, summary: str, build: Callable[[], list[tuple[str, list[str]]]]
+             ) -> bool:
+        try:
+            sections = build()
+        except (CoreError, StoreError) as exc:
+            self.notify(str(exc), severity="error")
+            return False
+        self.push_screen(WhyPanel(title, summary, sections, self.tr("tui_close_hint")))
+        return True
+
+    def why_license(self, user_id: str, product: str = "miteam") -> bool:
+        """What Products and Licenses shows and why; what switching it would meet."""
+        try:
+            user = self.session.user(user_id)
+        except (CoreError, StoreError) as exc:
+            self.notify(str(exc), severity="error")
+            return False
+        p = next(x for x in user["products"] if x["product"] == product)
+        value = not user["licenses"].get(product, False)
+        summary = (f"{user['name']} ({user['id']}) · {p['name']}: {shown(p, self.lang)} · "
+                   f"{self.tr('tui_stored_license')}: "
+                   f"{onoff(user['licenses'].get(product, False), self.lang)}")
+        return self._why(self.tr("tui_why_title"), summary, lambda: [
+            (self.tr("tui_why_shows"), self.session.explain(user_id, product).lines()),
+            (self.tr("tui_why_switch", value=onoff(value, self.lang)),
+             self.session.why("license.set", user=user_id, product=product,
+                              value=value).lines()),
+        ])
+
+    def why_integration(self, account: str, integration: str) -> bool:
+        try:
+            acc = self.session.account(account)
+        except (CoreError, StoreError) as exc:
+            self.notify(str(exc), severity="error")
+            return False
+        value = not acc["integrations"][integration]
+        label = self.tr(f"integration_{integration}")
+        summary = f"{acc['name']} ({acc['id']}) · {label}: " \
+                  f"{onoff(acc['integrations'][integration], self.lang)}"
+
+        def build() -> list[tuple[str, list[str]]]:
+            sections = [(self.tr("tui_why_integration", integration=label,
+                                 value=onoff(value, self.lang)),
+                         self.session.why("integration.set", account=acc["id"],
+                                          integration=integration, value=value).lines())]
+            if not self.readonly:
+                try:
+                    preview = self.session.set_integration(acc["id"], integration, value,
+                                                           dry_run=True)
+                    sections.append((self.tr("tui_why_follows"), self.preview_lines(preview)))
+                except Refused:
+                    pass
+            return sections
+
+        return self._why(self.tr("tui_why_title"), summary, build)
+
+    def why_assign(self, order_id: str, account: str | None) -> bool:
+        """The rules' answer to assigning this order to this account (the one just refused,
+        or the one chosen)."""
+        refusal = self.last_refusal
+        if refusal and refusal[0] == "order.assign" and refusal[1]["order"] == order_id \
+                and (account is None or refusal[1]["account"] == account):
+            account = refusal[1]["account"]
+        if account is None:
+            self.notify(self.tr("tui_why_pick_account"), severity="information")
+            return False
+        summary = self.tr("tui_why_assign", order=order_id, account=account)
+        return self._why(self.tr("tui_why_title"), summary, lambda: [
+            (self.tr("tui_why_assign_rules"),
+             self.session.why("order.assign", order=order_id, account=account).lines())])
+
+
+def run(env: Any) -> int:
+    """`miteam` / `miteam tui`: open the console for `env`'s operator and database."""
+    source = RuleSource(env.rules_paths())  # a broken rule file: the CLI reports it, exit 2
+    session = Session(env.store, source.current, env.operator, env.lang)
+    session.whoami()  # an unknown operator: refused before the screen opens, exit 1
+    app = ConsoleApp(session, rules=source, readonly=bool(getattr(env.args, "readonly", False)))
+    app.run()
+    return int(app.return_code or 0)

@@ -1,0 +1,72 @@
+"""Every key of the console in one table: the footer, the help screen, the bindings and
+the keymap ids all come from here, so they cannot disagree.
+
+Keys that change data are left out of a read-only console altogether (not just disabled):
+with `--readonly` there is no key that could switch anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from textual.binding import Binding, BindingsMap
+
+from rules.i18n import t
+
+
+@dataclass(frozen=True)
+class Key:
+    id: str  # the binding id (`miteam.<id>`), for keymaps
+    key: str  # Textual's key name(s)
+    action: str
+    label: str  # CATALOG key of the description
+    display: str  # how the footer and help show the key
+    show: bool = True  # in the footer (help lists every key)
+    changes: bool = False  # changes data: absent from a read-only console
+    priority: bool = False
+
+
+KEYS: dict[str, Key] = {k.id: k for k in (
+    # Everywhere (the app's own)
+    Key("quit", "q", "quit", "key_quit", "q"),
+    Key("help", "question_mark", "help", "key_help", "?"),
+    Key("palette", "ctrl+p", "command_palette", "key_palette", "^p", show=False,
+        priority=True),
+    Key("home", "h", "home", "key_home", "h", show=False),
+    Key("orders", "o", "orders", "key_orders", "o", show=False),
+    Key("audit", "t", "audit", "key_audit", "t", show=False),
+    Key("refresh", "ctrl+r", "refresh", "key_refresh", "ctrl+r", show=False),
+    # In a place
+    Key("open", "enter", "open", "key_open", "⏎"),
+    Key("back", "escape", "back", "key_back", "esc"),
+    Key("filter", "slash", "filter", "key_filter", "/"),
+    Key("switch", "space", "switch", "key_switch", "space", changes=True),
+    Key("why", "w", "why", "key_why", "w"),
+    Key("assign", "a", "assign", "key_assign", "a", changes=True),
+    Key("state", "f", "next_state", "key_state", "f"),
+    Key("next", "tab", "app.focus_next", "key_next", "tab", show=False),
+    # The home places show `o` in the footer (there is room there, and a partner starts
+    # at Accounts and at Billing › Orders).
+    Key("goto_orders", "o", "app.orders", "key_orders", "o"),
+)}
+
+APP_KEYS = ("quit", "help", "palette", "home", "orders", "audit", "refresh")
+ORDER_KEYS = ("orders", "goto_orders")  # none for an account admin: orders are the partner's
+
+
+def available(ids: Iterable[str], readonly: bool, orders: bool = True) -> list[Key]:
+    return [KEYS[i] for i in ids
+            if not (readonly and KEYS[i].changes) and (orders or i not in ORDER_KEYS)]
+
+
+def bindings(ids: Iterable[str], lang: str, readonly: bool, orders: bool = True,
+             quiet: Iterable[str] = ()) -> BindingsMap:
+    """The bindings for these keys, described in the operator's language. `quiet` keys
+    work but stay out of the footer (80 columns hold only so many; help lists them all)."""
+    hidden = set(quiet)
+    return BindingsMap([
+        Binding(k.key, k.action, t(k.label, lang), show=k.show and k.id not in hidden,
+                key_display=k.display, priority=k.priority, id=f"miteam.{k.id}")
+        for k in available(ids, readonly, orders)
+    ])

@@ -1,0 +1,183 @@
+"""What every place of the console shares: the top bar (breadcrumbs, who, markers), the
+`/` filter, the footer with this place's keys, and reloading from the core whenever the
+place comes back into view, the rules change, or another console commits."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingsMap
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+
+from rules.errors import CoreError
+from rules.i18n import t
+from rules.store import StoreError
+
+from .. import keys
+from ..widgets import FilterBar, ListSource, ResourceTable, Row, TopBar
+from ..widgets.table import RowSource
+
+if TYPE_CHECKING:
+    from ..app import ConsoleApp
+
+
+class Place(Screen):
+    """One place of the console (partners, accounts, an account, a user, orders, audit)."""
+
+    KEY_IDS: ClassVar[tuple[str, ...]] = ("back",)
+    QUIET: ClassVar[tuple[str, ...]] = ()  # keys of this place left out of the footer
+    # A top place (Billing › Orders, the whole audit) starts its own breadcrumbs: it is
+    # reached from anywhere, not drilled into.
+    top = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.crumb = ""
+        self._filter_table: ResourceTable | None = None
+        # Built per instance: descriptions in the operator's language, and a read-only
+        # console gets no key that changes data.
+        self._bindings = BindingsMap.merge([
+            self._bindings, keys.bindings(self.KEY_IDS, self.console.lang, self.console.readonly,
+                                          self.console.has_orders, self.QUIET)])
+
+    # Shortcuts ------------------------------------------------------------
+    @property
+    def console(self) -> ConsoleApp:
+        return cast("ConsoleApp", self.app)
+
+    @property
+    def lang(self) -> str:
+        return self.console.lang
+
+    def tr(self, key: str, **values: object) -> str:
+        return t(key, self.lang, **values)
+
+    # Layout ---------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield TopBar(id="topbar")
+        yield from self.compose_body()
+        yield FilterBar(placeholder=self.tr("tui_filter_placeholder"), id="filter")
+        yield Footer(compact=True)
+
+    def compose_body(self) -> ComposeResult:
+        return iter(())
+
+    # Loading --------------------------------------------------------------
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        """Ask the core again and show what it says."""
+        try:
+            self.load()
+        except (CoreError, StoreError) as exc:
+            self.console.notify(str(exc), severity="error")
+        self.update_bar()
+
+    def load(self) -> None:
+        raise NotImplementedError
+
+    def update_bar(self) -> None:
+        places = [s for s in self.app.screen_stack if isinstance(s, Place)]
+        if self in places:
+            places = places[: places.index(self) + 1]
+        tops = [i for i, p in enumerate(places) if p.top]
+        if tops:
+            places = places[tops[-1]:]
+        bar = self.query_one(TopBar)
+        bar.crumbs = tuple(c for p in places for c in p.crumbs())
+        bar.status = self.console.who
+        bar.markers = self.console.markers()
+
+    def crumbs(self) -> list[str]:
+        return [self.crumb] if self.crumb else []
+
+    def audit_scope(self) -> str | None:
+        """The account whose audit `t` opens from here (None: everything visible)."""
+        return None
+
+    def fill(self, table: ResourceTable, rows: list[Row] | RowSource) -> None:
+        """Show new rows, keeping the filter and the cursor's row."""
+        keep = table.current.key if table.total else None
+        source = ListSource(rows) if isinstance(rows, list) else rows
+        if table.source.query:
+            source.search(table.source.query)
+        table.set_source(source, keep=keep)
+
+    # Keys -----------------------------------------------------------------
+    @property
+    def is_root(self) -> bool:
+        places = [s for s in self.app.screen_stack if isinstance(s, Place)]
+        return bool(places) and places[0] is self
+
+    def _filtered(self) -> ResourceTable | None:
+        table = self.filter_table()
+        return table if table is not None and table.source.query else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return not self.is_root or self._filtered() is not None
+        return True
+
+    def action_back(self) -> None:
+        """Escape: first clear a filter (as k9s does), then go back one place."""
+        table = self._filtered()
+        if table is not None:
+            self._filter_table = table
+            self.query_one(FilterBar).action_clear()
+        elif not self.is_root:
+            self.app.pop_screen()
+
+    def filter_table(self) -> ResourceTable | None:
+        focused = self.focused
+        if isinstance(focused, ResourceTable):
+            return focused
+        tables = list(self.query(ResourceTable))
+        return tables[-1] if tables else None
+
+    def action_filter(self) -> None:
+        table = self.filter_table()
+        if table is None:
+            return
+        self._filter_table = table
+        bar = self.query_one(FilterBar)
+        if bar.value != table.source.query:
+            bar.value = table.source.query
+        bar.open()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        if self._filter_table is not None:
+            self._filter_table.search(event.value)
+            self.titles()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        # The section title keeps showing the filter (`/query`); escape clears it.
+        self.query_one(FilterBar).display = False
+        if self._filter_table is not None:
+            self._filter_table.focus()
+
+    @on(FilterBar.Cleared)
+    def _filter_cleared(self) -> None:
+        if self._filter_table is not None:
+            self._filter_table.search("")
+            self._filter_table.focus()
+            self.titles()
+
+    def titles(self) -> None:
+        """Refresh section titles (counts change with the filter)."""
+
+    def counted(self, label: str, table: ResourceTable, everything: int | None = None) -> Text:
+        """`Users (18)`, or with a filter `Users (3 of 18) /müller` (plain text: a name or
+        a filter with brackets is not markup)."""
+        q = table.source.query
+        if q and everything is not None:
+            return Text(f"{label} ({table.total} {self.tr('tui_of')} {everything}) /{q}")
+        if q:
+            return Text(f"{label} ({table.total}) /{q}")
+        return Text(f"{label} ({table.total})")

@@ -1,0 +1,9 @@
+"""The console's own widgets."""
+
+from .filterbar import FilterBar
+from .table import Column, ListSource, PagedSource, ResourceTable, Row
+from .toggle import LicenseToggle
+from .topbar import TopBar
+
+__all__ = ["Column", "FilterBar", "LicenseToggle", "ListSource", "PagedSource",
+           "ResourceTable", "Row", "TopBar"]
