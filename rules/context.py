@@ -2,7 +2,9 @@
 
 Derived facts live here, computed from records, never stored: an order's effective state
 (expired once its date has passed) and an account's license counts. They are cached per
-store version, so evaluating 10,000 users of one account counts that account once.
+`Contexts` (one read or one transaction), so evaluating 10,000 users of one account
+builds that account once; how many users hold a license comes from a count the store
+keeps current (`View.count_flags`), so a switch never walks the account's users.
 """
 
 from __future__ import annotations
@@ -60,17 +62,30 @@ class Contexts:
         if cached is not None:
             return cached
         orders = [self.order(o) for o in self.view.by("orders", "account", doc["id"])]
-        users = self.view.by("users", "account", doc["id"])
+        held = self._held(doc["id"])
         licenses = {}
         for product in PRODUCTS:
             total = sum(o["quantity"] for o in orders
                         if o["product"] == product and o["state"] != "expired")
-            assigned = sum(1 for u in users if u.get("licenses", {}).get(product))
+            assigned = held.get(product, 0)
             licenses[product] = {"total": total, "assigned": assigned,
                                  "available": total - assigned}
         ctx = {**doc, "licenses": licenses, "orders": len(orders), "users": doc["id"]}
         self._accounts[doc["id"]] = ctx
         return ctx
+
+    def _held(self, account_id: str) -> dict[str, int]:
+        """How many users of the account hold each product's license."""
+        count_flags = getattr(self.view, "count_flags", None)
+        if count_flags is not None:
+            # The store keeps this count current: O(1), not a pass over 10,000 users.
+            return count_flags("users", "account", account_id, "licenses")
+        held: dict[str, int] = {}
+        for u in self.view.by("users", "account", account_id):
+            for product, on in u.get("licenses", {}).items():
+                if on:
+                    held[product] = held.get(product, 0) + 1
+        return held
 
     def user(self, doc: dict) -> dict:
         return {

@@ -363,6 +363,92 @@ CATALOG: dict[str, dict[str, str]] = {
     "key_next": {"en": "Next", "de": "Weiter"},
     "key_next_help": {"en": "next section (shift+tab: the one before)",
                       "de": "nächster Abschnitt (Umschalt+Tab: der vorige)"},
+    # Scenario replay and recording in the console (`miteam tui --replay/--record FILE`).
+    "key_replay_next": {"en": "Next", "de": "Weiter"},
+    "key_replay_next_help": {"en": "replay: the next step (at the place a person would use)",
+                             "de": "Wiedergabe: der nächste Schritt (dort, wo ein Mensch "
+                                   "ihn täte)"},
+    "key_replay_previous": {"en": "Prev", "de": "Vorher"},
+    "key_replay_previous_help": {"en": "replay: back one step (the records as before it)",
+                                 "de": "Wiedergabe: einen Schritt zurück (die Daten wie "
+                                       "davor)"},
+    "key_replay_end": {"en": "End", "de": "Alles"},
+    "key_replay_end_help": {"en": "replay: run every remaining step",
+                            "de": "Wiedergabe: alle übrigen Schritte ausführen"},
+    "key_replay_transcript": {"en": "Transcript", "de": "Mitschrift"},
+    "key_replay_transcript_help": {"en": "replay: the transcript so far, every expectation",
+                                   "de": "Wiedergabe: die Mitschrift bis hier, jede "
+                                         "Erwartung"},
+    "tui_help_replay": {"en": "Replay", "de": "Wiedergabe"},
+    "tui_replay_marker": {"en": "REPLAY", "de": "WIEDERGABE"},
+    "tui_replay_help": {
+        "en": "Replaying {file} on a temporary database (never yours): the scenario makes "
+              "the changes, no key of yours does.",
+        "de": "Wiedergabe von {file} auf einer temporären Datenbank (nie Ihrer): das "
+              "Szenario ändert, keine Ihrer Tasten.",
+    },
+    "tui_replay_title": {"en": "Replay {index}/{total} · {title}",
+                         "de": "Wiedergabe {index}/{total} · {title}"},
+    "tui_replay_next": {"en": "next: {step}", "de": "als Nächstes: {step}"},
+    "tui_replay_keys": {"en": "n: next step · p: back a step · G: run to the end · "
+                              "l: transcript",
+                        "de": "n: nächster Schritt · p: zurück · G: bis zum Ende · "
+                              "l: Mitschrift"},
+    "tui_replay_no_steps": {"en": "this scenario has no steps",
+                            "de": "dieses Szenario hat keine Schritte"},
+    "tui_replay_checks_ok": {"en": "{count} expectation(s) hold",
+                             "de": "{count} Erwartung(en) erfüllt"},
+    "tui_replay_checks_failed": {"en": "{failed} of {count} expectation(s) FAIL",
+                                 "de": "{failed} von {count} Erwartung(en) FEHLER"},
+    "tui_replay_failure": {"en": "{text} (line {line}): expected {expected}, got {got}",
+                           "de": "{text} (Zeile {line}): erwartet {expected}, erhalten {got}"},
+    "tui_replay_failed_title": {"en": "Step {number}: an expectation fails",
+                                "de": "Schritt {number}: eine Erwartung schlägt fehl"},
+    "tui_replay_more_failures": {"en": "… {count} more: l shows the transcript",
+                                 "de": "… {count} weitere: l zeigt die Mitschrift"},
+    "tui_replay_at_end": {"en": "The scenario has no more steps (p: back a step)",
+                          "de": "Das Szenario hat keine Schritte mehr (p: zurück)"},
+    "tui_replay_at_start": {"en": "At the start: no step to go back to",
+                            "de": "Am Anfang: kein Schritt zurück"},
+    "tui_replay_transcript": {"en": "Transcript", "de": "Mitschrift"},
+    "tui_replay_cannot_show": {
+        "en": "{operator} is not registered here: shown as {shown}",
+        "de": "{operator} ist hier nicht angemeldet: gezeigt als {shown}",
+    },
+    "tui_replay_with_record": {
+        "en": "--replay and --record cannot go together: a replay changes nothing of yours "
+              "to record",
+        "de": "--replay und --record gehen nicht zusammen: eine Wiedergabe ändert nichts "
+              "von Ihnen, das sich aufzeichnen ließe",
+    },
+    "tui_record_marker": {"en": "REC", "de": "AUFNAHME"},
+    "tui_record_readonly": {
+        "en": "--record with --readonly would record nothing: leave out --readonly",
+        "de": "--record mit --readonly zeichnet nichts auf: --readonly weglassen",
+    },
+    "tui_record_exists": {
+        "en": "{path} exists already: name a new file (a recording never overwrites one)",
+        "de": "{path} gibt es schon: eine neue Datei nennen (eine Aufzeichnung "
+              "überschreibt keine)",
+    },
+    "tui_record_cannot_write": {"en": "cannot write {path}: {error}",
+                                "de": "{path} kann nicht geschrieben werden: {error}"},
+    "tui_record_saved": {
+        "en": "recorded {count} step(s) in {path}; replay it: miteam tui --replay {path}",
+        "de": "{count} Schritt(e) in {path} aufgezeichnet; wiedergeben: "
+              "miteam tui --replay {path}",
+    },
+    "record_title": {"en": "Console session of {operator}, {date}",
+                     "de": "Konsolensitzung von {operator}, {date}"},
+    "record_comment": {"en": "Recorded in the console (miteam tui --record) as {operator}.",
+                       "de": "In der Konsole aufgezeichnet (miteam tui --record) als "
+                             "{operator}."},
+    "record_comment_given": {
+        "en": "The database was not the demo data: the records these steps read are given "
+              "below.",
+        "de": "Die Datenbank war nicht die Demo: die Daten, die diese Schritte lesen, "
+              "folgen als given-Zeilen.",
+    },
 }
 
 

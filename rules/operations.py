@@ -23,6 +23,8 @@ from .i18n import t
 from .views import account_view, order_view, user_view
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+# How far back a stale-edit refusal looks in the account's audit trail for who changed it.
+_STALE_SCAN = 10_000
 _TABLE = {"partner": "partners", "account": "accounts", "order": "orders", "user": "users",
           "operator": "operators"}
 
@@ -268,25 +270,45 @@ class Session:
 
     # Changes --------------------------------------------------------------
     def set_license(self, user_id: str, product: str, on: bool, *,
-                    dry_run: bool = False) -> Outcome:
-        """An operator switches a user's license in Products and Licenses (S10-S12)."""
+                    dry_run: bool = False, expected: bool | None = None) -> Outcome:
+        """An operator switches a user's license in Products and Licenses (S10-S12).
+
+        `expected`: the stored state the operator saw; if another console changed it
+        since, the switch is refused (a stale edit) rather than applied blindly."""
         return self._run(self._set_license, user_id, product, on, "license.set", "operator",
-                         dry_run=dry_run)
+                         expected, dry_run=dry_run)
 
     def micollab_set(self, user_id: str, product: str, on: bool, *,
-                     dry_run: bool = False) -> Outcome:
+                     dry_run: bool = False, expected: bool | None = None) -> Outcome:
         """The MiCollab server grants or withdraws a license (S4)."""
         return self._run(self._set_license, user_id, product, on, "micollab.set", "micollab",
-                         dry_run=dry_run)
+                         expected, dry_run=dry_run)
+
+    def _stale(self, tx: Any, target: str, in_account: str, key: str, now: bool,
+               **values: object) -> Refused:
+        """A stale edit: name who changed `target` last, from the newest audit entries."""
+        by = ""
+        for entry in reversed(tx.tail("audit", _STALE_SCAN, field="account",
+                                      value=in_account)):
+            if entry.get("target") == target:
+                by = self._t("stale_by", who=entry.get("operator") or "?",
+                             at=entry.get("at") or "?")
+                break
+        return Refused(self._t(key, now=self._t("on" if now else "off"), by=by, **values),
+                       key="stale_edit")
 
     def _set_license(self, user_id: str, product: str, on: bool, op_name: str, actor: str,
-                     *, dry_run: bool) -> Outcome:
+                     expected: bool | None, *, dry_run: bool) -> Outcome:
         self._product(product)
         with self._writing() as (tx, ctxs, op):
             user = self._get(tx, "user", user_id)
             ctx = {**ctxs.for_user(op, user), "product": product, "value": on}
             decision = self._require(op_name, ctx)
             before = bool(user.get("licenses", {}).get(product))
+            # After the rules: who changed it is told only to someone who may act here.
+            if expected is not None and before != bool(expected):
+                raise self._stale(tx, f"user:{user_id}", user["account"], "stale_license",
+                                  before, user=user_id, product=schema.PRODUCT_NAMES[product])
             outcome = Outcome(op_name, user_id, before != on, before, on, decision.rule)
             if outcome.changed:
                 _write_license(tx, user, product, on, actor)
@@ -300,12 +322,15 @@ class Session:
             return self._finish(outcome, dry_run)
 
     def set_integration(self, account_id: str, integration: str, on: bool, *,
-                        dry_run: bool = False) -> Outcome:
-        """Switch an account's MiCollab or MiTeam integration (S5, S8, S9)."""
-        return self._run(self._set_integration, account_id, integration, on, dry_run=dry_run)
+                        dry_run: bool = False, expected: bool | None = None) -> Outcome:
+        """Switch an account's MiCollab or MiTeam integration (S5, S8, S9).
 
-    def _set_integration(self, account_id: str, integration: str, on: bool, *,
-                         dry_run: bool) -> Outcome:
+        `expected`: the state the operator saw (see `set_license`)."""
+        return self._run(self._set_integration, account_id, integration, on, expected,
+                         dry_run=dry_run)
+
+    def _set_integration(self, account_id: str, integration: str, on: bool,
+                         expected: bool | None, *, dry_run: bool) -> Outcome:
         if integration not in schema.INTEGRATIONS:
             raise BadInput(self._t("unknown_record", kind="integration", id=integration))
         with self._writing() as (tx, ctxs, op):
@@ -313,6 +338,10 @@ class Session:
             ctx = ctxs.for_account(op, account, integration=integration, value=on)
             decision = self._require("integration.set", ctx)
             before = bool(account["integrations"].get(integration))
+            if expected is not None and before != bool(expected):
+                raise self._stale(tx, f"account:{account['id']}:{integration}", account["id"],
+                                  "stale_integration", before, account=account["id"],
+                                  integration=self._t(f"integration_{integration}"))
             outcome = Outcome("integration.set", f"account:{account['id']}:{integration}",
                               before != on, before, on, decision.rule)
             if outcome.changed:

@@ -50,7 +50,7 @@ import stat
 import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
-from itertools import islice
+from itertools import islice, repeat
 from pathlib import Path
 from typing import Any, NamedTuple, cast
 
@@ -62,6 +62,7 @@ from tinydb.utils import LRUCache
 __all__ = [
     "FAULT_HOOK",
     "INDEXES",
+    "TALLIES",
     "TABLES",
     "JournalStorage",
     "JournalTable",
@@ -69,6 +70,8 @@ __all__ = [
     "StoreError",
     "Tx",
     "View",
+    "next_ids",
+    "read_file",
     "records",
 ]
 
@@ -82,6 +85,11 @@ INDEXES: dict[str, tuple[str, ...]] = {
     "operators": ("partner", "account"),
     "audit": ("account",),
 }
+# Counts kept current with every change, so that reading them costs O(1) however many
+# records there are: table -> (index field, dict field). For each value of the index
+# field, how many records have each key of the dict field set (truthy): for users, per
+# account, how many hold each product's license. The index field must be in INDEXES.
+TALLIES: dict[str, tuple[str, str]] = {"users": ("account", "licenses")}
 # The field that identifies a record in each table.
 _KEY: dict[str, str] = {t: "id" for t in TABLES} | {"audit": "seq"}
 _META = "_meta"
@@ -92,7 +100,8 @@ COMPACT_COMMITS = 10_000
 
 # Crash and fault tests set this; the commit path calls it with the name of each step
 # ("journal-write", "journal-fsync", "compact-temp-write", "compact-fsync",
-# "compact-replace", "compact-dirfsync", "journal-truncate") just before doing it.
+# "compact-replace", "compact-dirfsync", "journal-truncate") just before doing it; a
+# backup copy likewise ("copy-temp-write", "copy-fsync", "copy-replace").
 FAULT_HOOK: Callable[[str], None] | None = None
 
 _log = logging.getLogger(__name__)
@@ -206,8 +215,11 @@ def _seq_key(key: Any) -> str | None:
     return None
 
 
+_INDEXABLE = (str, int, float, type(None))
+
+
 def _hashable(value: Any) -> bool:
-    return value is None or isinstance(value, (str, int, float))
+    return isinstance(value, _INDEXABLE)
 
 
 def _clone(value: Any) -> Any:
@@ -377,6 +389,54 @@ def _base_bytes(tables: Mapping[str, Mapping[str, Doc]], version: int,
     return json.dumps(payload, separators=(",", ":")).encode("ascii")
 
 
+def _read_base(path: Path) -> _State:
+    """The base file alone, parsed and checked (no journal, no lock)."""
+    try:
+        with open(path, "rb") as f:
+            sig = _sig(os.fstat(f.fileno()))
+            raw = f.read()
+    except FileNotFoundError:
+        raise StoreError(f"{path}: no database here (file not found)", path) from None
+    except OSError as e:
+        raise StoreError(f"{path}: cannot read the database: {_why(e)}", path) from None
+    if not raw.strip():
+        raise StoreError(f"{path}: not a valid database: the file is empty", path)
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as e:
+        raise StoreError(
+            f"{path}: not a valid database: not JSON ({e.msg} at line {e.lineno},"
+            f" column {e.colno})",
+            path,
+        ) from None
+    except ValueError:
+        raise StoreError(f"{path}: not a valid database: not UTF-8 text", path) from None
+    st = _State.from_base(data, path)
+    st.base_sig = sig
+    return st
+
+
+def _write_file_atomically(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all: temp file beside it, fsync, rename, fsync dir."""
+    directory = path.parent
+    tmp = directory / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+        try:
+            _write_all(fd, data, "copy-temp-write")
+            _fault("copy-fsync")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        _fault("copy-replace")
+        os.replace(tmp, path)
+        _fsync_dir(directory)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise StoreError(f"could not write {path}: {_why(e)}", path) from None
+
+
 # ---------------------------------------------------------------------------
 # In-memory state
 
@@ -392,6 +452,8 @@ class _State:
         self.ix: dict[str, dict[str, dict[Any, dict[str, None]]]] = {
             t: {f: {} for f in fields} for t, fields in INDEXES.items()
         }
+        # table -> index value -> flag -> how many records have it set (see TALLIES).
+        self.tallies: dict[str, dict[Any, dict[str, int]]] = {t: {} for t in TALLIES}
         # Buckets that gained a doc id out of order; sorted lazily on the next read.
         self.unsorted: set[tuple[str, str, Any]] = set()
         self.version = 0
@@ -440,14 +502,22 @@ class _State:
             ):
                 key = next(k for k in table if not _is_key(k))
                 raise bad(f"table {name!r} has a record under {key!r}, not a number")
-            if not all(type(d) is dict for d in table.values()):
+            if table and set(map(type, table.values())) != {dict}:
                 key = next(k for k, d in table.items() if not isinstance(d, dict))
                 raise bad(f"{name} record #{key} is not a JSON object")
             if name in _KEY:
-                for key, doc in table.items():
-                    problem = _doc_problem(name, key, doc)
-                    if problem:
-                        raise bad(problem)
+                # C-level passes first; the slow loop only finds which record is wrong.
+                field = _KEY[name]
+                values = list(map(dict.get, table.values(), repeat(field)))
+                if field == "id":
+                    fine = not values or set(map(type, values)) == {str}
+                else:
+                    fine = (not values or set(map(type, values)) == {int}) and values == ids
+                if not fine:
+                    for key, doc in table.items():
+                        problem = _doc_problem(name, key, doc)
+                        if problem:
+                            raise bad(problem)
             if any(map(int.__gt__, ids, ids[1:])):
                 # Insertion order is doc id order everywhere else; restore it.
                 table = dict(sorted(table.items(), key=lambda kv: int(kv[0])))
@@ -470,24 +540,60 @@ class _State:
         self.unsorted = {u for u in self.unsorted if u[0] != table}
         problem = None
         if table in self.ids:
-            ids: dict[str, str] = {}
-            for key, doc in raw.items():
-                if ids.setdefault(doc["id"], key) != key:
-                    problem = problem or f"two {table} records have the id {doc['id']!r}"
+            ids: dict[str, str] = dict(zip(map(dict.get, raw.values(), repeat("id")), raw,
+                                           strict=True))
+            if len(ids) != len(raw):
+                # A duplicate id: the first record keeps it, and it is reported.
+                ids = {}
+                for key, doc in raw.items():
+                    if ids.setdefault(doc["id"], key) != key:
+                        problem = problem or f"two {table} records have the id {doc['id']!r}"
             self.ids[table] = ids
         if table in self.ix:
             for field in INDEXES[table]:
                 buckets: dict[Any, dict[str, None]] = {}
-                for key, doc in raw.items():
-                    value = doc.get(field)
-                    if _hashable(value):
+                for key, value in zip(raw, map(dict.get, raw.values(), repeat(field)),
+                                      strict=True):
+                    if isinstance(value, _INDEXABLE):
                         bucket = buckets.get(value)
                         if bucket is None:
                             buckets[value] = {key: None}
                         else:
                             bucket[key] = None
                 self.ix[table][field] = buckets
+        if table in TALLIES:
+            self.tallies[table] = {}  # counted again on demand
         return problem
+
+    def tally(self, table: str, value: Any) -> dict[str, int]:
+        """The counts of TALLIES[table] for one index value: counted over its bucket the
+        first time (opening stays cheap), then kept current by every change."""
+        tallies = self.tallies[table]
+        counts = tallies.get(value)
+        if counts is None:
+            field, flags = TALLIES[table]
+            counts = {}
+            raw = self.tables[table]
+            for key in self.bucket(table, field, value):
+                set_ = raw[key].get(flags)
+                if type(set_) is dict:
+                    for flag, on in set_.items():
+                        if on:
+                            counts[flag] = counts.get(flag, 0) + 1
+            tallies[value] = counts
+        return counts
+
+    def _tally(self, table: str, doc: Doc, sign: int) -> None:
+        field, flags = TALLIES[table]
+        value, set_ = doc.get(field), doc.get(flags)
+        if type(set_) is not dict or not isinstance(value, _INDEXABLE):
+            return
+        counts = self.tallies[table].get(value)
+        if counts is None:
+            return  # not counted yet: counted from the records when first asked
+        for flag, on in set_.items():
+            if on:
+                counts[flag] = counts.get(flag, 0) + sign
 
     def reindex(self, table: str, key: str, old: Doc | None, new: Doc | None) -> str | None:
         """Move doc ``key`` in the indexes from its ``old`` to its ``new`` content."""
@@ -520,6 +626,13 @@ class _State:
                     self._unbucket(table, field, ov, key)
                 if nv is not _MISSING and _hashable(nv):
                     self._bucket_add(table, field, nv, key)
+        if table in TALLIES:
+            for _key, old, new in changes:
+                if old is not new:
+                    if old is not None:
+                        self._tally(table, old, -1)
+                    if new is not None:
+                        self._tally(table, new, 1)
         return problem
 
     def _unbucket(self, table: str, field: str, value: Any, key: str) -> None:
@@ -1118,29 +1231,7 @@ class JournalStorage(Storage):
             return self._load_all_now()
 
     def _load_all_now(self) -> _State:
-        path = self.path
-        try:
-            with open(path, "rb") as f:
-                sig = _sig(os.fstat(f.fileno()))
-                raw = f.read()
-        except FileNotFoundError:
-            raise StoreError(f"{path}: no database here (file not found)", path) from None
-        except OSError as e:
-            raise StoreError(f"{path}: cannot read the database: {_why(e)}", path) from None
-        if not raw.strip():
-            raise StoreError(f"{path}: not a valid database: the file is empty", path)
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError as e:
-            raise StoreError(
-                f"{path}: not a valid database: not JSON ({e.msg} at line {e.lineno},"
-                f" column {e.colno})",
-                path,
-            ) from None
-        except ValueError:
-            raise StoreError(f"{path}: not a valid database: not UTF-8 text", path) from None
-        st = _State.from_base(data, path)
-        st.base_sig = sig
+        st = _read_base(self.path)
 
         journal = self.journal_path
         try:
@@ -1283,6 +1374,22 @@ class View:
         _known(table)
         return len(self._s.state.tables[table])
 
+    def count_flags(self, table: str, field: str, value: Any, flags: str) -> dict[str, int]:
+        """Of the records whose ``field`` is ``value``: how many have each key of their
+        dict field ``flags`` set. O(1) for a declared tally (TALLIES), else a scan."""
+        _known(table)
+        st = self._s.state
+        if TALLIES.get(table) == (field, flags) and _hashable(value):
+            return {k: n for k, n in st.tally(table, value).items() if n}
+        counts: dict[str, int] = {}
+        for doc in self.by(table, field, value):
+            set_ = doc.get(flags)
+            if isinstance(set_, dict):
+                for flag, on in set_.items():
+                    if on:
+                        counts[flag] = counts.get(flag, 0) + 1
+        return counts
+
     def tail(self, table: str, n: int, *, field: str | None = None, value: Any = None) -> list[Doc]:
         _known(table)
         if n <= 0:
@@ -1374,11 +1481,13 @@ class Store:
     @classmethod
     def create(
         cls, path: Path | str, records: Mapping[str, Iterable[Mapping[str, Any]]], *,
-        overwrite: bool = False,
+        overwrite: bool = False, next_id: Mapping[str, int] | None = None,
     ) -> Store:
-        """Write a new database atomically and empty any old journal; then open it."""
+        """Write a new database atomically and empty any old journal; then open it.
+
+        ``next_id``: per table, ids already used (a restored backup's): never reissued."""
         path = Path(path)
-        tables, next_id = _tables_from_records(records)
+        tables, next_id = _tables_from_records(records, next_id)
         if path.exists() and not overwrite:
             raise StoreError(f"{path}: a database already exists here", path)
         engine = JournalStorage(path, load=False)
@@ -1437,6 +1546,27 @@ class Store:
     def compact(self) -> None:
         self._storage.compact()
 
+    def backup(self, dest: Path | str) -> int:
+        """Copy the database, consistently, to ``dest``: one compacted TinyDB JSON file
+        (no journal), written atomically. The copy is taken under the lock (shared: other
+        consoles keep reading, writers wait), so no commit is half in it. Returns the
+        version copied."""
+        dest = Path(dest)
+        s = self._storage
+        s.check_open()
+        if dest.resolve() == self.path.resolve():
+            raise StoreError(f"{dest}: that is the database itself", dest)
+        with s.mutex:
+            if s._tx is not None:
+                raise StoreError("cannot back up inside a transaction")
+            with s._shared():
+                s.refresh(exclusive=True)  # the lock is held: reload without taking it
+                st = s.state
+                data = _base_bytes(st.tables, st.version, st.next_id)
+                version = st.version
+        _write_file_atomically(dest, data)
+        return version
+
     def close(self) -> None:
         self._db.close()
 
@@ -1452,6 +1582,7 @@ class Store:
 
 def _tables_from_records(
     records: Mapping[str, Iterable[Mapping[str, Any]]],
+    used: Mapping[str, int] | None = None,
 ) -> tuple[dict[str, dict[str, Doc]], dict[str, int]]:
     if not isinstance(records, Mapping):
         raise StoreError("records must map table names to lists of records")
@@ -1479,8 +1610,31 @@ def _tables_from_records(
             if len(set(ids)) != len(ids):
                 raise StoreError(f"two {name} records have the same 'id'")
             tables[name] = {str(i): d for i, d in enumerate(clones, 1)}
-    next_id = {t: max(map(int, tables[t]), default=0) + 1 for t in TABLES}
+    next_id = {t: max(max(map(int, tables[t]), default=0) + 1, (used or {}).get(t, 1))
+               for t in TABLES}
     return tables, next_id
+
+
+class _Snapshot:
+    """A loaded state with no files behind it: what a View needs to read a file."""
+
+    __slots__ = ("state",)
+
+    def __init__(self, state: _State) -> None:
+        self.state = state
+
+
+def read_file(path: Path | str) -> View:
+    """A database file as it is on disk, its base alone (a backup is compacted): no
+    journal read, no lock file made, nothing written. For checking a backup."""
+    path = Path(path)
+    with _gc_paused():
+        return View(cast(JournalStorage, _Snapshot(_read_base(path))))
+
+
+def next_ids(view: View) -> dict[str, int]:
+    """Per table, the next doc id the store would issue (ids are never reused)."""
+    return dict(view._s.state.next_id)
 
 
 def records(view: View) -> dict[str, list[Doc]]:

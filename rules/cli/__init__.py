@@ -17,11 +17,11 @@ from ..errors import CoreError, Refused
 from ..lang.errors import RuleError
 from ..schema import LANGUAGES
 from ..store import StoreError
-from . import db, licensing, records, rulescmd, scenario, tui
+from . import db, dbtools, licensing, records, rulescmd, scenario, tui
 from .env import Env
 
 # Each module adds its commands; a new group is one more entry here.
-COMMAND_GROUPS = (db, records, licensing, rulescmd, scenario, tui)
+COMMAND_GROUPS = (db, dbtools, records, licensing, rulescmd, scenario, tui)
 
 
 class _Parser(argparse.ArgumentParser):

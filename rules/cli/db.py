@@ -1,4 +1,4 @@
-"""`miteam db ...`: create the database."""
+"""`miteam db ...`: create the database (more `db` subcommands: dbtools.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from .env import Env
 def register(sub: argparse._SubParsersAction) -> None:
     db = sub.add_parser("db", help="create and look after the database")
     dbsub = db.add_subparsers(dest="db_command", metavar="COMMAND", required=True)
+    # Other modules add their own `db` subcommands here (dbtools: generate, verify, ...).
+    db.set_defaults(db_subcommands=dbsub)
     init = dbsub.add_parser("init", help="create the database (the demo data by default)")
     kind = init.add_mutually_exclusive_group()
     kind.add_argument("--empty", action="store_true",

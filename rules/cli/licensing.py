@@ -29,6 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--dry-run", action="store_true",
                    help="say what would happen (which licenses would be switched off)")
     s.add_argument("--why", action="store_true", help="show the rules' reasoning")
+    s.add_argument("--expect", type=_onoff, metavar="on|off",
+                   help="the state you saw: refuse if another console changed it since")
     s.set_defaults(handler=cmd_integration_set)
 
     for name, helptext in (("license", "switch a user's license in the console"),
@@ -41,6 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         s.add_argument("value", type=_onoff, metavar="on|off")
         s.add_argument("--dry-run", action="store_true", help="say what would happen")
         s.add_argument("--why", action="store_true", help="show the rules' reasoning")
+        s.add_argument("--expect", type=_onoff, metavar="on|off",
+                       help="the state you saw: refuse if another console changed it since")
         s.set_defaults(handler=cmd_license_set if name == "license" else cmd_micollab_set)
 
     ex = sub.add_parser("explain", help="what Products and Licenses shows for a user, and why")
@@ -74,7 +78,7 @@ def cmd_integration_set(env: Env) -> int:
     with explained(env, session, "integration.set", account=a.account,
                    integration=a.integration, value=a.value):
         outcome = session.set_integration(a.account, a.integration, a.value,
-                                          dry_run=a.dry_run)
+                                          dry_run=a.dry_run, expected=a.expect)
     env.emit({"ok": True, **outcome.as_dict()}, outcome_lines(outcome, env.lang))
     return 0
 
@@ -84,7 +88,7 @@ def _license(env: Env, op: str) -> int:
     session = env.session()
     run = session.set_license if op == "license.set" else session.micollab_set
     with explained(env, session, op, user=a.user, product=a.product, value=a.value):
-        outcome = run(a.user, a.product, a.value, dry_run=a.dry_run)
+        outcome = run(a.user, a.product, a.value, dry_run=a.dry_run, expected=a.expect)
     env.emit({"ok": True, **outcome.as_dict()}, outcome_lines(outcome, env.lang))
     return 0
 

@@ -1,0 +1,182 @@
+"""`miteam db generate | verify | backup | restore` and `miteam bench`: scale and durability.
+
+These work on the database file as a whole (like `db init`), not through the rules: who
+may copy or replace the file is a matter of file permissions, not of operator roles. A
+restore is recorded in the restored audit trail, with the operator who did it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .. import bench, database, generate, verify
+from ..errors import BadInput
+from ..operations import _now
+from .env import Env
+
+
+def _count(value: str) -> int:
+    try:
+        n = int(value.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError("a count cannot be negative")
+    return n
+
+
+def _positive(value: str) -> int:
+    n = _count(value)
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    dbsub = sub.choices["db"].get_default("db_subcommands")
+
+    gen = dbsub.add_parser("generate", help="a large realistic database, for trials and "
+                                            "benchmarks (replaces nothing without --force)")
+    gen.add_argument("--accounts", type=_count, required=True, metavar="N")
+    gen.add_argument("--users", type=_count, required=True, metavar="M")
+    gen.add_argument("--seed", type=int, default=1, metavar="S",
+                     help="the same seed gives the same database (default 1)")
+    gen.add_argument("--force", action="store_true", help="replace an existing database")
+    gen.set_defaults(handler=cmd_generate)
+
+    ver = dbsub.add_parser("verify", help="check the database: schema, references, license "
+                                          "counts (exit 0 clean, 1 problems, 2 unreadable)")
+    ver.set_defaults(handler=cmd_verify)
+
+    back = dbsub.add_parser("backup", help="a consistent copy of the database, taken under "
+                                           "the lock (one compacted JSON file)")
+    back.add_argument("dest", metavar="FILE", help="where to write the backup")
+    back.add_argument("--force", action="store_true", help="replace an existing file")
+    back.set_defaults(handler=cmd_backup)
+
+    rest = dbsub.add_parser("restore", help="replace the database with a backup, after "
+                                            "checking the backup")
+    rest.add_argument("src", metavar="FILE", help="a backup written by `db backup`")
+    rest.add_argument("--force", action="store_true", help="replace an existing database")
+    rest.set_defaults(handler=cmd_restore)
+
+    b = sub.add_parser("bench", help="measure the store against stock TinyDB on a generated "
+                                     "database, and against the targets")
+    b.add_argument("--accounts", type=_positive, default=1000, metavar="N",
+                   help="accounts (default 1000)")
+    b.add_argument("--users", type=_positive, default=100_000, metavar="M",
+                   help="users (default 100000)")
+    b.add_argument("--seed", type=int, default=1, metavar="S")
+    b.add_argument("--repeat", type=_positive, default=200, metavar="N",
+                   help="runs of each product operation (default 200)")
+    b.add_argument("--stock-repeat", type=_positive, default=3, metavar="N",
+                   help="runs of each stock TinyDB operation (default 3: each reads the "
+                        "whole file)")
+    b.add_argument("--no-stock", action="store_true",
+                   help="measure the product alone (1,000,000 users: stock takes minutes)")
+    b.add_argument("--dir", type=Path, metavar="DIR",
+                   help="where to put the databases (default: a temporary directory, "
+                        "removed afterwards)")
+    b.set_defaults(handler=cmd_bench)
+
+
+def _db_path(env: Env) -> Path:
+    # Never the first-run copy of the demo: these commands name the file they act on.
+    return env.db_path or database.default_db_path()
+
+
+def cmd_generate(env: Env) -> int:
+    a = env.args
+    path = _db_path(env)
+    if a.users and not a.accounts:
+        raise BadInput("users need at least one account (--accounts)")
+    if path.exists() and not a.force:
+        raise BadInput(f"{path}: a database exists already (use --force to replace it)")
+    t = time.perf_counter()
+    gen = generate.generate(a.accounts, a.users, a.seed)
+    store = generate.write(path, gen, overwrite=a.force)
+    env._store = store
+    database.register_support(store, env.operator)
+    seconds = time.perf_counter() - t
+    counts = {t_: store.read().count(t_) for t_ in gen.records}
+    kinds: dict[str, int] = {}
+    for kind in gen.kinds.values():
+        kinds[kind] = kinds.get(kind, 0) + 1
+    big = gen.big_account
+    big_users = len(store.read().by("users", "account", big)) if big else 0
+    env.emit({"ok": True, "path": str(path), "records": counts, "seed": a.seed,
+              "accounts_by_kind": kinds, "largest_account": big,
+              "largest_account_users": big_users, "operator": env.operator,
+              "seconds": round(seconds, 2)},
+             [f"generated {path} in {seconds:.1f} s (seed {a.seed})",
+              "  " + ", ".join(f"{n} {t_}" for t_, n in counts.items()),
+              "  accounts: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())),
+              *([f"  largest account: {big} ({big_users} users)"] if big else []),
+              f"  {env.operator} is a support operator"])
+    return 0
+
+
+def cmd_verify(env: Env) -> int:
+    report = verify.verify(_db_path(env))
+    env.emit(report.as_dict(), report.lines())
+    return report.exit_code
+
+
+def cmd_backup(env: Env) -> int:
+    dest = Path(env.args.dest).expanduser()
+    report = verify.backup(_db_path(env), dest, overwrite=env.args.force)
+    env.emit({"ok": True, "backup": str(dest), "version": report.version,
+              "records": report.counts, "problems": [f.as_dict() for f in report.problems]},
+             [f"backed up {_db_path(env)} (version {report.version}) to {dest}",
+              "  " + ", ".join(f"{n} {t}" for t, n in report.counts.items()),
+              *(["  the copy has the database's problems: see `miteam db verify`"]
+                if report.problems else [])])
+    return 0
+
+
+def cmd_restore(env: Env) -> int:
+    src = Path(env.args.src).expanduser()
+    path = _db_path(env)
+    entry = {"at": _now(), "operator": env.operator, "actor": "operator",
+             "operation": "db.restore", "target": f"backup:{src.name}", "account": None,
+             "partner": None, "before": None, "after": None, "rule": None, "rule_at": None,
+             "outcome": "applied"}
+    try:
+        report = verify.restore(src, path, overwrite=env.args.force, audit=entry)
+    except verify.BackupRefused as refused:
+        r = refused.report
+        if env.json:
+            env.emit({"ok": False, "exit": 1, "error": str(refused),
+                      "problems": [f.as_dict() for f in r.problems]})
+        print(f"miteam: {refused}", file=env.err)
+        for f in r.problems:
+            print(f"  {f.line()}", file=env.err)
+        return 1
+    env.emit({"ok": True, "restored": str(src), "path": str(path), "version": report.version,
+              "records": report.counts},
+             [f"restored {path} from {src} (backup of version {report.version})",
+              "  " + ", ".join(f"{n} {t}" for t, n in report.counts.items())])
+    return 0
+
+
+def cmd_bench(env: Env) -> int:
+    a = env.args
+    rules = env.rules
+    quiet = env.json
+
+    def progress(message: str) -> None:
+        if not quiet:
+            print(f"  ... {message}", file=sys.stderr, flush=True)
+
+    try:
+        result = bench.run(a.accounts, a.users, a.seed, rules=rules, workdir=a.dir,
+                           repeat=a.repeat, stock_repeat=a.stock_repeat,
+                           stock=not a.no_stock, progress=progress)
+    except ValueError as e:
+        raise BadInput(str(e)) from None
+    env.emit(result.as_dict(), result.lines())
+    return 0
+

@@ -1,0 +1,324 @@
+"""Durability through the real operations: license switches (rules, store, audit) by
+several processes at once, killed at every write step, on a full disk, stale edits
+between two consoles, and a lock holder that dies. The store-level versions of these
+are in test_store.py; here the whole path of `Session.set_license` is on trial.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from rules import store as S
+from rules import verify
+from rules.engine import RuleSet
+from rules.errors import Refused
+from rules.operations import Session
+from rules.store import Store, records
+from tests.cli import Miteam
+
+ROOT = Path(__file__).resolve().parents[1]
+USERS = [f"u{i}" for i in range(8)]
+STEPS = ["journal-write", "journal-fsync", "compact-temp-write", "compact-fsync",
+         "compact-replace", "compact-dirfsync", "journal-truncate"]
+
+CHILD = r'''
+import json, os, sys, time
+from rules import store as S
+from rules.engine import RuleSet
+from rules.errors import Refused
+from rules.operations import Session
+
+mode, path = sys.argv[1], sys.argv[2]
+session = Session(S.Store(path), RuleSet.load(), "tester")
+if mode == "switch":
+    me, n, users = int(sys.argv[3]), int(sys.argv[4]), sys.argv[5].split(",")
+    print("ready", flush=True)
+    sys.stdin.readline()
+    done, stale = [], 0
+    for i in range(n):
+        uid = users[(i * 3 + me) % len(users)]
+        while True:  # as an engineer would: look, switch; if refused as stale, look again
+            seen = session.user(uid)["licenses"]["miteam"]
+            try:
+                out = session.set_license(uid, "miteam", not seen, expected=seen)
+            except Refused as e:
+                assert e.key == "stale_edit", e
+                stale += 1
+                continue
+            assert out.changed and len(out.audit) == 1
+            done.append([uid, seen, not seen, out.audit[0]])
+            break
+    print(json.dumps({"done": done, "stale": stale}), flush=True)
+elif mode == "crash":
+    step = sys.argv[3]
+    if step.startswith("compact") or step == "journal-truncate":
+        S.COMPACT_COMMITS = 0  # this commit compacts, and dies at that step
+    def hook(s):
+        if s == step:
+            os._exit(17)
+    S.FAULT_HOOK = hook
+    session.set_license("u1", "miteam", True)
+    sys.exit(3)
+elif mode == "hold":
+    with session.store.transaction() as tx:
+        tx.put("users", {**tx.get("users", "u2"), "name": "uncommitted"})
+        print("locked", flush=True)
+        time.sleep(120)
+'''
+
+
+def standalone() -> dict[str, list[dict]]:
+    """One standalone account with more licenses than users: every switch is allowed."""
+    return {
+        "partners": [{"id": "p1", "name": "Partner"}],
+        "accounts": [{"id": "a1", "name": "Standalone Ltd", "partner": "p1",
+                      "integrations": {"micollab": False, "miteam": True}}],
+        "orders": [{"id": "o1", "partner": "p1", "product": "miteam", "quantity": 20,
+                    "state": "assigned", "account": "a1", "expires": None}],
+        "users": [{"id": u, "account": "a1", "name": f"User {u}", "email": None,
+                   "licenses": {"miteam": i % 2 == 0}, "set_by": {"miteam": None}}
+                  for i, u in enumerate(USERS)],
+        "operators": [{"id": op, "name": op, "role": "support", "partner": None,
+                       "account": None} for op in ("tester", "other")],
+    }
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    (tmp_path / "data").mkdir()
+    path = tmp_path / "data" / "db.json"
+    Store.create(path, standalone()).close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def rules() -> RuleSet:
+    return RuleSet.load()
+
+
+@pytest.fixture
+def child(tmp_path: Path):
+    script = tmp_path / "child.py"
+    script.write_text(CHILD)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT),
+                                                         os.environ.get("PYTHONPATH", "")])}
+    started: list[subprocess.Popen[str]] = []
+
+    def start(*args: object) -> subprocess.Popen[str]:
+        p = subprocess.Popen([sys.executable, str(script), *map(str, args)], env=env,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        started.append(p)
+        return p
+
+    yield start
+    for p in started:
+        if p.poll() is None:
+            p.kill()
+        p.communicate()
+
+
+@pytest.fixture(autouse=True)
+def _no_fault_hook():
+    yield
+    S.FAULT_HOOK = None
+
+
+def files(directory: Path) -> list[str]:
+    return sorted(os.listdir(directory))
+
+
+# ---------------------------------------------------------------------------------------
+# Several consoles switching at once
+
+
+def test_four_consoles_switching_overlapping_users_apply_each_switch_exactly_once(db, child):
+    procs = [child("switch", db, me, 250, ",".join(USERS)) for me in range(4)]
+    for p in procs:
+        assert p.stdout.readline().strip() == "ready", p.stderr.read()
+    for p in procs:
+        p.stdin.write("go\n")
+        p.stdin.flush()
+    results = []
+    for p in procs:
+        out, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    done = [tuple(d) for r in results for d in r["done"]]
+    assert len(done) == 1000
+
+    view = Store(db).read()
+    trail = [e for e in view.all("audit") if e["operation"] == "license.set"]
+    # Each applied switch has exactly one audit entry, and each entry one switch.
+    assert sorted(seq for *_, seq in done) == [e["seq"] for e in trail]
+    assert len(trail) == 1000 and view.count("audit") == 1000
+    by_seq = {e["seq"]: e for e in trail}
+    for uid, before, after, seq in done:
+        e = by_seq[seq]
+        assert (e["target"], e["before"], e["after"]) == (f"user:{uid}", before, after)
+    # No switch was lost or applied on a stale view: per user, each entry starts from
+    # where the previous one left off, and the stored state is where the last one ended.
+    initial = {u["id"]: u["licenses"]["miteam"] for u in standalone()["users"]}
+    for uid in USERS:
+        chain = [e for e in trail if e["target"] == f"user:{uid}"]
+        state = initial[uid]
+        for e in chain:
+            assert e["before"] == state and e["after"] == (not state)
+            state = e["after"]
+        assert view.get("users", uid)["licenses"]["miteam"] == state
+        assert state == initial[uid] ^ (len(chain) % 2 == 1)
+    assert verify.verify(db).ok
+
+
+# ---------------------------------------------------------------------------------------
+# Stale edits
+
+
+def test_stale_edit_between_two_consoles_is_refused_and_names_who_changed_it(db, rules):
+    first = Session(Store(db), rules, "other")
+    second = Session(Store(db), rules, "tester")
+    # Both consoles show u1 (stored off) to their engineers.
+    seen_first = first.user("u1")["licenses"]["miteam"]
+    seen_second = second.user("u1")["licenses"]["miteam"]
+    assert seen_first is seen_second is False
+    assert first.set_license("u1", "miteam", True, expected=seen_first).changed
+    journal = db.with_name(db.name + ".journal").read_bytes()
+    with pytest.raises(Refused) as refused:
+        second.set_license("u1", "miteam", True, expected=seen_second)
+    message = str(refused.value)
+    assert refused.value.key == "stale_edit" and refused.value.exit_code == 1
+    assert "u1" in message and "ON now" in message and "changed by other" in message
+    assert db.with_name(db.name + ".journal").read_bytes() == journal  # nothing written
+    # Without `expected` (a script that means it), the switch is simply applied.
+    assert not second.set_license("u1", "miteam", True).changed
+    # Looking again and switching works.
+    seen = second.user("u1")["licenses"]["miteam"]
+    assert second.set_license("u1", "miteam", False, expected=seen).changed
+
+
+def test_stale_integration_switch_is_refused(db, rules):
+    a, b = Session(Store(db), rules, "other"), Session(Store(db), rules, "tester")
+    assert a.set_integration("a1", "micollab", True, expected=False).changed
+    before = records(Store(db).read())
+    with pytest.raises(Refused) as refused:
+        b.set_integration("a1", "micollab", True, expected=False)
+    assert refused.value.key == "stale_edit"
+    assert "MiCollab integration of account 'a1'" in str(refused.value)
+    assert "changed by other" in str(refused.value)
+    assert records(Store(db).read()) == before
+
+
+def test_stale_edit_from_the_command_line_exits_1_in_the_operators_language(db, capsys):
+    miteam = Miteam(db, capsys)
+    assert miteam("license", "set", "u1", "miteam", "on", "--expect", "off").code == 0
+    before = miteam.snapshot()
+    r = miteam("license", "set", "u1", "miteam", "on", "--expect", "off", operator="other",
+               lang="de")
+    assert r.code == 1 and r.json["ok"] is False
+    assert "wurde geändert" in r.err and "geändert von tester" in r.err
+    r = miteam("micollab", "set", "u1", "miteam", "on", "--expect", "off")
+    assert r.code == 1  # refused (no MiCollab integration) without changing anything
+    r = miteam("integration", "set", "a1", "miteam", "off", "--expect", "off")
+    assert r.code == 1 and "MiTeam Meetings integration of account 'a1'" in r.err
+    assert miteam.snapshot() == before
+    r = miteam("license", "set", "u1", "miteam", "off", "--expect", "maybe")
+    assert r.code == 2
+
+
+def test_stale_check_tells_nothing_to_an_operator_outside_the_account(db, capsys, rules):
+    store = Store(db)
+    Session(store, rules, "tester").add_partner("p2", "Someone Else")
+    Session(store, rules, "tester").add_operator("stranger", "partner", partner="p2")
+    Session(store, rules, "tester").set_license("u1", "miteam", True)
+    with pytest.raises(Refused) as refused:
+        Session(store, rules, "stranger").set_license("u1", "miteam", True, expected=False)
+    assert refused.value.key == "not_your_account"
+    assert "tester" not in str(refused.value)
+
+
+# ---------------------------------------------------------------------------------------
+# Crashes and full disks
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_console_killed_at_any_step_of_a_switch_leaves_old_or_new_state(db, child, step,
+                                                                        rules):
+    p = child("crash", db, step)
+    _, err = p.communicate(timeout=120)
+    assert p.returncode == 17, err
+    store = Store(db)
+    view = store.read()
+    on = view.get("users", "u1")["licenses"]["miteam"]
+    entries = [e for e in view.all("audit") if e["target"] == "user:u1"]
+    # The license and its audit entry are one commit: both or neither.
+    assert (on, len(entries)) in {(False, 0), (True, 1)}
+    assert (on, len(entries)) == ((False, 0) if step == "journal-write" else (True, 1))
+    assert verify.verify(db).ok
+    # The next console carries on, and cleans up after the dead one.
+    Session(store, rules, "tester").set_license("u1", "miteam", not on)
+    store.compact()
+    assert files(db.parent) == ["db.json", "db.json.journal", "db.json.lock"]
+    assert Store(db).read().get("users", "u1")["licenses"]["miteam"] is (not on)
+
+
+@pytest.mark.parametrize("err", [errno.ENOSPC, errno.EACCES])
+@pytest.mark.parametrize("step", STEPS)
+def test_full_disk_during_a_switch_keeps_the_saved_data_and_leaves_no_temp_file(
+        db, capsys, monkeypatch, step, err):
+    miteam = Miteam(db, capsys)
+    before = miteam.snapshot()
+    if step not in ("journal-write", "journal-fsync"):
+        monkeypatch.setattr(S, "COMPACT_COMMITS", 0)  # the switch's commit compacts
+
+    def hook(s: str) -> None:
+        if s == step:
+            raise OSError(err, os.strerror(err))
+
+    monkeypatch.setattr(S, "FAULT_HOOK", hook)
+    r = miteam("license", "set", "u1", "miteam", "on")
+    monkeypatch.setattr(S, "FAULT_HOOK", None)
+    after = miteam.snapshot()
+    if step in ("journal-write", "journal-fsync"):
+        # The commit itself failed: one message, exit 2, nothing changed.
+        assert r.code == 2 and os.strerror(err) in r.err and r.err.count("\n") == 1
+        assert after == before
+    else:
+        # Committed before compacting: the switch stands; compaction waits for next time.
+        assert r.code == 0, r.err
+        assert after["users"][1]["licenses"]["miteam"] is True
+        assert {t: after[t] for t in after if t not in ("users", "audit")} == \
+            {t: before[t] for t in before if t not in ("users", "audit")}
+    assert files(db.parent) == ["db.json", "db.json.journal", "db.json.lock"]
+    assert verify.verify(db).ok
+
+
+# ---------------------------------------------------------------------------------------
+# A console that dies holding the lock
+
+
+def test_lock_holder_killed_never_wedges_the_other_consoles(db, child, rules):
+    session = Session(Store(db), rules, "tester")  # a console already open
+    p = child("hold", db)
+    assert p.stdout.readline().strip() == "locked"
+    outcome: list = []
+    waiting = threading.Thread(
+        target=lambda: outcome.append(session.set_license("u1", "miteam", True)))
+    waiting.start()
+    waiting.join(0.5)
+    assert waiting.is_alive() and not outcome  # it waits for the holder...
+    p.send_signal(signal.SIGKILL)  # ...which dies without a chance to clean up
+    p.wait(timeout=30)
+    waiting.join(60)
+    assert not waiting.is_alive() and outcome and outcome[0].changed
+    view = Store(db).read()
+    assert view.get("users", "u1")["licenses"]["miteam"] is True
+    assert view.get("users", "u2")["name"] == "User u2"  # the dead one's change is gone
