@@ -13,6 +13,7 @@ import os
 from datetime import date, timedelta
 from typing import Any
 
+from .errors import BadInput
 from .schema import EXPIRING_DAYS, PRODUCTS
 
 
@@ -22,19 +23,28 @@ def today() -> date:
     return date.fromisoformat(pinned) if pinned else date.today()
 
 
-def order_state(order: dict, on: date) -> str:
+def _expiry(order: dict) -> date | None:
     expires = order.get("expires")
-    if expires and date.fromisoformat(expires) < on:
+    if not expires:
+        return None
+    try:
+        return date.fromisoformat(expires)
+    except (TypeError, ValueError):
+        # A hand-edited or damaged record: say which, rather than fail somewhere deeper.
+        raise BadInput(f"order '{order.get('id')}' has an expiry date that is not a date: "
+                       f"{expires!r} (miteam db verify lists every such problem)") from None
+
+
+def order_state(order: dict, on: date) -> str:
+    expires = _expiry(order)
+    if expires is not None and expires < on:
         return "expired"
     return "assigned" if order.get("account") else "unassigned"
 
 
 def order_expiring(order: dict, on: date) -> bool:
-    expires = order.get("expires")
-    if not expires:
-        return False
-    d = date.fromisoformat(expires)
-    return on <= d <= on + timedelta(days=EXPIRING_DAYS)
+    d = _expiry(order)
+    return d is not None and on <= d <= on + timedelta(days=EXPIRING_DAYS)
 
 
 class Contexts:

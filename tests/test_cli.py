@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -170,3 +171,29 @@ def test_installed_command_finds_its_files_from_any_directory(tmp_path):
                           "rules", "check"], cwd=tmp_path, env=env, capture_output=True,
                          text=True)
     assert run.returncode == 0, run.stderr + run.stdout
+
+
+def test_db_init_reports_the_role_the_login_really_has(tmp_path, capsys):
+    db = tmp_path / "demo.json"
+    assert main(["--db", str(db), "--operator", "anna.huber", "db", "init"]) == 0
+    assert "you act as anna.huber (partner)" in capsys.readouterr().out
+
+
+def test_damaged_expiry_date_is_one_message_not_a_traceback(miteam):
+    from rules.store import Store
+
+    with Store(miteam.db) as store, store.transaction() as tx:
+        tx.put("orders", {**tx.get("orders", "ord-1003"), "expires": "31.12.2027"})
+    r = miteam("account", "show", "a-kranich")
+    assert r.code == 2
+    assert "ord-1003" in r.err and "'31.12.2027'" in r.err and "Traceback" not in r.err
+
+
+def test_output_piped_into_a_closed_reader_ends_quietly(demo_db, tmp_path):
+    exe = Path(sys.executable).with_name("miteam")
+    cmd = (f"{exe if exe.exists() else 'miteam'} --db {demo_db} --operator tester "
+           "--json user list | head -1")
+    run = subprocess.run(["bash", "-o", "pipefail", "-c", cmd], capture_output=True, text=True,
+                         env={**os.environ})
+    assert "Traceback" not in run.stderr and "BrokenPipe" not in run.stderr
+    assert run.stdout.startswith("[")

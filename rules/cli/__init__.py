@@ -81,6 +81,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `miteam ... | head`: the reader left; say nothing more, like other Unix tools.
+        _silence_stdout()
+        return 0
     finally:
         if env._store is not None:
             env._store.close()
@@ -91,6 +95,14 @@ def _fail(env: Env, message: str, code: int, **extra: object) -> None:
         print(json.dumps({"ok": False, "exit": code, "error": message, **extra},
                          ensure_ascii=False), file=env.out)
     print(f"miteam: {message}", file=env.err)
+
+
+def _silence_stdout() -> None:
+    # Python would report the broken pipe again when it flushes stdout at exit.
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def run() -> None:

@@ -33,10 +33,13 @@ def cmd_init(env: Env) -> int:
     env._store = store
     view = store.read()
     counts = {t: view.count(t) for t in ("partners", "accounts", "orders", "users", "operators")}
-    env.emit({"ok": True, "path": str(path), "records": counts, "operator": env.operator},
+    # The login may be a demo operator already (a partner, say): report its real role.
+    role = (view.get("operators", env.operator) or {}).get("role", "support")
+    env.emit({"ok": True, "path": str(path), "records": counts, "operator": env.operator,
+              "role": role},
              [f"created {path}",
               "  " + ", ".join(f"{n} {t}" for t, n in counts.items()),
-              f"  {env.operator} is a support operator"])
+              f"  you act as {env.operator} ({role})"])
     return 0
 
 
