@@ -175,10 +175,6 @@ class RuleSet:
                 diagnostics.extend(exc.diagnostics)
                 sources.update(exc.sources)
                 continue
-            except OSError as exc:
-                diagnostics.append(Diagnostic(
-                    "error", f"cannot read rule file: {exc.strerror}", Span(display, 1, 1, 1, 2)))
-                continue
             parsed.append(rf)
             sources[rf.path] = rf.source
         program, checked = check(parsed, incomplete=len(parsed) < len(files))

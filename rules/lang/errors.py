@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,3 +63,18 @@ class RuleError(Exception):
 
     def __str__(self) -> str:
         return self.render()
+
+
+def read_source(path: Path, display: str, what: str,
+                error: type[RuleError] = RuleError) -> str:
+    """A source file's text, or `error` located at its first line saying why not.
+
+    Rule files, rule tests and scenarios all read their sources this way, so an unreadable
+    or non-UTF-8 file reads the same in every tool."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problem = f"not UTF-8 text ({exc.reason})"
+    except OSError as exc:
+        problem = f"cannot read the {what}: {exc.strerror}"
+    raise error([Diagnostic("error", problem, Span(display, 1, 1, 1, 2))]) from None

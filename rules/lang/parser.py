@@ -16,7 +16,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from ..paths import GRAMMAR_DIR
 from . import ast
-from .errors import Diagnostic, RuleError, Span
+from .errors import Diagnostic, RuleError, Span, read_source
 
 # What a person calls each token the grammar can expect.
 _HUMAN = {
@@ -475,9 +475,4 @@ def scan_comments(source: str) -> list[ast.Comment]:
 
 def parse_file(path: FsPath, display: str | None = None) -> ast.RuleFile:
     name = display or str(path)
-    try:
-        source = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        span = Span(name, 1, 1, 1, 2)
-        raise RuleError([Diagnostic("error", f"not UTF-8 text ({exc.reason})", span)]) from None
-    return parse(source, name)
+    return parse(read_source(path, name, "rule file"), name)

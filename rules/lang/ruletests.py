@@ -34,7 +34,7 @@ from ..engine import RuleSet, describe_view
 from ..paths import GRAMMAR_DIR
 from ..schema import Type
 from .coverage import Coverage
-from .errors import Diagnostic, RuleError, Span
+from .errors import Diagnostic, RuleError, Span, read_source
 from .parser import _unquote, _WholeWords, syntax_diagnostic
 from .printer import literal
 
@@ -305,15 +305,7 @@ def parse_tests(source: str, file: str = "<tests>") -> RuleTestFile:
 
 def parse_test_file(path: Path, display: str | None = None) -> RuleTestFile:
     name = display or str(path)
-    try:
-        source = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise RuleError([Diagnostic("error", f"not UTF-8 text ({exc.reason})",
-                                    Span(name, 1, 1, 1, 2))]) from None
-    except OSError as exc:
-        raise RuleError([Diagnostic("error", f"cannot read test file: {exc.strerror}",
-                                    Span(name, 1, 1, 1, 2))]) from None
-    return parse_tests(source, name)
+    return parse_tests(read_source(path, name, "test file"), name)
 
 
 # Checking a test file against the schema and the rules ------------------------------------

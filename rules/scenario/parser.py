@@ -19,7 +19,7 @@ from typing import Any
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from ..lang.errors import Diagnostic, RuleError, Span
+from ..lang.errors import Diagnostic, RuleError, Span, read_source
 from ..paths import GRAMMAR_DIR
 from ..schema import ACTORS, LANGUAGES, PRODUCTS, ROLES
 from .model import (
@@ -707,12 +707,4 @@ def display_name(path: Path) -> str:
 def parse_file(path: Path | str) -> Scenario:
     path = Path(path)
     name = display_name(path)
-    try:
-        source = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ScenarioError([Diagnostic("error", f"not UTF-8 text ({exc.reason})",
-                                        Span(name, 1, 1, 1, 2))]) from None
-    except OSError as exc:
-        raise ScenarioError([Diagnostic("error", f"cannot read the scenario: {exc.strerror}",
-                                        Span(name, 1, 1, 1, 2))]) from None
-    return parse(source, name, path)
+    return parse(read_source(path, name, "scenario", ScenarioError), name, path)
