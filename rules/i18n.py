@@ -364,15 +364,15 @@ CATALOG: dict[str, dict[str, str]] = {
     "key_next_help": {"en": "next section (shift+tab: the one before)",
                       "de": "nächster Abschnitt (Umschalt+Tab: der vorige)"},
     # Scenario replay and recording in the console (`miteam tui --replay/--record FILE`).
-    "key_replay_next": {"en": "Next", "de": "Weiter"},
+    "key_replay_next": {"en": "Next", "de": "Vor"},
     "key_replay_next_help": {"en": "replay: the next step (at the place a person would use)",
                              "de": "Wiedergabe: der nächste Schritt (dort, wo ein Mensch "
                                    "ihn täte)"},
-    "key_replay_previous": {"en": "Prev", "de": "Vorher"},
+    "key_replay_previous": {"en": "Prev", "de": "Rück"},
     "key_replay_previous_help": {"en": "replay: back one step (the records as before it)",
                                  "de": "Wiedergabe: einen Schritt zurück (die Daten wie "
                                        "davor)"},
-    "key_replay_end": {"en": "End", "de": "Alles"},
+    "key_replay_end": {"en": "End", "de": "Alle"},
     "key_replay_end_help": {"en": "replay: run every remaining step",
                             "de": "Wiedergabe: alle übrigen Schritte ausführen"},
     "key_replay_transcript": {"en": "Transcript", "de": "Mitschrift"},
@@ -392,7 +392,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui_replay_next": {"en": "next: {step}", "de": "als Nächstes: {step}"},
     "tui_replay_keys": {"en": "n: next step · p: back a step · G: run to the end · "
                               "l: transcript",
-                        "de": "n: nächster Schritt · p: zurück · G: bis zum Ende · "
+                        "de": "n: nächster Schritt · p: Schritt zurück · G: bis zum Ende · "
                               "l: Mitschrift"},
     "tui_replay_no_steps": {"en": "this scenario has no steps",
                             "de": "dieses Szenario hat keine Schritte"},
@@ -402,8 +402,6 @@ CATALOG: dict[str, dict[str, str]] = {
                                  "de": "{failed} von {count} Erwartung(en) FEHLER"},
     "tui_replay_failure": {"en": "{text} (line {line}): expected {expected}, got {got}",
                            "de": "{text} (Zeile {line}): erwartet {expected}, erhalten {got}"},
-    "tui_replay_failed_title": {"en": "Step {number}: an expectation fails",
-                                "de": "Schritt {number}: eine Erwartung schlägt fehl"},
     "tui_replay_more_failures": {"en": "… {count} more: l shows the transcript",
                                  "de": "… {count} weitere: l zeigt die Mitschrift"},
     "tui_replay_at_end": {"en": "The scenario has no more steps (p: back a step)",

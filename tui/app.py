@@ -18,6 +18,7 @@ from textual.app import App
 from textual.binding import BindingsMap
 from textual.command import CommandPalette
 from textual.message import Message
+from textual.widget import Widget
 
 from rules.errors import CoreError, Refused
 from rules.i18n import t
@@ -116,6 +117,10 @@ class ConsoleApp(App[int]):
 
     def tr(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
+
+    def bars(self) -> list[Widget]:
+        """Widgets every place shows above its footer: none here (a replay shows its bar)."""
+        return []
 
     # Start ----------------------------------------------------------------
     def on_mount(self) -> None:

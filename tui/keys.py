@@ -49,9 +49,16 @@ KEYS: dict[str, Key] = {k.id: k for k in (
     # The home places show `o` in the footer (there is room there, and a partner starts
     # at Accounts and at Billing › Orders).
     Key("goto_orders", "o", "app.orders", "key_orders", "o"),
+    # A scenario replay (`miteam tui --replay FILE`): the scenario makes the changes.
+    Key("replay_next", "n", "replay_next", "key_replay_next", "n"),
+    Key("replay_previous", "p", "replay_previous", "key_replay_previous", "p"),
+    Key("replay_end", "G", "replay_end", "key_replay_end", "G"),
+    Key("replay_transcript", "l", "replay_transcript", "key_replay_transcript", "l",
+        show=False),
 )}
 
 APP_KEYS = ("quit", "help", "palette", "home", "orders", "audit", "refresh")
+REPLAY_KEYS = ("replay_next", "replay_previous", "replay_end", "replay_transcript")
 ORDER_KEYS = ("orders", "goto_orders")  # none for an account admin: orders are the partner's
 
 

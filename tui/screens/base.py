@@ -60,6 +60,7 @@ class Place(Screen):
     def compose(self) -> ComposeResult:
         yield TopBar(id="topbar")
         yield from self.compose_body()
+        yield from self.console.bars()
         yield FilterBar(placeholder=self.tr("tui_filter_placeholder"), id="filter")
         yield Footer(compact=True)
 
