@@ -169,6 +169,29 @@ def test_another_consoles_commit_shows_up_without_a_key(console, demo_db: Path):
     drive(app, walk)
 
 
+def test_a_stale_switch_is_refused_not_overwritten(console, demo_db: Path):
+    """Two consoles show u-1036 OFF; the other one switches it ON first. Space here meant
+    "switch on from OFF": it is refused as stale, and the other console's ON stands."""
+    app = console("anna.huber")
+
+    async def walk(pilot):
+        await open_row(pilot, "kranich")
+        await open_row(pilot, "u-1036")
+        assert isinstance(app.screen, UserScreen) and toggle(app)["on"] is False
+        other = Store(demo_db)
+        try:
+            Session(other, RuleSet.load(), "markus.weber").set_license("u-1036", "miteam", True)
+        finally:
+            other.close()
+        await pilot.press("space")  # before the console has polled: it still shows OFF
+        await pilot.pause()
+        assert stored(app, "u-1036") is True
+        (notice,) = refusals(app)
+        assert "changed after you looked at it" in notice and "markus.weber" in notice
+
+    drive(app, walk)
+
+
 # Big accounts --------------------------------------------------------------------------
 
 

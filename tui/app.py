@@ -290,6 +290,9 @@ class ConsoleApp(App[int]):
     def change(self, operation: str, **args: Any) -> Outcome | None:
         """Apply one change through the core; notify; post `Changed`. None when refused."""
         s = self.session
+        # `seen`: the state the screen showed; the core refuses if another console
+        # changed it since (a stale edit), instead of overwriting that change.
+        seen = args.pop("seen", None)
         if self.readonly:
             reason = self.tr("readonly_console")
             self.notify(reason, severity="warning")
@@ -297,10 +300,11 @@ class ConsoleApp(App[int]):
             return None
         try:
             if operation == "license.set":
-                outcome = s.set_license(args["user"], args["product"], args["value"])
+                outcome = s.set_license(args["user"], args["product"], args["value"],
+                                        expected=seen)
             elif operation == "integration.set":
                 outcome = s.set_integration(args["account"], args["integration"],
-                                            args["value"])
+                                            args["value"], expected=seen)
             elif operation == "order.assign":
                 outcome = s.assign_order(args["order"], args["account"])
             else:
@@ -349,15 +353,21 @@ class ConsoleApp(App[int]):
         return text
 
     def switch_license(self, user_id: str, product: str = "miteam",
-                       value: bool | None = None) -> Outcome | None:
-        """Space on a user: switch the stored license; the rules decide whether it may."""
+                       value: bool | None = None, seen: bool | None = None) -> Outcome | None:
+        """Space on a user: switch the stored license; the rules decide whether it may.
+        `seen` is the stored state the screen showed: the switch goes from there, and is
+        refused as stale if another console changed it meanwhile."""
         try:
             if value is None:
-                value = not self.session.user(user_id)["licenses"].get(product, False)
+                value = not (seen if seen is not None else
+                             self.session.user(user_id)["licenses"].get(product, False))
             args = {"user": user_id, "product": product, "value": value}
+            if seen is not None:
+                args["seen"] = seen
             if self.readonly:
                 return self.change("license.set", **args)
-            preview = self.session.set_license(user_id, product, value, dry_run=True)
+            preview = self.session.set_license(user_id, product, value, dry_run=True,
+                                               expected=seen)
         except Refused as exc:
             self._refused("license.set", {"user": user_id, "product": product,
                                           "value": value}, exc)
@@ -372,16 +382,20 @@ class ConsoleApp(App[int]):
         return self.change("license.set", **args)
 
     def switch_integration(self, account: str, integration: str, value: bool | None = None,
-                           confirm: bool = True) -> Outcome | None:
-        """Switch an integration; first show what it will do (S8) and ask, Cancel focused."""
+                           confirm: bool = True, seen: bool | None = None) -> Outcome | None:
+        """Switch an integration; first show what it will do (S8) and ask, Cancel focused.
+        `seen`: the state the screen showed, as for `switch_license`."""
         try:
             acc = self.session.account(account)
             if value is None:
-                value = not acc["integrations"][integration]
+                value = not (seen if seen is not None else acc["integrations"][integration])
             args = {"account": acc["id"], "integration": integration, "value": value}
+            if seen is not None:
+                args["seen"] = seen
             if self.readonly or not confirm:
                 return self.change("integration.set", **args)
-            preview = self.session.set_integration(acc["id"], integration, value, dry_run=True)
+            preview = self.session.set_integration(acc["id"], integration, value, dry_run=True,
+                                                   expected=seen)
         except Refused as exc:
             self._refused("integration.set", {"account": account, "integration": integration,
                                               "value": value}, exc)

@@ -64,7 +64,8 @@ class AccountScreen(Place):
             verdict = session.why("integration.set", account=a["id"], integration=name,
                                   value=not on)
             can = tr("editable") if verdict.answer == "allowed" else tr("tui_not_switchable")
-            rows.append(Row(name, [tr(f"integration_{name}"), onoff(on, lang), can], name))
+            # The row carries the state it shows, so a switch can tell if it went stale.
+            rows.append(Row(name, [tr(f"integration_{name}"), onoff(on, lang), can], on))
         self.fill(self.query_one("#integrations", ResourceTable), rows)
         orders = [Row(o["id"], [o["id"], str(o["quantity"]), state(o, lang), o["expires"] or "-"],
                       o) for o in a["orders"]]
@@ -121,9 +122,9 @@ class AccountScreen(Place):
         if row is None:
             return
         if which == "users":
-            self.console.switch_license(row.key)
+            self.console.switch_license(row.key, seen=row.data["licenses"]["miteam"])
         elif which == "integrations":
-            self.console.switch_integration(self.account_id, row.key)
+            self.console.switch_integration(self.account_id, row.key, seen=row.data)
 
     def action_why(self) -> None:
         which, row = self._focused()

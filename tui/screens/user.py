@@ -78,7 +78,9 @@ class UserScreen(Place):
         return first.product["product"] if first else "miteam"
 
     def action_switch(self) -> None:
-        self.console.switch_license(self.user_id, self._product())
+        product = self._product()
+        seen = self.user["licenses"].get(product) if self.user else None
+        self.console.switch_license(self.user_id, product, seen=seen)
 
     def action_why(self) -> None:
         self.console.why_license(self.user_id, self._product())
