@@ -4,6 +4,7 @@ place comes back into view, the rules change, or another console commits."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
@@ -68,6 +69,9 @@ class Place(Screen):
         return iter(())
 
     # Loading --------------------------------------------------------------
+    # Each place defines `load`: ask the core and fill its widgets.
+    load: Callable[[], None]
+
     def on_screen_resume(self) -> None:
         self.reload()
 
@@ -78,9 +82,6 @@ class Place(Screen):
         except (CoreError, StoreError) as exc:
             self.console.notify(str(exc), severity="error")
         self.update_bar()
-
-    def load(self) -> None:
-        raise NotImplementedError
 
     def update_bar(self) -> None:
         places = [s for s in self.app.screen_stack if isinstance(s, Place)]
