@@ -66,6 +66,19 @@ class Arith:
 Expr = Path | Literal | Not | BoolOp | Compare | InList | Arith
 
 
+def children(e: Expr) -> tuple[Expr, ...]:
+    """The sub-expressions of `e`, in source order (none for a path or a literal)."""
+    if isinstance(e, Not):
+        return (e.operand,)
+    if isinstance(e, BoolOp):
+        return e.operands
+    if isinstance(e, Compare | Arith):
+        return (e.left, e.right)
+    if isinstance(e, InList):
+        return (e.item, *e.options)
+    return ()
+
+
 # Items ---------------------------------------------------------------------
 
 

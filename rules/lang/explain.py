@@ -181,18 +181,8 @@ class _Tracer:
             if isinstance(x, ast.Path):
                 if self._let(x) is None and x.text not in out:
                     out[x.text] = self.value(x)
-            elif isinstance(x, ast.Not):
-                walk(x.operand)
-            elif isinstance(x, ast.BoolOp):
-                for o in x.operands:
-                    walk(o)
-            elif isinstance(x, ast.Compare | ast.Arith):
-                walk(x.left)
-                walk(x.right)
-            elif isinstance(x, ast.InList):
-                walk(x.item)
-                for o in x.options:
-                    walk(o)
+            for c in ast.children(x):
+                walk(c)
 
         walk(e)
         return list(out.items())
@@ -204,15 +194,9 @@ class _Tracer:
             if isinstance(x, ast.Path):
                 if self._let(x) is not None:
                     found.append(x)
-            elif isinstance(x, ast.Not):
-                walk(x.operand)
-            elif isinstance(x, ast.Compare | ast.Arith):
-                walk(x.left)
-                walk(x.right)
-            elif isinstance(x, ast.InList):
-                walk(x.item)
-                for o in x.options:
-                    walk(o)
+            elif not isinstance(x, ast.BoolOp):  # an and/or explains its own parts
+                for c in ast.children(x):
+                    walk(c)
 
         walk(e)
         return found
