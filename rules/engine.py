@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import schema
+from .i18n import t
 from .lang import ast
 from .lang.checker import Program, check
 from .lang.compiler import Compiled, compile_expr
@@ -94,21 +95,34 @@ class Candidate:
             return "·"
         return "✓" if self.matched else "✗"
 
-    def lines(self) -> list[str]:
-        verdict = "matched" if self.matched else "did not match"
+    def lines(self, lang: str = "en") -> list[str]:
+        verdict = t("x_matched" if self.matched else "x_not_matched", lang)
         if self.kind == "default":
-            verdict = "applies" if self.matched else "did not apply"
+            verdict = t("x_applies" if self.matched else "x_not_applies", lang)
         if not self.reached:
-            verdict = "not reached" + (" (would match)" if self.matched
-                                       and self.kind != "default" else "")
+            verdict = t("x_not_reached", lang) + (
+                " " + t("x_would_match", lang) if self.matched and self.kind != "default"
+                else "")
         head = f"  {self.mark()} {self.kind} {self.rule.name}   " \
                f"{self.rule.span.file}:{self.rule.span.line}   {verdict}"
         if self.outcome:
-            head += f" — {self.outcome}"
+            head += f" — {_outcome_text(self.outcome, lang)}"
         out = [head]
         for step in self.steps:
-            out.extend(step.lines(3, self.rule.span.file))
+            out.extend(step.lines(3, self.rule.span.file, lang))
         return out
+
+
+_REFUSES = "refuses because "
+
+
+def _outcome_text(outcome: str, lang: str) -> str:
+    """A candidate's outcome in words; view displays and effects are rule-language terms."""
+    if outcome.startswith(_REFUSES):
+        return t("x_refuses_because", lang, message=outcome.removeprefix(_REFUSES))
+    if outcome == "allows":
+        return t("x_allows", lang)
+    return outcome
 
 
 @dataclass
@@ -130,13 +144,17 @@ class Explanation:
             "candidates": [c.as_dict() for c in self.candidates],
         }
 
-    def lines(self) -> list[str]:
-        answer = self.answer + (f" because {self.because}" if self.because else "")
-        out = [f"{self.question}: {answer}", f"decided by {self.decided_by}"]
+    def lines(self, lang: str = "en") -> list[str]:
+        answer = self.answer
+        if answer in ("allowed", "refused"):
+            answer = t(f"x_{answer}", lang)
+        if self.because:
+            answer += f" {t('x_because', lang)} {self.because}"
+        out = [f"{self.question}: {answer}", f"{t('x_decided_by', lang)} {self.decided_by}"]
         if self.candidates:
             out.append("")
         for cand in self.candidates:
-            out.extend(cand.lines())
+            out.extend(cand.lines(lang))
         return out
 
 
@@ -286,7 +304,7 @@ class RuleSet:
             for kind, rules in (("deny", denies), ("allow", allows)):
                 for rule in rules:
                     matched, steps = self._trace(rule.expr, c, roots)
-                    outcome = (f"refuses because {self._because[rule.ref.name]}"
+                    outcome = (f"{_REFUSES}{self._because[rule.ref.name]}"
                                if kind == "deny" else "allows")
                     # Allows are asked only when no deny held (deny wins).
                     cands.append(Candidate(rule.ref, kind, matched, steps,
@@ -294,7 +312,7 @@ class RuleSet:
                                            kind == "deny" or not decision.denies))
             fell_through = decision.rule == default
             cands.append(Candidate(default, "default", fell_through, [], fell_through,
-                                   f"refuses because {because}", fell_through))
+                                   f"{_REFUSES}{because}", fell_through))
         answer = "allowed" if decision.allowed else "refused"
         return Explanation(f"policy {op}", answer, decision.rule, cands, decision.because)
 

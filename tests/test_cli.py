@@ -197,3 +197,11 @@ def test_output_piped_into_a_closed_reader_ends_quietly(demo_db, tmp_path):
                          env={**os.environ})
     assert "Traceback" not in run.stderr and "BrokenPipe" not in run.stderr
     assert run.stdout.startswith("[")
+
+
+def test_why_speaks_the_operators_language(miteam):
+    r = miteam("license", "set", "u-1001", "miteam", "off", "--why", lang="de", json_out=False)
+    assert r.code == 1
+    assert "policy license.set: abgelehnt weil micollab_manages" in r.err
+    assert "entschieden durch s4_micollab_manages" in r.err
+    assert "trifft zu" in r.err and "decided by" not in r.err

@@ -469,10 +469,10 @@ class ConsoleApp(App[int]):
                    f"{self.tr('tui_stored_license')}: "
                    f"{onoff(user['licenses'].get(product, False), self.lang)}")
         return self._why(self.tr("tui_why_title"), summary, lambda: [
-            (self.tr("tui_why_shows"), self.session.explain(user_id, product).lines()),
+            (self.tr("tui_why_shows"), self.session.explain(user_id, product).lines(self.lang)),
             (self.tr("tui_why_switch", value=onoff(value, self.lang)),
              self.session.why("license.set", user=user_id, product=product,
-                              value=value).lines()),
+                              value=value).lines(self.lang)),
         ])
 
     def why_integration(self, account: str, integration: str) -> bool:
@@ -490,7 +490,7 @@ class ConsoleApp(App[int]):
             sections = [(self.tr("tui_why_integration", integration=label,
                                  value=onoff(value, self.lang)),
                          self.session.why("integration.set", account=acc["id"],
-                                          integration=integration, value=value).lines())]
+                                          integration=integration, value=value).lines(self.lang))]
             if not self.readonly:
                 try:
                     preview = self.session.set_integration(acc["id"], integration, value,
@@ -515,7 +515,7 @@ class ConsoleApp(App[int]):
         summary = self.tr("tui_why_assign", order=order_id, account=account)
         return self._why(self.tr("tui_why_title"), summary, lambda: [
             (self.tr("tui_why_assign_rules"),
-             self.session.why("order.assign", order=order_id, account=account).lines())])
+             self.session.why("order.assign", order=order_id, account=account).lines(self.lang))])
 
 
 def run(env: Any) -> int:

@@ -68,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               rule=exc.decision.rule.name if exc.decision else None,
               why=exc.explanation.as_dict() if exc.explanation is not None else None)
         if getattr(args, "why", False) and exc.explanation is not None:
-            print("\n".join(exc.explanation.lines()), file=env.err)
+            print("\n".join(exc.explanation.lines(env.lang)), file=env.err)
         return exc.exit_code
     except CoreError as exc:
         _fail(env, str(exc), exc.exit_code)

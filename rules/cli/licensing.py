@@ -69,7 +69,7 @@ def explained(env: Env, session: Session, op: str, **args: object) -> Iterator[N
             exc.explanation = session.why(op, **args)
         raise
     if getattr(env.args, "why", False) and not env.json:
-        print("\n".join(session.why(op, **args).lines()), file=env.out)
+        print("\n".join(session.why(op, **args).lines(env.lang)), file=env.out)
 
 
 def cmd_integration_set(env: Env) -> int:
@@ -105,7 +105,7 @@ def cmd_explain(env: Env) -> int:
     session = env.session()
     explanation = session.explain(env.args.user, env.args.product)
     user = session.user(env.args.user)
-    env.emit({"user": user, "explanation": explanation.as_dict()}, explanation.lines())
+    env.emit({"user": user, "explanation": explanation.as_dict()}, explanation.lines(env.lang))
     return 0
 
 

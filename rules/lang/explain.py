@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ..i18n import t
 from . import ast
 from .errors import Span
 from .printer import literal, unparse
@@ -45,7 +46,7 @@ class Step:
             "steps": [c.as_dict() for c in self.children],
         }
 
-    def lines(self, indent: int = 0, file: str | None = None) -> list[str]:
+    def lines(self, indent: int = 0, file: str | None = None, lang: str = "en") -> list[str]:
         """Compact text: `text  →  value   (values read)   where`, parts indented below.
         `file`: the file of the enclosing rule; a step there shows just its line."""
         parts = [f"{self.text}  →  {literal(self.value)}"]
@@ -53,18 +54,19 @@ class Step:
         if shown:
             parts.append(f"({shown})")
         if self.kind == "let" and self.joined:
-            parts.append("(any of)" if self.joined == "or" else "(all of)")
-        parts.append(_where(self.span, file))
+            parts.append(t("x_any_of" if self.joined == "or" else "x_all_of", lang))
+        parts.append(_where(self.span, file, lang))
         if not self.needed:
-            parts.append("(not needed)")
+            parts.append(t("x_not_needed", lang))
         lines = ["  " * indent + "   ".join(parts)]
         for c in self.children:
-            lines.extend(c.lines(indent + 1, self.span.file))
+            lines.extend(c.lines(indent + 1, self.span.file, lang))
         return lines
 
 
-def _where(span: Span, file: str | None) -> str:
-    return f"line {span.line}" if span.file == file else f"{span.file}:{span.line}"
+def _where(span: Span, file: str | None, lang: str) -> str:
+    return t("x_line", lang, line=span.line) if span.file == file else \
+        f"{span.file}:{span.line}"
 
 
 def _seen_text(step: Step) -> str:
