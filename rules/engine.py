@@ -21,7 +21,7 @@ from .lang.compiler import Compiled, compile_expr
 from .lang.errors import Diagnostic, RuleError, Span
 from .lang.explain import Step, trace
 from .lang.parser import parse_file
-from .paths import SHIPPED_RULES_DIR
+from .paths import SHIPPED_RULES_DIR, display_name
 
 RULE_SUFFIX = ".rules"
 
@@ -186,7 +186,7 @@ class RuleSet:
         sources: dict[str, str] = {}
         diagnostics: list[Diagnostic] = []
         for path in files:
-            display = _display_name(path)
+            display = display_name(path)
             try:
                 rf = parse_file(path, display)
             except RuleError as exc:
@@ -360,15 +360,3 @@ def rule_files(paths: Iterable[Path | str] | None) -> list[Path]:
         else:
             out.append(p)
     return out
-
-
-def _display_name(path: Path) -> str:
-    """Rule file names as a person would find them: the shipped ones as `rules/policy/X`
-    wherever the package is installed, others relative to here when possible."""
-    resolved = path.resolve()
-    if resolved.parent == SHIPPED_RULES_DIR.resolve():
-        return f"rules/policy/{path.name}"
-    try:
-        return str(resolved.relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)

@@ -23,3 +23,15 @@ DATA_DIR = _locate("_data", "data")
 SHIPPED_RULES_DIR = _HERE / "policy"
 DEMO_DB = DATA_DIR / "demo.json"
 SCENARIOS_DIR = DATA_DIR / "scenarios"
+
+
+def display_name(path: Path) -> str:
+    """A file as a person would find it: a shipped rule file as `rules/policy/X` wherever
+    the package is installed, any other file relative to here when it is below here."""
+    resolved = path.resolve()
+    if resolved.parent == SHIPPED_RULES_DIR.resolve():
+        return f"rules/policy/{path.name}"
+    try:
+        return str(resolved.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

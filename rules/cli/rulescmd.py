@@ -15,7 +15,7 @@ import json
 import re
 from pathlib import Path
 
-from ..engine import RuleSet, _display_name, rule_files
+from ..engine import RuleSet, rule_files
 from ..errors import BadInput
 from ..lang.coverage import Coverage
 from ..lang.errors import Diagnostic, RuleError, Span
@@ -28,7 +28,7 @@ from ..lang.ruletests import (
     parse_test_file,
     run_tests,
 )
-from ..paths import SHIPPED_RULES_DIR
+from ..paths import SHIPPED_RULES_DIR, display_name
 from .env import Env
 
 
@@ -94,7 +94,7 @@ def _load_tests(paths: list[Path]) -> tuple[list[RuleTestFile], list[Diagnostic]
     sources: dict[str, str] = {}
     for path in paths:
         try:
-            tf = parse_test_file(path, _display_name(path))
+            tf = parse_test_file(path, display_name(path))
         except RuleError as exc:
             problems.extend(exc.diagnostics)
             sources.update(exc.sources)
@@ -157,7 +157,7 @@ def cmd_fmt(env: Env) -> int:
     problems: list[Diagnostic] = []
     sources: dict[str, str] = {}
     for path in rule_files(paths):
-        name = _display_name(path)
+        name = display_name(path)
         try:
             old = path.read_text(encoding="utf-8")
             new = format_source(old, name)

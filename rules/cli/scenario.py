@@ -15,10 +15,10 @@ from pathlib import Path
 from ..engine import RuleSet
 from ..errors import BadInput
 from ..i18n import t
-from ..paths import SCENARIOS_DIR
+from ..paths import SCENARIOS_DIR, display_name
 from ..scenario import Run, ScenarioError, parse_file, run
 from ..scenario.model import Scenario
-from ..scenario.parser import SUFFIX, display_name
+from ..scenario.parser import SUFFIX
 from ..scenario.transcript import compare
 from .env import Env
 

@@ -20,7 +20,7 @@ from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from ..lang.errors import Diagnostic, RuleError, Span, read_source
-from ..paths import GRAMMAR_DIR
+from ..paths import GRAMMAR_DIR, display_name
 from ..schema import ACTORS, LANGUAGES, PRODUCTS, ROLES
 from .model import (
     ADD_OPTIONS,
@@ -694,14 +694,6 @@ def parse(source: str, file: str = "<scenario>", path: Path | None = None) -> Sc
         raise ScenarioError([_syntax_error(exc, file, source)], {file: source}) from None
     stmts = _ToStatements(file).transform(tree)
     return _Checker(file).build(stmts, source, path)
-
-
-def display_name(path: Path) -> str:
-    """A file as a person would type it: relative to here when it is below here."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def parse_file(path: Path | str) -> Scenario:
