@@ -29,12 +29,13 @@ from typing import Any
 
 from tinydb import Query, TinyDB
 
-from . import generate
-from .context import Contexts, today
-from .engine import Decision, RuleRef, RuleSet, ViewResult
-from .operations import Outcome, Session, _now
-from .store import Store
-from .views import user_view
+from .engine.ruleset import Decision, RuleRef, RuleSet, ViewResult
+from .ops.context import Contexts
+from .ops.session import Outcome, Session, _now
+from .ops.views import user_view
+from .records import generate
+from .records.orders import today
+from .records.store import Store
 
 OPERATOR = "bench-support"  # the support login the bench acts as
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .engine import Decision, Explanation
+    from .engine.ruleset import Decision, Explanation
 
 
 class CoreError(Exception):

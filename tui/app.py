@@ -20,11 +20,11 @@ from textual.command import CommandPalette
 from textual.message import Message
 from textual.widget import Widget
 
+from rules.engine.reload import RuleSource
 from rules.errors import CoreError, Refused
 from rules.i18n import t
-from rules.operations import Outcome, Session
-from rules.reload import RuleSource
-from rules.store import StoreError
+from rules.ops.session import Outcome, Session
+from rules.records.store import StoreError
 
 from . import keys
 from .commands import JumpProvider

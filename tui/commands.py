@@ -14,7 +14,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from rules.errors import CoreError
 from rules.i18n import t
-from rules.store import StoreError
+from rules.records.store import StoreError
 
 from .words import state
 

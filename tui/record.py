@@ -11,13 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from rules.context import today
+from rules.engine.reload import RuleSource
 from rules.errors import BadInput
 from rules.i18n import t
-from rules.operations import Session
-from rules.reload import RuleSource
+from rules.ops.session import Session
+from rules.records.orders import today
+from rules.records.store import records
 from rules.scenario.recording import Recording
-from rules.store import records
 
 from .app import Changed, ConsoleApp
 

@@ -22,12 +22,12 @@ from textual.widget import Widget
 
 from rules.errors import CoreError
 from rules.i18n import t
-from rules.operations import Session
+from rules.ops.session import Session
+from rules.records.store import StoreError
 from rules.scenario import Player, Run, Step, StepReport
 from rules.scenario.model import DEFAULT_OPERATOR
 from rules.scenario.transcript import mark
 from rules.scenario.writer import format_action
-from rules.store import StoreError
 
 from . import keys
 from .app import ConsoleApp

@@ -15,13 +15,17 @@ from collections.abc import Sequence
 from .. import __version__
 from ..errors import CoreError, Refused
 from ..lang.errors import RuleError
+from ..records.store import StoreError
 from ..schema import LANGUAGES
-from ..store import StoreError
-from . import db, dbtools, licensing, records, rulescmd, scenario, tui
+from . import db, dbtools, licensing, records, rulescmd, scenario
 from .env import Env
 
-# Each module adds its commands; a new group is one more entry here.
-COMMAND_GROUPS = (db, dbtools, records, licensing, rulescmd, scenario, tui)
+# Each module adds its commands; a new group is one more entry here. Other packages (the
+# console) contribute theirs through the `miteam.commands` entry point.
+COMMAND_GROUPS = (db, dbtools, records, licensing, rulescmd, scenario)
+ENTRY_POINTS = "miteam.commands"
+# `miteam` with no command runs this command when it is installed (the console).
+DEFAULT_COMMAND = "tui"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,7 +54,23 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for group in COMMAND_GROUPS:
         group.register(sub)
+    for contributed in _contributed():
+        contributed.register(sub)
     return parser
+
+
+def _contributed() -> list:
+    from importlib.metadata import entry_points
+
+    return [ep.load() for ep in entry_points(group=ENTRY_POINTS)]
+
+
+def _default_handler(parser: argparse.ArgumentParser):
+    for action in parser._subparsers._group_actions if parser._subparsers else ():
+        chosen = getattr(action, "choices", {}).get(DEFAULT_COMMAND)
+        if chosen is not None:
+            return chosen.get_default("handler")
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -60,7 +80,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         return int(exc.code or 0)
     env = Env(args)
-    handler = getattr(args, "handler", None) or tui.open_console
+    handler = getattr(args, "handler", None) or _default_handler(parser)
+    if handler is None:
+        parser.print_help(env.err)
+        return 2
     try:
         return int(handler(env) or 0)
     except Refused as exc:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from .. import database
 from ..errors import BadInput
+from ..records import database
 from .env import Env
 
 

@@ -12,9 +12,10 @@ import sys
 import time
 from pathlib import Path
 
-from .. import bench, database, generate, verify
+from .. import bench
 from ..errors import BadInput
-from ..operations import _now
+from ..ops.session import _now
+from ..records import database, generate, verify
 from .env import Env
 
 

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import database
-from ..engine import RuleSet
+from ..engine.ruleset import RuleSet
 from ..i18n import default_language
-from ..operations import Session
-from ..store import Store
+from ..ops.session import Session
+from ..records import database
+from ..records.store import Store
 
 
 def default_operator() -> str:

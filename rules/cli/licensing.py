@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from ..errors import Refused
-from ..operations import Session
+from ..ops.session import Session
 from ..schema import INTEGRATIONS, PRODUCTS
 from .env import Env
 from .show import audit_lines, outcome_lines

@@ -15,19 +15,13 @@ import json
 import re
 from pathlib import Path
 
-from ..engine import RuleSet, rule_files
+from ..engine.ruleset import RuleSet, rule_files
+from ..engine.tester import check_tests, find_test_files, run_tests
 from ..errors import BadInput
 from ..lang.coverage import Coverage
 from ..lang.errors import Diagnostic, RuleError, Span
 from ..lang.formatter import diff, format_source
-from ..lang.ruletests import (
-    TEST_SUFFIX,
-    RuleTestFile,
-    check_tests,
-    find_test_files,
-    parse_test_file,
-    run_tests,
-)
+from ..lang.ruletests import TEST_SUFFIX, RuleTestFile, parse_test_file
 from ..paths import SHIPPED_RULES_DIR, display_name
 from .env import Env
 

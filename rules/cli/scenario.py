@@ -12,7 +12,7 @@ import argparse
 import json
 from pathlib import Path
 
-from ..engine import RuleSet
+from ..engine.ruleset import RuleSet
 from ..errors import BadInput
 from ..i18n import t
 from ..paths import SCENARIOS_DIR, display_name

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..i18n import t
-from ..operations import Outcome
+from ..ops.session import Outcome
 
 
 def _onoff(value: bool, lang: str) -> str:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..context import Contexts
 from ..errors import CoreError, Refused
 from ..i18n import t
-from ..operations import Session
+from ..ops.context import Contexts
+from ..ops.session import Session
 from .model import Expectation
 from .writer import format_change, format_display, format_expectation, name, quote
 

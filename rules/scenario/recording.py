@@ -27,11 +27,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..database import demo_records
 from ..i18n import t
 from ..lang.errors import Span
+from ..records.database import demo_records
+from ..records.store import StoreError
 from ..schema import ACTORS, PRODUCTS
-from ..store import StoreError
 from .model import DEFAULT_DATE, Given
 from .writer import Recorded, write_scenario
 

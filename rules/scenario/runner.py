@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..context import Contexts
-from ..engine import RuleSet
+from ..engine.ruleset import RuleSet
 from ..errors import CoreError, Refused
 from ..i18n import t
-from ..operations import Outcome, Session
+from ..ops.context import Contexts
+from ..ops.session import Outcome, Session
+from ..records.store import Store, records
 from ..schema import PRODUCTS
-from ..store import Store, records
 from . import expect as checks
 from .model import DEFAULT_OPERATOR, Action, Scenario, Step
 from .parser import parse_file

@@ -7,11 +7,11 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from ..database import demo_records
 from ..lang.errors import Diagnostic, Span
 from ..paths import SCENARIOS_DIR
+from ..records.database import demo_records
+from ..records.store import TABLES
 from ..schema import PRODUCTS
-from ..store import TABLES
 from .model import DEFAULT_OPERATOR, GIVEN_FIELDS, Given, Scenario
 from .parser import SUFFIX, ScenarioError
 

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Input
 
 from rules.errors import CoreError
 from rules.i18n import t
-from rules.store import StoreError
+from rules.records.store import StoreError
 
 from .. import keys
 from ..widgets import FilterBar, ListSource, ResourceTable, Row, TopBar

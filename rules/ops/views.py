@@ -5,9 +5,9 @@ Pure functions over `Contexts`; the CLI prints them, the TUI renders them, both 
 
 from __future__ import annotations
 
+from ..engine.ruleset import RuleSet
+from ..schema import PRODUCT_NAMES, PRODUCTS
 from .context import Contexts
-from .engine import RuleSet
-from .schema import PRODUCT_NAMES, PRODUCTS
 
 
 def product_view(rules: RuleSet, ctx: dict, product: str, lang: str) -> dict:

@@ -13,15 +13,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import schema
-from .i18n import t
-from .lang import ast
-from .lang.checker import Program, check
-from .lang.compiler import Compiled, compile_expr
-from .lang.errors import Diagnostic, RuleError, Span
-from .lang.explain import Step, trace
-from .lang.parser import parse_file
-from .paths import SHIPPED_RULES_DIR, display_name
+from .. import schema
+from ..i18n import t
+from ..lang import ast
+from ..lang.checker import Program, check
+from ..lang.compiler import Compiled, compile_expr
+from ..lang.errors import Diagnostic, RuleError, Span
+from ..lang.explain import Step, trace
+from ..lang.parser import parse_file
+from ..paths import SHIPPED_RULES_DIR, display_name
 
 RULE_SUFFIX = ".rules"
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from . import schema
+from .. import schema
+from ..engine.ruleset import Decision, RuleRef, RuleSet
+from ..errors import BadInput, NotFound, Refused
+from ..i18n import t
 from .context import Contexts
-from .engine import Decision, RuleRef, RuleSet
-from .errors import BadInput, NotFound, Refused
-from .i18n import t
 from .views import account_view, order_view, user_view
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")

@@ -19,8 +19,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from . import schema
-from .context import order_state, today
+from .. import schema
+from .orders import order_state, today
 from .store import TABLES, Store, StoreError, View, next_ids, read_file, records
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from .engine import RuleSet, rule_files
-from .lang.errors import RuleError
+from ..lang.errors import RuleError
+from .ruleset import RuleSet, rule_files
 
 
 def _stamp(paths: list[Path] | None) -> tuple:

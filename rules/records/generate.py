@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from .context import today
+from .orders import today
 from .store import Store
 
 # The first account's size (capped by what the database holds): the benchmarks evaluate

@@ -1,6 +1,6 @@
 """The demo database: every S-case on show, with plausible names, built deterministically.
 
-`python -m rules.demo data/demo.json` writes the shipped file; a test holds the two equal.
+`python -m rules.records.demo data/demo.json` writes the shipped file; a test holds the two equal.
 Records are written directly (not through operations) so the file has no clock in it.
 """
 

@@ -1,5 +1,6 @@
-"""`miteam` alone, or `miteam tui`: the console. Textual is imported only here, on demand,
-so the headless core never loads it.
+"""`miteam` alone, or `miteam tui`: the console's command, contributed to the core's `miteam`
+through the `miteam.commands` entry point (pyproject.toml), so the core never names the
+console. Textual is imported only when the command runs.
 
 `--replay FILE` plays a scenario in the console on a temporary database; `--record FILE`
 writes what the operator does in the console as a scenario (tui/replay.py, tui/record.py).
@@ -12,12 +13,12 @@ import importlib
 from pathlib import Path
 from types import ModuleType
 
-from ..errors import BadInput
-from ..i18n import t
-from ..paths import SCENARIOS_DIR
-from ..scenario import Player, StartFailed, parse_file
-from ..scenario.parser import SUFFIX
-from .env import Env
+from rules.cli.env import Env
+from rules.errors import BadInput
+from rules.i18n import t
+from rules.paths import SCENARIOS_DIR
+from rules.scenario import Player, StartFailed, parse_file
+from rules.scenario.parser import SUFFIX
 
 
 def register(sub: argparse._SubParsersAction) -> None:

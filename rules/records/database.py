@@ -12,7 +12,7 @@ from pathlib import Path
 
 import platformdirs
 
-from .paths import DEMO_DB
+from ..paths import DEMO_DB
 from .store import TABLES, Store, StoreError
 
 DB_FILENAME = "miteam.json"
