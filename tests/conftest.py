@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.cli"]
+pytest_plugins = ["tests.miteam_command"]
 
 TODAY = "2026-11-24"
 
@@ -28,7 +28,7 @@ def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
 @pytest.fixture
 def demo_db(tmp_path: Path) -> Path:
     """A fresh copy of the demo database, with the test login `tester` as support."""
-    from rules import database
+    from rules.records import database
 
     path = tmp_path / "demo.json"
     database.create(path, "tester", demo=True, force=False).close()

@@ -56,7 +56,7 @@ class Miteam:
 
     def snapshot(self) -> dict:
         """Every record, to prove a refusal changed nothing."""
-        from rules.store import Store
+        from rules.records.store import Store
 
         store = Store(self.db)
         try:

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from rules import operations
-from rules.engine import RuleSet
-from rules.operations import Session
-from rules.store import Store
+from rules.engine.ruleset import RuleSet
+from rules.ops import session as operations
+from rules.ops.session import Session
+from rules.records.store import Store
 from tui.screens import (
     AccountScreen,
     AccountsScreen,
@@ -25,18 +25,20 @@ from tui.screens import (
 )
 from tui.widgets import ResourceTable, TopBar
 
-from .test_tui import (
+from .test_scases_in_console import (
     consoles,
     crumbs,
     drive,
     find,
     open_row,
+    palette_prompts,
     refusals,
     rows,
     screen,
     snap,
     stored,
     toggle,
+    until,
     users_table,
 )
 
@@ -218,7 +220,7 @@ def big_database(path: Path, users: int) -> Path:
 def test_a_10000_user_account_asks_the_rules_only_for_the_rows_on_screen(
         console, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     db = big_database(tmp_path / "big.json", 10_000)
-    monkeypatch.setattr("tests.test_tui.Store", lambda _path: Store(db))
+    monkeypatch.setattr("tests.console.test_scases_in_console.Store", lambda _path: Store(db))
     evaluated = []
     real = operations.user_view
     monkeypatch.setattr(operations, "user_view",
@@ -304,7 +306,7 @@ def test_palette_jumps_to_a_user_an_order_and_an_account(console):
 
     async def jump(pilot, text):
         await pilot.press("ctrl+p", *text)
-        await pilot.pause(0.3)
+        await until(pilot, lambda: any(text.lower() in h.lower() for h in palette_prompts(app)))
         await pilot.press("enter")
         await pilot.pause()
 

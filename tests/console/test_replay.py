@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from rules import operations
-from rules.engine import RuleSet
-from rules.operations import Session
+from rules.engine.reload import RuleSource
+from rules.engine.ruleset import RuleSet
+from rules.ops import session as operations
+from rules.ops.session import Session
 from rules.paths import SCENARIOS_DIR
-from rules.reload import RuleSource
+from rules.records.store import Store, records
 from rules.scenario import Player, parse, parse_file, run
 from rules.scenario.recording import Recording, is_demo
-from rules.store import Store, records
 from tui.app import ConsoleApp
 from tui.record import Recorder, RecordingConsole
 from tui.replay import ReplayApp, ReplayBar, place_of
@@ -33,7 +33,7 @@ from tui.screens import (
 )
 from tui.widgets import ResourceTable
 
-from .test_tui import NOW, ROOT, crumbs, drive, find, open_row, screen
+from .test_scases_in_console import NOW, ROOT, crumbs, drive, find, open_row, screen
 
 SNAPSHOTS = ROOT / "tests" / "snapshots" / "replay"
 S8 = SCENARIOS_DIR / "s08_miteam_off_after_micollab_off.scenario"

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from rules import operations
-from rules.operations import Session
-from rules.reload import RuleSource
-from rules.store import Store
+from rules.engine.reload import RuleSource
+from rules.ops import session as operations
+from rules.ops.session import Session
+from rules.records.store import Store
 from tui.app import Changed, ConsoleApp
 from tui.screens import (
     AccountScreen,
@@ -32,7 +32,7 @@ from tui.screens import (
 )
 from tui.widgets import LicenseToggle, ResourceTable, TopBar
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOTS = ROOT / "tests" / "snapshots" / "tui"
 SIZE = (80, 24)
 NOW = "2026-11-24T09:30:00+00:00"
@@ -103,6 +103,22 @@ async def open_row(pilot, text: str) -> None:
     await find(pilot, text)
     await pilot.press("enter")
     await pilot.pause()
+
+
+async def until(pilot, condition, timeout: float = 10.0) -> None:
+    """Wait for a condition, not for a fixed time: the machines are shared."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the console did not get there in time"
+        await pilot.pause(0.02)
+
+
+def palette_prompts(app: ConsoleApp) -> list[str]:
+    """The palette's options once its search has answered ("No matches found" included)."""
+    options = app.screen.query("CommandList").first().options
+    return [str(o.prompt) for o in options]
 
 
 def crumbs(app: ConsoleApp) -> tuple[str, ...]:
@@ -494,9 +510,8 @@ def test_s11_partner_reaches_nothing_of_another_partner(console):
         assert isinstance(app.screen, AccountsScreen)
         assert "outside your scope" in refusals(app)[-1]
         await pilot.press("ctrl+p", *"oakridge")
-        await pilot.pause(0.3)
-        hits = [str(c.prompt) for c in app.screen.query("CommandList").first().options]
-        assert not any("Oakridge" in h for h in hits)
+        await until(pilot, lambda: palette_prompts(app))  # hits, or "No matches found"
+        assert not any("Oakridge" in h for h in palette_prompts(app))
 
     drive(app, walk)
 

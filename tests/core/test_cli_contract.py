@@ -84,8 +84,8 @@ def test_missing_database_at_explicit_path_is_bad_input(tmp_path, capsys):
 
 
 def test_first_run_copies_demo_and_registers_login_as_support(tmp_path, capsys, monkeypatch):
-    from rules import database
     from rules.paths import DEMO_DB
+    from rules.records import database
 
     shipped = DEMO_DB.read_bytes()
     monkeypatch.setenv("MITEAM_OPERATOR", "first.runner")
@@ -180,7 +180,7 @@ def test_db_init_reports_the_role_the_login_really_has(tmp_path, capsys):
 
 
 def test_damaged_expiry_date_is_one_message_not_a_traceback(miteam):
-    from rules.store import Store
+    from rules.records.store import Store
 
     with Store(miteam.db) as store, store.transaction() as tx:
         tx.put("orders", {**tx.get("orders", "ord-1003"), "expires": "31.12.2027"})

@@ -4,21 +4,30 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
-from rules.demo import demo_records, to_tinydb_json
 from rules.i18n import CATALOG
 from rules.paths import DEMO_DB
+from rules.records.demo import demo_records, to_tinydb_json
 from rules.schema import LANGUAGES
 
 
-def test_core_never_imports_textual():
-    code = ("import sys, rules.cli, rules.operations, rules.engine, rules.store;"
-            "from rules.cli import main;"
-            "main(['--help']) if False else None;"
-            "print('textual' in sys.modules)")
+def test_layers_hold_by_the_import_contracts():
+    """The contracts in pyproject.toml (headless core, records below the language, ...)."""
+    lint_imports = Path(sys.executable).parent / "lint-imports"
+    out = subprocess.run([str(lint_imports), "--no-cache"], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[2])
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "0 broken" in out.stdout
+
+
+def test_version_loads_no_console_and_no_textual():
+    code = ("import sys; from rules.cli import main;"
+            "main(['--version']) if False else None;"
+            "print('textual' in sys.modules, 'tui' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "False"
+    assert out.stdout.strip() == "False False"
 
 
 def test_every_product_string_exists_in_every_language():
@@ -44,7 +53,7 @@ def test_every_package_is_in_the_wheel():
     import tomllib
     from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"][
         "packages"])
     on_disk = {

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rules.engine import RuleSet
+from rules.engine.ruleset import RuleSet
 from rules.lang.errors import RuleError
 from rules.lang.parser import parse
 from rules.paths import SHIPPED_RULES_DIR

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from rules.engine import RuleSet
-from rules.lang.ruletests import world
+from rules.engine.ruleset import RuleSet
+from rules.engine.tester import world
 from rules.paths import SHIPPED_RULES_DIR
 
 

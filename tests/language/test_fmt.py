@@ -11,9 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from rules.lang.formatter import format_source
 from rules.lang.parser import parse
 from rules.paths import SHIPPED_RULES_DIR
-from tests.rulegen import normalized, rule_files
+from tests.language.rulegen import normalized, rule_files
 
 SHIPPED = sorted(SHIPPED_RULES_DIR.glob("*.rules"))
+assert SHIPPED, f"no shipped rule files in {SHIPPED_RULES_DIR}"
 
 MESSY = """\
 # header

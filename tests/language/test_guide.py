@@ -12,7 +12,7 @@ import pytest
 
 from rules.paths import SHIPPED_RULES_DIR
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def guide() -> dict[str, str]:

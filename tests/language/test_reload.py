@@ -1,4 +1,4 @@
-"""Reloading changed rule files (rules/reload.py RuleSource, polled by the console): a broken
+"""Reloading changed rule files (rules/engine/reload.py RuleSource, polled by the console): a broken
 edit never replaces the last good rules, its error is there to show, and the fixed file
 takes effect on the next poll without a restart."""
 
@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from rules.engine.reload import RuleSource
+from rules.engine.tester import world
 from rules.lang.errors import RuleError
-from rules.lang.ruletests import world
 from rules.paths import SHIPPED_RULES_DIR
-from rules.reload import RuleSource
 
 
 @pytest.fixture

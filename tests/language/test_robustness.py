@@ -8,17 +8,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rules import schema
-from rules.engine import RuleSet
+from rules.engine.ruleset import RuleSet
+from rules.engine.tester import check_tests, run_tests, world
 from rules.lang.checker import check
 from rules.lang.coverage import Coverage
 from rules.lang.errors import RuleError
 from rules.lang.formatter import format_source
 from rules.lang.parser import parse
-from rules.lang.ruletests import check_tests, parse_tests, run_tests, world
+from rules.lang.ruletests import parse_tests
 from rules.paths import SHIPPED_RULES_DIR
-from tests.rulegen import rule_files
+from tests.language.rulegen import rule_files
 
 SOURCES = [p.read_text(encoding="utf-8") for p in sorted(SHIPPED_RULES_DIR.glob("*.rules"))]
+assert SOURCES, f"no shipped rule files in {SHIPPED_RULES_DIR}"
 TESTS = [p.read_text(encoding="utf-8") for p in sorted(SHIPPED_RULES_DIR.glob("*.test"))]
 PIECES = ["{", "}", "(", ")", "[", "]", ",", ".", "=", "==", "<=", "!", "&&", "'", '"', "#",
           "\n", " ", "-", "+", "when", "not", "and", "or", "in", "show", "because", "deny",

@@ -10,18 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rules import schema
-from rules.engine import RuleSet
+from rules.engine.ruleset import RuleSet
+from rules.engine.tester import _type_problem, check_tests, find_test_files, run_tests, world
 from rules.lang.coverage import Coverage
 from rules.lang.errors import RuleError
-from rules.lang.ruletests import (
-    ROOTS,
-    _type_problem,
-    check_tests,
-    find_test_files,
-    parse_tests,
-    run_tests,
-    world,
-)
+from rules.lang.ruletests import ROOTS, parse_tests
 from rules.paths import SHIPPED_RULES_DIR
 
 

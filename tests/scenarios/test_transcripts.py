@@ -1,8 +1,8 @@
 """Every shipped scenario replays, holds, and prints the transcript its snapshot holds.
 
 pytest collects each `data/scenarios/*.scenario` as one test. A changed transcript fails
-with a diff; after reading it, `pytest --snapshot-update tests/test_scenarios.py` accepts
-it. Also: the command (`miteam scenario run`), its exit codes and its messages.
+with a diff; after reading it, `pytest --snapshot-update tests/scenarios/test_transcripts.py`
+accepts it. Also: the command (`miteam scenario run`), its exit codes and its messages.
 """
 
 from __future__ import annotations
@@ -14,12 +14,14 @@ from pathlib import Path
 import pytest
 
 from rules.cli import main
-from rules.engine import RuleSet
+from rules.engine.ruleset import RuleSet
 from rules.paths import SCENARIOS_DIR, SHIPPED_RULES_DIR
 from rules.scenario import parse_file, run
 
 SHIPPED = sorted(SCENARIOS_DIR.glob("*.scenario"))
-SNAPSHOTS = Path(__file__).parent / "snapshots" / "scenarios"
+# A parametrisation over nothing would pass: the shipped scenarios must be found.
+assert len(SHIPPED) >= 13, f"no shipped scenarios in {SCENARIOS_DIR}"
+SNAPSHOTS = Path(__file__).resolve().parents[1] / "snapshots" / "scenarios"
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +125,7 @@ def test_the_scenario_runs_on_a_temporary_database_never_the_users(tmp_path, cap
     code = main(["--db", str(mine), "scenario", "run", "s08_miteam_off_after_micollab_off"])
     assert code == 0, capsys.readouterr().err
     assert not mine.exists()
-    from rules.database import default_db_path
+    from rules.records.database import default_db_path
 
     assert not default_db_path().exists()
 

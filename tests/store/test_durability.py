@@ -17,25 +17,25 @@ from pathlib import Path
 
 import pytest
 
-from rules import store as S
-from rules import verify
-from rules.engine import RuleSet
+from rules.engine.ruleset import RuleSet
 from rules.errors import Refused
-from rules.operations import Session
-from rules.store import Store, records
-from tests.cli import Miteam
+from rules.ops.session import Session
+from rules.records import store as S
+from rules.records import verify
+from rules.records.store import Store, records
+from tests.miteam_command import Miteam
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 USERS = [f"u{i}" for i in range(8)]
 STEPS = ["journal-write", "journal-fsync", "compact-temp-write", "compact-fsync",
          "compact-replace", "compact-dirfsync", "journal-truncate"]
 
 CHILD = r'''
 import json, os, sys, time
-from rules import store as S
-from rules.engine import RuleSet
+from rules.records import store as S
+from rules.engine.ruleset import RuleSet
 from rules.errors import Refused
-from rules.operations import Session
+from rules.ops.session import Session
 
 mode, path = sys.argv[1], sys.argv[2]
 session = Session(S.Store(path), RuleSet.load(), "tester")

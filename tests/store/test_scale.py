@@ -17,14 +17,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
-from rules import generate, verify
-from rules import store as S
 from rules.cli import main
-from rules.context import Contexts
-from rules.engine import RuleSet
-from rules.operations import Session
-from rules.store import Store, records
-from tests.cli import Miteam
+from rules.engine.ruleset import RuleSet
+from rules.ops.context import Contexts
+from rules.ops.session import Session
+from rules.records import generate, verify
+from rules.records import store as S
+from rules.records.store import Store, records
+from tests.miteam_command import Miteam
 
 
 @pytest.fixture(scope="module")

@@ -17,10 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as hs
 from tinydb import Query, TinyDB
 
-from rules import store as S
-from rules.store import TABLES, Store, StoreError, records
+from rules.records import store as S
+from rules.records.store import TABLES, Store, StoreError, records
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 JOURNAL_STEPS = ["journal-write", "journal-fsync"]
 COMPACT_STEPS = [
     "compact-temp-write",
@@ -33,7 +33,7 @@ COMPACT_STEPS = [
 # Runs in a separate interpreter: the other console, or the one that gets killed.
 CHILD = r'''
 import os, sys
-from rules import store as S
+from rules.records import store as S
 
 mode, path = sys.argv[1], sys.argv[2]
 store = S.Store(path)
