@@ -8,8 +8,7 @@ Reads are filtered by the same rules (`account.read`, `order.read`, ...).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -19,10 +18,10 @@ from .. import schema
 from ..engine.ruleset import Decision, RuleRef, RuleSet
 from ..errors import BadInput, NotFound, Refused
 from ..i18n import t
+from ..text import check_email, check_id, check_name, check_quantity, printable
 from .context import Contexts
 from .views import account_view, order_view, user_view
 
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # How far back a stale-edit refusal looks in the account's audit trail for who changed it.
 _STALE_SCAN = 10_000
 _TABLE = {"partner": "partners", "account": "accounts", "order": "orders", "user": "users",
@@ -91,12 +90,41 @@ class Session:
     def _t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
 
+    def _not_found(self, kind: str, key: str) -> NotFound:
+        return NotFound(self._t("unknown_record", kind=self._t(f"kind_{kind}"),
+                                id=printable(key)), kind, key)
+
     def _get(self, view: Any, kind: str, key: str) -> dict:
         doc = view.get(_TABLE[kind], key)
         if doc is None:
-            raise NotFound(self._t("unknown_record", kind=self._t(f"kind_{kind}"), id=key),
-                           kind, key)
+            raise self._not_found(kind, key)
         return doc
+
+    def _visible(self, ctxs: Contexts, op: dict, kind: str, key: str) -> dict:
+        """A record by id, if this operator may read it.
+
+        One outside the operator's scope is reported exactly as one that does not exist
+        (same message, same exit code, no rule, no trace): no answer tells a tenant what
+        another tenant holds, or that an id is in use there (adding a record under a taken
+        id is the one exception ids being one namespace allows, see `_add`). Which records
+        are readable is the rules' decision (`_may_read`); Python only maps "not readable"
+        to "not found"."""
+        doc = ctxs.view.get(_TABLE[kind], key)
+        if doc is None or not self._may_read(ctxs, op, kind, doc):
+            raise self._not_found(kind, key)
+        return doc
+
+    def _may_read(self, ctxs: Contexts, op: dict, kind: str, doc: dict) -> bool:
+        if kind == "account":
+            return self._allowed("account.read", ctxs.for_account(op, doc))
+        if kind == "user":  # a user is seen with their account
+            account = ctxs.view.get("accounts", doc["account"])
+            return account is not None and self._may_read(ctxs, op, "account", account)
+        if kind == "order":
+            return self._allowed("order.read", self._order_ctx(ctxs, op, doc))
+        if kind == "partner":
+            return self._allowed("partner.read", {"operator": op, "partner": doc})
+        return False  # operators are nobody's to look up by id
 
     def _operator(self, ctxs: Contexts) -> dict:
         doc = ctxs.view.get("operators", self.login)
@@ -174,21 +202,15 @@ class Session:
         return {"operator": op, "order": ctxs.order(order),
                 "partner": ctxs.partner_of(order["partner"])}
 
-    def _readable_account(self, ctxs: Contexts, op: dict, account_id: str) -> dict:
-        account = self._get(ctxs.view, "account", account_id)
-        self._require("account.read", ctxs.for_account(op, account))
-        return account
-
     def account(self, account_id: str) -> dict:
         with self._reading() as (ctxs, op):
-            account = self._readable_account(ctxs, op, self.resolve_account(ctxs, account_id))
+            account = self.resolve_account(ctxs, op, account_id)
             return account_view(ctxs, account, self._orders_of(ctxs, op, account))
 
     def users(self, account_id: str | None = None) -> list[dict]:
         with self._reading() as (ctxs, op):
             if account_id is not None:
-                account = self._readable_account(ctxs, op,
-                                                 self.resolve_account(ctxs, account_id))
+                account = self.resolve_account(ctxs, op, account_id)
                 docs = ctxs.view.by("users", "account", account["id"])
             else:
                 readable = {a["id"] for a in ctxs.view.all("accounts")
@@ -202,7 +224,7 @@ class Session:
         for the users on the page. `query` filters by id, name or e-mail, case-insensitive.
         Returns (how many users match, the page)."""
         with self._reading() as (ctxs, op):
-            account = self._readable_account(ctxs, op, self.resolve_account(ctxs, account_id))
+            account = self.resolve_account(ctxs, op, account_id)
             docs = ctxs.view.by("users", "account", account["id"])
             if query:
                 q = query.casefold()
@@ -213,8 +235,7 @@ class Session:
 
     def user(self, user_id: str) -> dict:
         with self._reading() as (ctxs, op):
-            user = self._get(ctxs.view, "user", user_id)
-            self._readable_account(ctxs, op, user["account"])
+            user = self._visible(ctxs, op, "user", user_id)
             return user_view(self.rules, ctxs, op, user, self.lang)
 
     def orders(self, state: str | None = None) -> list[dict]:
@@ -232,8 +253,7 @@ class Session:
     def audit(self, account_id: str | None = None, limit: int | None = 50) -> list[dict]:
         with self._reading() as (ctxs, op):
             if account_id is not None:
-                account_id = self._readable_account(
-                    ctxs, op, self.resolve_account(ctxs, account_id))["id"]
+                account_id = self.resolve_account(ctxs, op, account_id)["id"]
             entries = (ctxs.view.by("audit", "account", account_id) if account_id
                        else ctxs.view.all("audit"))
             visible = [e for e in entries if self._allowed(
@@ -246,27 +266,29 @@ class Session:
         """The view decision for a user and product, with every rule's trace."""
         self._product(product)
         with self._reading() as (ctxs, op):
-            user = self._get(ctxs.view, "user", user_id)
-            self._readable_account(ctxs, op, user["account"])
+            user = self._visible(ctxs, op, "user", user_id)
             return self.rules.explain_view(product, {**ctxs.for_user(op, user),
                                                      "product": product})
 
-    def resolve_account(self, ctxs: Contexts, key: str) -> str:
-        """An account by id, or by company name (S2: the partner picks by name)."""
-        if ctxs.view.get("accounts", key) is not None:
-            return key
-        wanted = key.strip().casefold()
-        hits = [a["id"] for a in ctxs.view.all("accounts") if a["name"].casefold() == wanted]
+    def resolve_account(self, ctxs: Contexts, op: dict, key: str) -> dict:
+        """An account this operator may read, by id or by company name (S2: the partner
+        picks by name). Names resolve only among readable accounts, so neither a match
+        nor an ambiguity names another tenant's account."""
+        doc = ctxs.view.get("accounts", key)
+        if doc is not None and self._may_read(ctxs, op, "account", doc):
+            return doc
+        hits = [a for a in accounts_named(ctxs.view.all("accounts"), key)
+                if self._may_read(ctxs, op, "account", a)]
         if len(hits) == 1:
             return hits[0]
         if len(hits) > 1:
-            raise BadInput(self._t("ambiguous_account", name=key, ids=", ".join(hits)))
-        raise NotFound(self._t("unknown_record", kind=self._t("kind_account"), id=key),
-                       "account", key)
+            raise BadInput(self._t("ambiguous_account", name=printable(key),
+                                   ids=", ".join(a["id"] for a in hits)))
+        raise self._not_found("account", key)
 
     def _product(self, product: str) -> None:
         if product not in schema.PRODUCTS:
-            raise BadInput(self._t("unknown_record", kind="product", id=product))
+            raise BadInput(self._t("unknown_record", kind="product", id=printable(product)))
 
     # Changes --------------------------------------------------------------
     def set_license(self, user_id: str, product: str, on: bool, *,
@@ -301,7 +323,7 @@ class Session:
                      expected: bool | None, *, dry_run: bool) -> Outcome:
         self._product(product)
         with self._writing() as (tx, ctxs, op):
-            user = self._get(tx, "user", user_id)
+            user = self._visible(ctxs, op, "user", user_id)
             ctx = {**ctxs.for_user(op, user), "product": product, "value": on}
             decision = self._require(op_name, ctx)
             before = bool(user.get("licenses", {}).get(product))
@@ -332,9 +354,10 @@ class Session:
     def _set_integration(self, account_id: str, integration: str, on: bool,
                          expected: bool | None, *, dry_run: bool) -> Outcome:
         if integration not in schema.INTEGRATIONS:
-            raise BadInput(self._t("unknown_record", kind="integration", id=integration))
+            raise BadInput(self._t("unknown_record", kind="integration",
+                                   id=printable(integration)))
         with self._writing() as (tx, ctxs, op):
-            account = self._get(tx, "account", self.resolve_account(ctxs, account_id))
+            account = self.resolve_account(ctxs, op, account_id)
             ctx = ctxs.for_account(op, account, integration=integration, value=on)
             decision = self._require("integration.set", ctx)
             before = bool(account["integrations"].get(integration))
@@ -385,8 +408,8 @@ class Session:
 
     def _assign_order(self, order_id: str, account_key: str, *, dry_run: bool) -> Outcome:
         with self._writing() as (tx, ctxs, op):
-            order = self._get(tx, "order", order_id)
-            account = self._get(tx, "account", self.resolve_account(ctxs, account_key))
+            order = self._visible(ctxs, op, "order", order_id)
+            account = self.resolve_account(ctxs, op, account_key)
             ctx = {"operator": op, "order": ctxs.order(order),
                    "account": ctxs.account(account),
                    "partner": ctxs.partner_of(order["partner"])}
@@ -407,20 +430,18 @@ class Session:
             return self._finish(outcome, dry_run)
 
     # Adding records -------------------------------------------------------
-    def _new_id(self, tx: Any, kind: str, key: str) -> None:
-        if not _ID.match(key):
-            raise BadInput(self._t("bad_id", value=key))
-        if tx.get(_TABLE[kind], key) is not None:
-            raise BadInput(self._t("exists", kind=self._t(f"kind_{kind}"), id=key))
-
-    def _name(self, name: str) -> str:
-        if not name or not name.strip():
-            raise BadInput(self._t("empty_name"))
-        return name.strip()
+    # Every text a person types is checked here (rules/text.py) before anything is
+    # decided: ids as a whole, names and e-mails NFC and free of control characters.
+    def _name(self, name: str | None) -> str:
+        return check_name(name, self.lang)
 
     def _add(self, kind: str, doc: dict, op_name: str, ctx: dict, tx: Any, ctxs: Contexts,
              account: str | None, partner: str | None) -> Outcome:
         decision = self._require(op_name, ctx)
+        # Ids are one namespace, so a taken id must be said; only to an operator the
+        # rules let add here, and never more than that the id is taken.
+        if tx.get(_TABLE[kind], doc["id"]) is not None:
+            raise BadInput(self._t("exists", kind=self._t(f"kind_{kind}"), id=doc["id"]))
         tx.put(_TABLE[kind], doc)
         outcome = Outcome(op_name, f"{kind}:{doc['id']}", True, None, doc, decision.rule)
         outcome.audit.append(self._audit(tx, ctxs, op_name, f"{kind}:{doc['id']}", None,
@@ -428,18 +449,20 @@ class Session:
         return outcome
 
     def add_partner(self, key: str, name: str) -> Outcome:
+        check_id(key, self.lang)
+        name = self._name(name)
         with self._writing() as (tx, ctxs, op):
-            self._new_id(tx, "partner", key)
-            doc = {"id": key, "name": self._name(name)}
+            doc = {"id": key, "name": name}
             return self._add("partner", doc, "partner.add", {"operator": op, "partner": doc},
                              tx, ctxs, None, key)
 
     def add_account(self, key: str, partner: str, name: str, *, micollab: bool = False,
                     miteam: bool = True) -> Outcome:
+        check_id(key, self.lang)
+        name = self._name(name)
         with self._writing() as (tx, ctxs, op):
-            self._new_id(tx, "account", key)
-            p = self._get(tx, "partner", partner)
-            doc = {"id": key, "name": self._name(name), "partner": p["id"],
+            p = self._visible(ctxs, op, "partner", partner)
+            doc = {"id": key, "name": name, "partner": p["id"],
                    "integrations": {"micollab": micollab, "miteam": miteam}}
             ctx = {"operator": op, "account": {**doc, "licenses": {
                 pr: {"total": 0, "assigned": 0, "available": 0} for pr in schema.PRODUCTS},
@@ -447,11 +470,12 @@ class Session:
             return self._add("account", doc, "account.add", ctx, tx, ctxs, key, p["id"])
 
     def add_user(self, key: str, account: str, name: str, email: str | None = None) -> Outcome:
+        check_id(key, self.lang)
+        name, email = self._name(name), check_email(email, self.lang)
         with self._writing() as (tx, ctxs, op):
-            self._new_id(tx, "user", key)
-            acc = self._get(tx, "account", self.resolve_account(ctxs, account))
-            doc = {"id": key, "account": acc["id"], "name": self._name(name),
-                   "email": email or None, "licenses": {p: False for p in schema.PRODUCTS},
+            acc = self.resolve_account(ctxs, op, account)
+            doc = {"id": key, "account": acc["id"], "name": name,
+                   "email": email, "licenses": {p: False for p in schema.PRODUCTS},
                    "set_by": {p: None for p in schema.PRODUCTS}}
             ctx = {**ctxs.for_account(op, acc), "user": ctxs.user(doc)}
             return self._add("user", doc, "user.add", ctx, tx, ctxs, acc["id"],
@@ -460,16 +484,15 @@ class Session:
     def add_order(self, key: str, partner: str, product: str, quantity: int,
                   expires: str | None = None) -> Outcome:
         self._product(product)
-        if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
-            raise BadInput(self._t("bad_quantity", value=quantity))
+        check_id(key, self.lang)
+        check_quantity(quantity, self.lang)
         if expires is not None:
             try:
                 expires = date.fromisoformat(expires).isoformat()
             except ValueError:
-                raise BadInput(self._t("bad_date", value=expires)) from None
+                raise BadInput(self._t("bad_date", value=printable(expires))) from None
         with self._writing() as (tx, ctxs, op):
-            self._new_id(tx, "order", key)
-            p = self._get(tx, "partner", partner)
+            p = self._visible(ctxs, op, "partner", partner)
             doc = {"id": key, "partner": p["id"], "product": product, "quantity": quantity,
                    "state": "unassigned", "account": None, "expires": expires,
                    "created": _now()}
@@ -479,19 +502,20 @@ class Session:
     def add_operator(self, login: str, role: str, partner: str | None = None,
                      account: str | None = None, name: str | None = None) -> Outcome:
         if role not in schema.ROLES:
-            raise BadInput(self._t("unknown_record", kind="role", id=role))
+            raise BadInput(self._t("unknown_record", kind="role", id=printable(role)))
+        check_id(login, self.lang)
+        name = self._name(name) if name is not None else login
+        if role == "partner" and not partner:
+            raise BadInput(self._t("role_needs", role=role, field="partner"))
+        if role == "account_admin" and not account:
+            raise BadInput(self._t("role_needs", role=role, field="account"))
         with self._writing() as (tx, ctxs, op):
-            self._new_id(tx, "operator", login)
-            if role == "partner" and not partner:
-                raise BadInput(self._t("role_needs", role=role, field="partner"))
-            if role == "account_admin" and not account:
-                raise BadInput(self._t("role_needs", role=role, field="account"))
-            acc = self._get(tx, "account", account) if account else None
+            acc = self._visible(ctxs, op, "account", account) if account else None
             if partner:
-                self._get(tx, "partner", partner)
+                self._visible(ctxs, op, "partner", partner)
             if acc is not None and not partner:
                 partner = acc["partner"]
-            doc = {"id": login, "name": name or login, "role": role,
+            doc = {"id": login, "name": name, "role": role,
                    "partner": partner or None, "account": acc["id"] if acc else None}
             return self._add("operator", doc, "operator.add",
                              {"operator": op, "subject": ctxs.operator(doc)}, tx, ctxs,
@@ -505,21 +529,26 @@ class Session:
             return self.rules.explain_decision(op_name, ctx)
 
     def _decision_context(self, ctxs: Contexts, op: dict, op_name: str, args: dict) -> dict:
-        view = ctxs.view
         if op_name in ("license.set", "micollab.set"):
-            user = self._get(view, "user", str(args["user"]))
+            user = self._visible(ctxs, op, "user", str(args["user"]))
             return {**ctxs.for_user(op, user), "product": args.get("product", "miteam"),
                     "value": bool(args["value"])}
         if op_name == "integration.set":
-            account = self._get(view, "account", self.resolve_account(ctxs, str(args["account"])))
+            account = self.resolve_account(ctxs, op, str(args["account"]))
             return ctxs.for_account(op, account, integration=args["integration"],
                                     value=bool(args["value"]))
         if op_name == "order.assign":
-            order = self._get(view, "order", str(args["order"]))
-            account = self._get(view, "account", self.resolve_account(ctxs, str(args["account"])))
+            order = self._visible(ctxs, op, "order", str(args["order"]))
+            account = self.resolve_account(ctxs, op, str(args["account"]))
             return {"operator": op, "order": ctxs.order(order), "account": ctxs.account(account),
                     "partner": ctxs.partner_of(order["partner"])}
         raise BadInput(f"no explanation for '{op_name}'")
+
+
+def accounts_named(accounts: Iterable[dict], name: str) -> list[dict]:
+    """The accounts whose company name is `name` (case and surrounding space ignored)."""
+    wanted = name.strip().casefold()
+    return [a for a in accounts if a["name"].casefold() == wanted]
 
 
 def _write_license(tx: Any, user: dict, product: str, on: bool, actor: str) -> None:
