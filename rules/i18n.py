@@ -36,20 +36,22 @@ CATALOG: dict[str, dict[str, str]] = {
         "de": "'{name}' passt auf mehrere Konten: {ids}",
     },
     # Tenants and text
+    "text_field_name": {"en": "the name", "de": "Der Name"},
+    "text_field_email": {"en": "the e-mail address", "de": "Die E-Mail-Adresse"},
     "text_control": {
-        "en": "the {field} holds a control character ({char} at position {pos}): "
+        "en": "{field} holds a control character ({char} at position {pos}): "
               "only printable text is accepted",
         "de": "{field} enthält ein Steuerzeichen ({char} an Stelle {pos}): "
               "nur druckbarer Text ist erlaubt",
     },
     "text_bidi": {
-        "en": "the {field} holds a text direction control ({char} at position {pos}): "
+        "en": "{field} holds a text direction control ({char} at position {pos}): "
               "it would make the text read differently than it is stored",
         "de": "{field} enthält ein Schreibrichtungs-Steuerzeichen ({char} an Stelle {pos}): "
               "der Text würde anders gelesen, als er gespeichert ist",
     },
     "text_too_long": {
-        "en": "the {field} is {length} characters long; at most {limit} are accepted",
+        "en": "{field} is {length} characters long; at most {limit} are accepted",
         "de": "{field} ist {length} Zeichen lang; höchstens {limit} sind erlaubt",
     },
     "bad_email": {

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 from .errors import BadInput
 from .i18n import t
@@ -36,6 +37,8 @@ MAX_QUANTITY = 1_000_000
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 # C0 (with DEL), C1, the Unicode line and paragraph separators, and the bidi controls.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029" + BIDI_CONTROLS + "]")
+# json.dumps already escapes C0 inside strings; its own line breaks are layout.
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029" + BIDI_CONTROLS + "]")
 
 
 def _spelled(match: re.Match[str]) -> str:
@@ -59,7 +62,26 @@ def json_safe(json_text: str) -> str:
     """JSON text (from `json.dumps(..., ensure_ascii=False)`) with every character a
     terminal could act on spelled `\\uXXXX`. Such characters can only stand inside JSON
     strings, where the escape decodes to the very same value."""
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
+
+
+class TerminalSafe:
+    """A text stream that passes everything written to it through, except characters a
+    terminal could act on, which it spells `\\uXXXX` (line breaks and tabs pass). The
+    CLI writes through it, so even output nobody thought of escaping stays harmless; the
+    spelling is also a valid JSON escape, so JSON written through it still decodes."""
+
+    _ACTS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029" + BIDI_CONTROLS + "]")
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(self._ACTS.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
 
 
 def unsafe_character(text: str) -> tuple[int, str] | None:
@@ -78,6 +100,7 @@ def check_id(value: str, lang: str) -> str:
 
 
 def _clean(value: str, field: str, limit: int, lang: str) -> str:
+    field = t(f"text_field_{field}", lang)
     text = unicodedata.normalize("NFC", value).strip()
     bad = unsafe_character(text)
     if bad is not None:
@@ -89,9 +112,9 @@ def _clean(value: str, field: str, limit: int, lang: str) -> str:
     return text
 
 
-def check_name(value: str | None, lang: str, field: str = "name") -> str:
+def check_name(value: str | None, lang: str) -> str:
     """A display name: NFC, trimmed, non-empty, printable, at most NAME_MAX characters."""
-    text = _clean(value or "", field, NAME_MAX, lang)
+    text = _clean(value or "", "name", NAME_MAX, lang)
     if not text:
         raise BadInput(t("empty_name", lang))
     return text

@@ -25,6 +25,7 @@ from rules.errors import CoreError, Refused
 from rules.i18n import t
 from rules.ops.session import Outcome, Session
 from rules.records.store import StoreError
+from rules.text import printable, printable_lines
 
 from . import keys
 from .commands import JumpProvider
@@ -90,6 +91,8 @@ class ConsoleApp(App[int]):
 
     def notify(self, message: str, *, title: str = "", severity: Any = "information",
                timeout: float | None = None, markup: bool = False) -> None:
+        # Messages quote names and ids: shown with control characters written out.
+        message, title = printable_lines(message), printable(title)
         self.notices.append((str(severity), f"{title}: {message}" if title else message))
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 

@@ -17,6 +17,7 @@ from ..errors import CoreError, Refused
 from ..lang.errors import RuleError
 from ..records.store import StoreError
 from ..schema import LANGUAGES
+from ..text import TerminalSafe, json_safe, printable, printable_lines
 from . import db, dbtools, licensing, records, rulescmd, scenario
 from .env import Env
 
@@ -79,11 +80,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    env = Env(args)
     handler = getattr(args, "handler", None) or _default_handler(parser)
     if handler is None:
-        parser.print_help(env.err)
+        parser.print_help(sys.stderr)
         return 2
+    # Everything a command prints goes through TerminalSafe: stored text (names, e-mails,
+    # ids from another tenant or a hand-edited file) never reaches a terminal as a command.
+    # (The console writes to the terminal itself and escapes what it shows.)
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalSafe(out), TerminalSafe(err)
+    env = Env(args, out=sys.stdout, err=sys.stderr)
     try:
         return int(handler(env) or 0)
     except Refused as exc:
@@ -91,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               rule=exc.decision.rule.name if exc.decision else None,
               why=exc.explanation.as_dict() if exc.explanation is not None else None)
         if getattr(args, "why", False) and exc.explanation is not None:
-            print("\n".join(exc.explanation.lines(env.lang)), file=env.err)
+            print("\n".join(map(printable, exc.explanation.lines(env.lang))), file=env.err)
         return exc.exit_code
     except CoreError as exc:
         _fail(env, str(exc), exc.exit_code)
@@ -109,15 +115,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         return 0
     finally:
+        sys.stdout, sys.stderr = out, err
         if env._store is not None:
             env._store.close()
 
 
 def _fail(env: Env, message: str, code: int, **extra: object) -> None:
     if env.json:
-        print(json.dumps({"ok": False, "exit": code, "error": message, **extra},
-                         ensure_ascii=False), file=env.out)
-    print(f"miteam: {message}", file=env.err)
+        print(json_safe(json.dumps({"ok": False, "exit": code, "error": message, **extra},
+                                   ensure_ascii=False)), file=env.out)
+    print(f"miteam: {printable_lines(message)}", file=env.err)
 
 
 def _silence_stdout() -> None:

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from ..errors import Refused
 from ..ops.session import Session
 from ..schema import INTEGRATIONS, PRODUCTS
+from ..text import printable
 from .env import Env
 from .show import audit_lines, outcome_lines
 
@@ -69,7 +70,8 @@ def explained(env: Env, session: Session, op: str, **args: object) -> Iterator[N
             exc.explanation = session.why(op, **args)
         raise
     if getattr(env.args, "why", False) and not env.json:
-        print("\n".join(session.why(op, **args).lines(env.lang)), file=env.out)
+        print("\n".join(map(printable, session.why(op, **args).lines(env.lang))),
+              file=env.out)
 
 
 def cmd_integration_set(env: Env) -> int:

@@ -7,6 +7,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
+from rules.text import printable
+
 from ..widgets import Column, ResourceTable, Row
 from ..words import value, when
 from .base import Place
@@ -66,10 +68,10 @@ class AuditScreen(Place):
             return
         e = row.data
         actor = f" ({e['actor']})" if e.get("actor") not in (None, "operator") else ""
-        box.update(Text(
+        box.update(Text("\n".join(map(printable, [
             f"#{e['seq']} {when(e.get('at'))} {e.get('operator', '')}{actor} · "
-            f"{e.get('operation', '')} {e.get('target', '')}\n"
+            f"{e.get('operation', '')} {e.get('target', '')}",
             f"{value(e.get('before'), self.lang)} → {value(e.get('after'), self.lang)} · "
             f"{e.get('outcome', '')} · {self.tr('tui_col_rule')} {e.get('rule') or '-'}"
-            + (f" ({e['rule_at']})" if e.get("rule_at") else ""), no_wrap=True,
+            + (f" ({e['rule_at']})" if e.get("rule_at") else "")])), no_wrap=True,
             overflow="ellipsis"))
