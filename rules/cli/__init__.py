@@ -1,8 +1,8 @@
 """The `miteam` command: one entry point, commands grouped by what they act on.
 
-Exit codes: 0 done; 1 refused by the rules or outside the operator's scope; 2 bad input
-(usage, unknown id, malformed rule file or database). A user's mistake never prints a
-traceback: it prints one message naming what and where.
+Exit codes: 0 done; 1 refused by the rules; 2 bad input (usage, unknown id, malformed rule
+file or database; an id outside the operator's scope is an unknown id). A user's mistake
+never prints a traceback: it prints one message naming what and where.
 """
 
 from __future__ import annotations
