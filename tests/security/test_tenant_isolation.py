@@ -20,6 +20,7 @@ import asyncio
 
 import pytest
 
+from rules.ops.actions import MicollabSet, SetLicense
 from rules.ops.session import Session
 from rules.records.store import Store
 from tests.console.test_scases_in_console import consoles, palette_prompts, refusals, until
@@ -139,8 +140,9 @@ def test_the_session_maps_unreadable_to_unknown_and_nothing_else(demo_db):
     try:
         s = Session(store, RuleSet.load(None), "markus.weber")
         for call in (lambda k: s.user(k), lambda k: s.explain(k),
-                     lambda k: s.why("license.set", user=k, product="miteam", value=True),
-                     lambda k: s.set_license(k, "miteam", True, dry_run=True)):
+                     lambda k: s.why(SetLicense(k, "miteam", True)),
+                     lambda k: s.apply(SetLicense(k, "miteam", True), dry_run=True),
+                     lambda k: s.apply(MicollabSet(k, "miteam", True), expect=False)):
             answers = []
             for key in ("u-1099", "u-9999"):
                 with pytest.raises(NotFound) as e:
