@@ -22,6 +22,7 @@ from rules.cli import main
 from rules.records.store import Store
 from rules.text import MAX_QUANTITY
 from tests.console.test_scases_in_console import consoles, palette_prompts, until
+from tests.security.database_bytes import unchanged
 
 CLEAR = "\x1b[2J"
 TITLE = "\x1b]0;pwned\x07"
@@ -71,8 +72,8 @@ ADDS = [
 
 @pytest.mark.parametrize("argv", ADDS)
 @pytest.mark.parametrize(("name", "problem"), HOSTILE_NAMES)
-def test_a_hostile_name_is_refused_at_input(miteam, unchanged, argv, name, problem):
-    with unchanged():
+def test_a_hostile_name_is_refused_at_input(miteam, demo_db, argv, name, problem):
+    with unchanged(demo_db):
         r = miteam(*[name if a == "{}" else a for a in argv], json_out=False)
     assert r.code == 2 and r.out == ""
     assert problem in r.err, r.err
@@ -85,8 +86,8 @@ def test_a_hostile_name_is_refused_at_input(miteam, unchanged, argv, name, probl
     ("eve kranich.de", "is not an e-mail address"),
     ("e" * 250 + "@x.de", "at most 254"),
 ])
-def test_a_hostile_email_is_refused_at_input(miteam, unchanged, email, problem):
-    with unchanged():
+def test_a_hostile_email_is_refused_at_input(miteam, demo_db, email, problem):
+    with unchanged(demo_db):
         r = miteam("user", "add", "u-new", "--account", "a-kranich", "--name", "Eve",
                    "--email", email, json_out=False)
     assert r.code == 2 and problem in r.err, r.err
@@ -95,9 +96,9 @@ def test_a_hostile_email_is_refused_at_input(miteam, unchanged, email, problem):
 
 @pytest.mark.parametrize("key", ["u-new\n", "u-new\nu-1001", "u-\x1b[2J", ".u", "u new",
                                  "u" * 65, "ü-1"])
-def test_an_id_must_match_as_a_whole(miteam, unchanged, key):
+def test_an_id_must_match_as_a_whole(miteam, demo_db, key):
     # `$` in a regex matches before a trailing newline: re.fullmatch does not.
-    with unchanged():
+    with unchanged(demo_db):
         r = miteam("user", "add", key, "--account", "a-kranich", "--name", "Eve",
                    json_out=False)
     assert r.code == 2 and "is not a usable id" in r.err
@@ -106,8 +107,8 @@ def test_an_id_must_match_as_a_whole(miteam, unchanged, key):
 
 
 @pytest.mark.parametrize("quantity", [str(MAX_QUANTITY + 1), "10000000000000000000000"])
-def test_an_order_quantity_has_a_sane_upper_bound(miteam, unchanged, quantity):
-    with unchanged():
+def test_an_order_quantity_has_a_sane_upper_bound(miteam, demo_db, quantity):
+    with unchanged(demo_db):
         r = miteam("order", "add", "o-new", "--partner", "p-alpen", "--product", "miteam",
                    "--quantity", quantity, json_out=False)
     assert r.code == 2 and f"from 1 to {MAX_QUANTITY}" in r.err

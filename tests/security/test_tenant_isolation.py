@@ -24,6 +24,7 @@ from rules.ops.actions import MicollabSet, SetLicense
 from rules.ops.session import Session
 from rules.records.store import Store
 from tests.console.test_scases_in_console import consoles, palette_prompts, refusals, until
+from tests.security.database_bytes import unchanged
 
 # (operator, command with {} where the id or name goes, one outside the operator's scope,
 # one that exists nowhere)
@@ -70,9 +71,9 @@ def _run(miteam, operator: str, command: str, key: str, json_out: bool):
 @pytest.mark.parametrize(("operator", "command", "foreign", "missing"), PROBES,
                          ids=[f"{p[0]}: {p[1].format(p[2])}" for p in PROBES])
 def test_an_id_outside_the_scope_reads_exactly_like_one_that_does_not_exist(
-        miteam, unchanged, operator, command, foreign, missing):
+        miteam, demo_db, operator, command, foreign, missing):
     for json_out in (False, True):
-        with unchanged():
+        with unchanged(demo_db):
             theirs = _run(miteam, operator, command, foreign, json_out)
             nowhere = _run(miteam, operator, command, missing, json_out)
         assert theirs.code == nowhere.code == 2
@@ -107,8 +108,8 @@ def test_company_names_resolve_only_among_readable_accounts(miteam, demo_db):
 
 
 def test_what_an_operator_can_read_but_not_change_is_still_refused_with_its_reason(miteam,
-                                                                                   unchanged):
-    with unchanged():
+                                                                                   demo_db):
+    with unchanged(demo_db):
         # u-1001: anna's customer a-bergmann, managed by MiCollab (S4).
         r = miteam("license", "set", "u-1001", "miteam", "off", "--why", operator="anna.huber")
         assert r.code == 1 and r.json["rule"] == "s4_micollab_manages"
@@ -169,7 +170,7 @@ def _drive(app, walk) -> None:
     asyncio.run(main())
 
 
-def test_console_navigation_answers_an_outside_id_like_a_missing_one(console, unchanged):
+def test_console_navigation_answers_an_outside_id_like_a_missing_one(console, demo_db):
     app = console("anna.huber")
 
     async def walk(pilot):
@@ -195,7 +196,7 @@ def test_console_navigation_answers_an_outside_id_like_a_missing_one(console, un
             assert outcome[0] == outcome[1], foreign
         assert all("unknown" in o[0][1] for o in answers)
 
-    with unchanged():
+    with unchanged(demo_db):
         _drive(app, walk)
 
 
@@ -216,3 +217,10 @@ def test_console_palette_offers_nothing_of_another_tenant(console):
         await until(pilot, lambda: any("Kranich" in p for p in palette_prompts(app)))
 
     _drive(app, walk)
+
+
+def test_the_byte_check_would_see_a_change(miteam, demo_db):
+    """The guard every attack above runs under catches a real change (one license)."""
+    with pytest.raises(AssertionError, match="changed the database"):
+        with unchanged(demo_db):
+            assert miteam("license", "set", "u-1036", "miteam", "on").code == 0

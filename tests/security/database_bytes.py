@@ -1,11 +1,11 @@
-"""What every security test needs: the database's exact bytes, to prove an attack changed
+"""What the security tests need: the database's exact bytes, to prove an attack changed
 nothing (not one record, not one journal line)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-
-import pytest
 
 
 def database_bytes(db: Path) -> dict[str, bytes]:
@@ -16,15 +16,10 @@ def database_bytes(db: Path) -> dict[str, bytes]:
     return {str(p.relative_to(db.parent)): p.read_bytes() for p in sorted(files)}
 
 
-@pytest.fixture
-def unchanged(demo_db: Path):
-    """`with unchanged(): ...` fails if the database's bytes differ afterwards."""
-    from contextlib import contextmanager
-
-    @contextmanager
-    def check():
-        before = database_bytes(demo_db)
-        assert before, f"no database files at {demo_db}"
-        yield
-        assert database_bytes(demo_db) == before, "the attack changed the database"
-    return check
+@contextmanager
+def unchanged(db: Path) -> Iterator[None]:
+    """`with unchanged(db): ...` fails if the database's bytes differ afterwards."""
+    before = database_bytes(db)
+    assert before, f"no database files at {db}"
+    yield
+    assert database_bytes(db) == before, "the attack changed the database"
