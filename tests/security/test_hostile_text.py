@@ -16,11 +16,13 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.console import Console
 
 from rules.cli import main
 from rules.records.store import Store
-from rules.text import MAX_QUANTITY
+from rules.text import MAX_QUANTITY, TerminalSafe, json_safe, printable, unsafe_character
 from tests.console.test_scases_in_console import consoles, palette_prompts, until
 from tests.security.database_bytes import unchanged
 
@@ -130,6 +132,24 @@ def test_a_scenario_given_record_is_checked_like_an_added_one(tmp_path: Path, ca
     captured = capsys.readouterr()
     assert code == 2 and "control character (\\x1b at position 4)" in captured.err
     assert_harmless(captured.out + captured.err)
+
+
+# Output: the one function, for any text ----------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8")))
+def test_printable_and_json_are_harmless_for_any_text(text):
+    shown = printable(text)
+    assert_harmless(shown)
+    assert unsafe_character(shown) is None and "\n" not in shown
+    assert printable(shown) == shown  # escaping twice changes nothing
+    encoded = json_safe(json.dumps({"name": text}, ensure_ascii=False))
+    assert_harmless(encoded)
+    assert json.loads(encoded)["name"] == text  # JSON keeps the exact value
+    sink = io.StringIO()
+    TerminalSafe(sink).write(text)
+    assert unsafe_character(sink.getvalue().replace("\n", "").replace("\t", "")) is None
 
 
 # Output: old or hand-edited data ------------------------------------------------------
