@@ -1,0 +1,105 @@
+"""`miteam keys add|list|remove`: the SSH keys that let a person in as one operator.
+
+Run as the service account (it owns `~/.ssh/authorized_keys` and the database). Adding
+and removing are decided by the rules (`keys.add`, `keys.remove`) and audited; the file
+is written inside the same transaction as the audit entry, so one never happens without
+the other.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..errors import BadInput
+from ..i18n import t
+from ..ops.admin import authorize
+from . import authkeys
+from .env import Env
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    keys = sub.add_parser("keys", help="SSH keys pinned to operators (the service "
+                                       "account's authorized_keys)")
+    ksub = keys.add_subparsers(dest="keys_command", metavar="COMMAND", required=True)
+    add = ksub.add_parser("add", help="let the holder of a public key log in as OPERATOR")
+    add.add_argument("login", metavar="OPERATOR")
+    add.add_argument("pubkey", metavar="PUBKEY_FILE", help="the person's public key (*.pub)")
+    add.set_defaults(handler=cmd_add)
+    ksub.add_parser("list", help="the keys miteam manages, by operator").set_defaults(
+        handler=cmd_list)
+    rm = ksub.add_parser("remove", help="remove an operator's key, by its fingerprint")
+    rm.add_argument("login", metavar="OPERATOR")
+    rm.add_argument("fingerprint", metavar="FINGERPRINT", help="SHA256:... (keys list)")
+    rm.set_defaults(handler=cmd_remove)
+
+
+def _write(env: Env, path: Path, lines: list[str]) -> None:
+    try:
+        authkeys.write_lines(path, lines)
+    except OSError as exc:
+        raise BadInput(t("keys_cannot_write", env.lang, path=path,
+                         error=exc.strerror or exc)) from None
+
+
+def cmd_add(env: Env) -> int:
+    src = Path(env.args.pubkey).expanduser()
+    try:
+        key = authkeys.parse_key(src.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(t("keys_bad_key", env.lang, path=src,
+                         problem=getattr(exc, "strerror", None) or exc)) from None
+    except authkeys.KeyProblem as exc:
+        raise BadInput(t("keys_bad_key", env.lang, path=src, problem=exc)) from None
+    try:
+        command = authkeys.miteam_command()
+    except FileNotFoundError as exc:
+        raise BadInput(t("keys_no_command", env.lang, path=exc)) from None
+    path = authkeys.authorized_keys_path()
+    lines = authkeys.read_lines(path)
+    holder = authkeys.installed_for(lines, key)
+    if holder is not None:
+        raise BadInput(t("keys_installed", env.lang, login=holder,
+                         fingerprint=key.fingerprint))
+    line = authkeys.forced_line(command, env.args.login, key, env.db_path)
+    entry = authkeys.Entry(env.args.login, key)
+    outcome = authorize(env.session(), "keys.add", env.caller(), f"key:{key.fingerprint}",
+                        subject=env.args.login, after=entry.as_dict(),
+                        apply=lambda: _write(env, path, [*lines, line]))
+    env.emit({"ok": True, "authorized_keys": str(path), **entry.as_dict(),
+              "audit": outcome.audit},
+             [f"{env.args.login} may log in with {key.type} {key.fingerprint}",
+              f"  {path}: command=\"{command} shell {env.args.login}\",restrict,pty"])
+    return 0
+
+
+def cmd_list(env: Env) -> int:
+    path = authkeys.authorized_keys_path()
+    found = [e.as_dict() for e in authkeys.entries(path)]
+    env.emit({"authorized_keys": str(path), "keys": found},
+             env.table([[k["operator"], k["type"], k["fingerprint"], k["comment"]]
+                        for k in found], ["operator", "type", "fingerprint", "comment"])
+             if found else f"{path}: no keys managed by miteam")
+    return 0
+
+
+def cmd_remove(env: Env) -> int:
+    login = env.args.login
+    wanted = env.args.fingerprint
+    wanted = wanted if wanted.startswith("SHA256:") else f"SHA256:{wanted}"
+    path = authkeys.authorized_keys_path()
+    lines = authkeys.read_lines(path)
+    gone = [ln for ln in lines if (e := authkeys.managed(ln)) is not None
+            and e.login == login and e.key.fingerprint == wanted]
+    if not gone:
+        raise BadInput(t("keys_none", env.lang, login=login, fingerprint=wanted))
+    entry = authkeys.managed(gone[0])
+    assert entry is not None
+    kept = [ln for ln in lines if ln not in gone]
+    outcome = authorize(env.session(), "keys.remove", env.caller(), f"key:{wanted}",
+                        subject=login, before=entry.as_dict(),
+                        apply=lambda: _write(env, path, kept))
+    env.emit({"ok": True, "authorized_keys": str(path), "removed": entry.as_dict(),
+              "audit": outcome.audit},
+             f"removed {entry.key.type} {wanted} of {login} from {path}")
+    return 0
