@@ -52,12 +52,12 @@ def load(lang: str, path: Path | None = None) -> Config:
     unknown = sorted(set(data) - set(KEYS))
     if unknown:
         raise BadInput(t("config_bad", lang, path=path, problem=t(
-            "config_unknown_key", lang, key=unknown[0], keys=", ".join(KEYS))))
+            "config_unknown_key", lang, name=unknown[0], names=", ".join(KEYS))))
 
     def a_path(key: str, value: object) -> Path:
         if not isinstance(value, str) or not value:
             raise BadInput(t("config_bad", lang, path=path,
-                             problem=t("config_not_path", lang, key=key)))
+                             problem=t("config_not_path", lang, name=key)))
         p = Path(value).expanduser()
         return p if p.is_absolute() else path.parent / p
 
