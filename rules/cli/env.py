@@ -94,7 +94,7 @@ class Env:
             return  # `shell` drops the environment and refuses --operator itself
         if self.pinned is not None:
             raise BadInput(t("shell_refused_option", self.lang, option="--operator"))
-        if not self.administrator:
+        if requested != self.real and not self.administrator:
             raise BadInput(t("operator_not_admin", self.lang, login=self.real,
                              path=self.db_path or database.default_db_path()))
 

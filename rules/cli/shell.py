@@ -10,8 +10,8 @@ service's rules and database. What they send is checked against an allow-list of
 and options: anything naming a file on the host, another identity, other rules or
 database, the `db` and `keys` commands, is refused (exit 2) with one line saying why.
 Options the administrator wrote before `shell` (`miteam --db ... shell anna.huber`) are
-the service's configuration. `MITEAM_*`, `USER` and `LOGNAME` are dropped: sshd may pass
-the client's environment, and the identity is the key's.
+the service's configuration. `MITEAM_*`, `USER`, `LOGNAME` and the XDG directories are
+dropped: sshd may pass the client's environment (AcceptEnv), and the identity is the key's.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ GLOBAL_VALUES = frozenset({"--lang"})
 HELP = frozenset({"-h", "--help"})
 _LOGIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 # The environment is the client's to set (AcceptEnv, PermitUserEnvironment): not trusted.
-_DROPPED = ("USER", "LOGNAME")
+_DROPPED = ("USER", "LOGNAME", "XDG_CONFIG_HOME", "XDG_DATA_HOME")
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -97,3 +97,11 @@ def test_the_owner_of_the_database_is_its_administrator(miteam, monkeypatch, cap
     entry = run(capsys, "--db", str(miteam.db), "--operator", "tester", "--json", "audit",
                 "--limit", "1").out
     assert '"real": "nobody"' in entry and '"operator": "markus.weber"' in entry
+
+
+def test_naming_ones_own_login_is_no_acting_as(miteam, monkeypatch, capsys,
+                                               nobody_admin_of_kranich):
+    as_nobody(monkeypatch)
+    r = run(capsys, "--db", str(miteam.db), "--operator", "nobody", "--json", "operator",
+            "whoami")
+    assert r.code == 0 and '"id": "nobody"' in r.out
