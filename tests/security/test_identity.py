@@ -105,3 +105,29 @@ def test_naming_ones_own_login_is_no_acting_as(miteam, monkeypatch, capsys,
     r = run(capsys, "--db", str(miteam.db), "--operator", "nobody", "--json", "operator",
             "whoami")
     assert r.code == 0 and '"id": "nobody"' in r.out
+
+
+def test_the_console_audit_shows_both_identities(miteam):
+    from rules.ops.session import Session
+    from rules.records.store import Store
+    from tests.console.test_scases_in_console import drive, screen
+    from tui.app import ConsoleApp
+    from tui.screens import AuditScreen
+
+    assert miteam("license", "set", "u-1029", "miteam", "off",
+                  operator="markus.weber").code == 0
+    store = Store(miteam.db)
+    rules = RuleSet.load()
+    app = ConsoleApp(Session(store, rules, "lena.support"), poll_interval=None)
+
+    async def walk(pilot):
+        app.open_audit(None, jump=True)
+        await pilot.pause()
+        assert isinstance(app.screen, AuditScreen)
+        text = screen(app)
+        assert "markus.weber [root]" in text and rules.fingerprint in text
+
+    try:
+        drive(app, walk, size=(160, 30))
+    finally:
+        store.close()
