@@ -518,6 +518,20 @@ CATALOG: dict[str, dict[str, str]] = {
         "de": "Sie sind {login}. Befehle über SSH (ssh HOST 'BEFEHL'; ohne Befehl und mit "
               "Terminal die Konsole):",
     },
+    "shell_not_admin": {
+        "en": "miteam shell is the service account's forced command (authorized_keys): "
+              "only the administrator, who owns {path}, runs it",
+        "de": "miteam shell ist der erzwungene Befehl des Dienstkontos (authorized_keys): "
+              "nur der Administrator, dem {path} gehört, führt ihn aus",
+    },
+    "keys_added": {"en": "{login} may log in with {type} {fingerprint}",
+                   "de": "{login} darf sich mit {type} {fingerprint} anmelden"},
+    "keys_removed": {"en": "removed {type} {fingerprint} of {login} from {path}",
+                     "de": "{type} {fingerprint} von {login} aus {path} entfernt"},
+    "keys_empty": {"en": "{path}: no keys managed by miteam",
+                   "de": "{path}: keine von miteam verwalteten Schlüssel"},
+    "keys_header": {"en": "operator|type|fingerprint|comment",
+                    "de": "Operator|Typ|Fingerabdruck|Kommentar"},
     "keys_bad_key": {"en": "{path}: not an SSH public key: {problem}",
                      "de": "{path}: kein öffentlicher SSH-Schlüssel: {problem}"},
     "keys_installed": {"en": "this key is installed already, for '{login}' ({fingerprint})",

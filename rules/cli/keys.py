@@ -14,6 +14,7 @@ from pathlib import Path
 from ..errors import BadInput
 from ..i18n import t
 from ..ops.admin import authorize
+from ..records import database
 from . import authkeys
 from .env import Env
 
@@ -61,15 +62,18 @@ def cmd_add(env: Env) -> int:
     if holder is not None:
         raise BadInput(t("keys_installed", env.lang, login=holder,
                          fingerprint=key.fingerprint))
-    line = authkeys.forced_line(command, env.args.login, key, env.db_path)
+    # The database goes into the forced command when it was named here (--db, MITEAM_DB):
+    # the shell ignores MITEAM_*, and reads the config file itself.
+    line = authkeys.forced_line(command, env.args.login, key,
+                                env.db_path if env.args.db or database.env_db_path() else None)
     entry = authkeys.Entry(env.args.login, key)
     outcome = authorize(env.session(), "keys.add", env.caller(), f"key:{key.fingerprint}",
                         subject=env.args.login, after=entry.as_dict(),
                         apply=lambda: _write(env, path, [*lines, line]))
     env.emit({"ok": True, "authorized_keys": str(path), **entry.as_dict(),
               "audit": outcome.audit},
-             [f"{env.args.login} may log in with {key.type} {key.fingerprint}",
-              f"  {path}: command=\"{command} shell {env.args.login}\",restrict,pty"])
+             [t("keys_added", env.lang, login=env.args.login, type=key.type,
+                fingerprint=key.fingerprint), f"  {path}: {line.split(' ', 1)[0]}"])
     return 0
 
 
@@ -78,8 +82,8 @@ def cmd_list(env: Env) -> int:
     found = [e.as_dict() for e in authkeys.entries(path)]
     env.emit({"authorized_keys": str(path), "keys": found},
              env.table([[k["operator"], k["type"], k["fingerprint"], k["comment"]]
-                        for k in found], ["operator", "type", "fingerprint", "comment"])
-             if found else f"{path}: no keys managed by miteam")
+                        for k in found], t("keys_header", env.lang).split("|"))
+             if found else t("keys_empty", env.lang, path=path))
     return 0
 
 
@@ -101,5 +105,6 @@ def cmd_remove(env: Env) -> int:
                         apply=lambda: _write(env, path, kept))
     env.emit({"ok": True, "authorized_keys": str(path), "removed": entry.as_dict(),
               "audit": outcome.audit},
-             f"removed {entry.key.type} {wanted} of {login} from {path}")
+             t("keys_removed", env.lang, type=entry.key.type, fingerprint=wanted,
+               login=login, path=path))
     return 0

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ..errors import BadInput
 from ..i18n import t
+from ..records import database
 from .env import Env
 
 # What an SSH login may run: each command with the options it may give. Reads, the
@@ -134,6 +135,11 @@ def cmd_shell(env: Env) -> int:
     lang = env.lang
     if env.args.operator:
         raise BadInput(t("shell_refused_option", lang, option="--operator"))
+    if not env.administrator:
+        # The pin is the service account's word (its authorized_keys); anyone else naming
+        # an operator here would choose their own identity.
+        raise BadInput(t("shell_not_admin", lang, path=env.db_path
+                         or database.default_db_path()))
     if not _LOGIN.fullmatch(login):
         raise BadInput(t("bad_id", lang, value=login))
     try:

@@ -136,3 +136,15 @@ def test_the_administrator_cannot_unpin_the_shell_with_operator(miteam, monkeypa
     monkeypatch.setenv("SSH_ORIGINAL_COMMAND", "operator whoami")
     r = run(capsys, "--db", str(miteam.db), "--operator", "lena.support", "shell", MARKUS)
     assert r.code == 2 and "--operator" in r.err
+
+
+def test_only_the_service_account_runs_the_shell(miteam, monkeypatch, capsys):
+    # A local login that does not own the database cannot pin itself to an operator.
+    from tests.security.tamper import as_nobody
+
+    as_nobody(monkeypatch)
+    before = db_files(miteam.db)
+    r = shell(capsys, monkeypatch, miteam.db, "lena.support",
+              "operator add evil --role support")
+    assert r.code == 2 and "forced command" in r.err and r.err.count("\n") == 1
+    assert db_files(miteam.db) == before

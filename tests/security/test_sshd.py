@@ -5,7 +5,6 @@ user and on `--operator`, even with MITEAM_* variables it sends (sshd accepts th
 
 from __future__ import annotations
 
-import getpass
 import os
 import pwd
 import shutil
@@ -63,7 +62,7 @@ def sshd(tmp_path: Path) -> Iterator[int]:
         f"PidFile {home / 'sshd.pid'}", f"AuthorizedKeysFile {authorized_keys_path()}",
         "StrictModes no", "UsePAM no", "PasswordAuthentication no",
         "KbdInteractiveAuthentication no", "PubkeyAuthentication yes",
-        "PermitRootLogin forced-commands-only", f"AllowUsers {getpass.getuser()}",
+        "PermitRootLogin forced-commands-only", f"AllowUsers {pwd.getpwuid(os.geteuid()).pw_name}",
         # Let the client's variables through: the forced command must ignore them.
         "AcceptEnv MITEAM_*", "LogLevel ERROR", "",
     ]))
