@@ -8,8 +8,8 @@ from pathlib import Path
 from ..engine.ruleset import RuleRef
 from ..errors import BadInput
 from ..i18n import t
-from ..ops.admin import authorize
-from ..ops.session import Session, audit_entry
+from ..ops.admin import ReplaceDatabase
+from ..ops.session import Session, audit_record
 from ..records import database
 from ..records.store import Store, StoreError
 from .env import Env
@@ -49,9 +49,9 @@ def guard_replace(env: Env, path: Path, replacement: str) -> tuple[dict, RuleRef
                   "records": {n: view.count(n) for n in ("accounts", "users", "operators",
                                                          "audit")}}
         session = Session(store, env.rules, env.operator, env.lang, real=env.real)
-        outcome = authorize(session, "db.replace", env.caller(), f"database:{path.name}",
-                            replacement=replacement, before=before, after=replacement,
-                            outcome="started")
+        outcome = session.apply(ReplaceDatabase(
+            env.caller(), before=before, after=replacement, name=path.name,
+            replacement=replacement))
     finally:
         store.close()
     return before, outcome.rule
@@ -64,7 +64,7 @@ def successor_entry(env: Env, path: Path, operation: str, store: Store,
     after = {"version": store.version,
              "records": {n: view.count(n) for n in ("accounts", "users", "operators")}}
     before, rule = replaced if replaced is not None else (None, None)
-    return audit_entry(env.operator, env.real, env.rules if replaced else None, operation,
+    return audit_record(env.operator, env.real, env.rules if replaced else None, operation,
                        f"database:{path.name}", before, after, rule)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .. import bench
 from ..errors import BadInput
-from ..ops.session import audit_entry
+from ..ops.session import audit_record
 from ..records import database, generate, verify
 from .db import guard_replace, record_successor
 from .env import Env
@@ -153,7 +153,7 @@ def cmd_restore(env: Env) -> int:
         return _refused_backup(env, verify.BackupRefused(checked))
     replaced = guard_replace(env, path, "backup") if path.exists() else None
     before, rule = replaced if replaced is not None else (None, None)
-    entry = audit_entry(env.operator, env.real, env.rules if replaced else None,
+    entry = audit_record(env.operator, env.real, env.rules if replaced else None,
                         "db.restore", f"backup:{src.name}", before, None, rule)
     try:
         report = verify.restore(src, path, overwrite=env.args.force, audit=entry)

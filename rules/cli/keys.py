@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import BadInput
 from ..i18n import t
-from ..ops.admin import authorize
+from ..ops.admin import AddKey, RemoveKey
 from ..records import database
 from . import authkeys
 from .env import Env
@@ -67,9 +67,9 @@ def cmd_add(env: Env) -> int:
     line = authkeys.forced_line(command, env.args.login, key,
                                 env.db_path if env.args.db or database.env_db_path() else None)
     entry = authkeys.Entry(env.args.login, key)
-    outcome = authorize(env.session(), "keys.add", env.caller(), f"key:{key.fingerprint}",
-                        subject=env.args.login, after=entry.as_dict(),
-                        apply=lambda: _write(env, path, [*lines, line]))
+    outcome = env.session().apply(AddKey(
+        env.caller(), after=entry.as_dict(), effect=lambda: _write(env, path, [*lines, line]),
+        operator=env.args.login, fingerprint=key.fingerprint))
     env.emit({"ok": True, "authorized_keys": str(path), **entry.as_dict(),
               "audit": outcome.audit},
              [t("keys_added", env.lang, login=env.args.login, type=key.type,
@@ -100,9 +100,9 @@ def cmd_remove(env: Env) -> int:
     entry = authkeys.managed(gone[0])
     assert entry is not None
     kept = [ln for ln in lines if ln not in gone]
-    outcome = authorize(env.session(), "keys.remove", env.caller(), f"key:{wanted}",
-                        subject=login, before=entry.as_dict(),
-                        apply=lambda: _write(env, path, kept))
+    outcome = env.session().apply(RemoveKey(
+        env.caller(), before=entry.as_dict(), effect=lambda: _write(env, path, kept),
+        operator=login, fingerprint=wanted))
     env.emit({"ok": True, "authorized_keys": str(path), "removed": entry.as_dict(),
               "audit": outcome.audit},
              t("keys_removed", env.lang, type=entry.key.type, fingerprint=wanted,
