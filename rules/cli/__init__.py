@@ -17,12 +17,12 @@ from ..errors import CoreError, Refused
 from ..lang.errors import RuleError
 from ..records.store import StoreError
 from ..schema import LANGUAGES
-from . import db, dbtools, licensing, records, rulescmd, scenario
+from . import db, dbtools, keys, licensing, records, rulescmd, scenario, shell
 from .env import Env
 
 # Each module adds its commands; a new group is one more entry here. Other packages (the
 # console) contribute theirs through the `miteam.commands` entry point.
-COMMAND_GROUPS = (db, dbtools, records, licensing, rulescmd, scenario)
+COMMAND_GROUPS = (db, dbtools, records, licensing, rulescmd, scenario, keys, shell)
 ENTRY_POINTS = "miteam.commands"
 # `miteam` with no command runs this command when it is installed (the console).
 DEFAULT_COMMAND = "tui"
@@ -45,11 +45,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", metavar="PATH",
                         help="database file (env MITEAM_DB; default: your data directory)")
     parser.add_argument("--operator", metavar="LOGIN",
-                        help="act as this operator (env MITEAM_OPERATOR; default: your login)")
+                        help="act as this operator: the administrator only, who owns the database "
+                             "(env MITEAM_OPERATOR; default: your login)")
     parser.add_argument("--lang", choices=LANGUAGES,
                         help="language of messages (env MITEAM_LANG; default from LANG)")
     parser.add_argument("--rules", metavar="DIR",
-                        help="rule files to use (env MITEAM_RULES; default: the shipped rules)")
+                        help="other rule files, for commands that change nothing (env "
+                             "MITEAM_RULES; default: the configured rules, else the shipped)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for group in COMMAND_GROUPS:
@@ -84,7 +86,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help(env.err)
         return 2
+    return dispatch(env, handler)
+
+
+def dispatch(env: Env, handler) -> int:
+    """Run one command's handler: every failure is one message and an exit code."""
+    args = env.args
     try:
+        env.check_identity()
         return int(handler(env) or 0)
     except Refused as exc:
         _fail(env, str(exc), exc.exit_code, key=exc.key,
