@@ -64,6 +64,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     rest.add_argument("--force", action="store_true", help="replace an existing database")
     rest.set_defaults(handler=cmd_restore)
 
+    rep = dbsub.add_parser("repair", help="salvage a damaged journal: keep its valid lines, "
+                                          "set the rest aside in a side file")
+    rep.set_defaults(handler=cmd_repair)
+
     b = sub.add_parser("bench", help="measure the store against stock TinyDB on a generated "
                                      "database, and against the targets")
     b.add_argument("--accounts", type=_positive, default=1000, metavar="N",
@@ -124,6 +128,22 @@ def cmd_verify(env: Env) -> int:
     report = verify.verify(_db_path(env))
     env.emit(report.as_dict(), report.lines())
     return report.exit_code
+
+
+def cmd_repair(env: Env) -> int:
+    from ..records.store.repair import repair
+
+    path = _db_path(env)
+    done = repair(path)
+    side = str(done.side_file) if done.side_file else None
+    env.emit({"ok": True, "path": str(path), "kept_lines": done.kept,
+              "cut_bytes": done.cut_bytes, "side_file": side, "problem": done.problem},
+             [f"{path}: the journal is sound ({done.kept} lines), nothing to repair"]
+             if side is None else
+             [f"{path}: kept the journal's first {done.kept} lines; cut {done.cut_bytes} "
+              f"bytes from {done.problem}",
+              f"  the cut bytes are kept in {side}"])
+    return 0
 
 
 def cmd_backup(env: Env) -> int:

@@ -17,7 +17,7 @@ from typing import Any, cast
 from tinydb.storages import Storage
 
 from . import files
-from .files import _fault, _fsync_dir, _gc_paused, _pread_all, _sig, _why, _write_all
+from .files import _fault, _fsync_dir, _gc_paused, _keep_group, _pread_all, _sig, _why, _write_all
 from .journal import _Corrupt, _encode_line, _scan_journal, _sequence
 from .lock import FileLock
 from .state import _base_bytes, _read_base, _State, _TxState
@@ -214,20 +214,19 @@ class JournalStorage(Storage):
         return True
 
     def _cut_torn_tail(self, fd: int, end: int) -> None:
-        """Cut what follows the last valid line: a torn write by a writer that died."""
+        """Cut what follows the last valid line: a torn write by a writer that died.
+
+        Only ever bytes without a newline: a complete line there is either another
+        writer's (without the lock) or damage, and neither is cut here (``db repair``
+        keeps what it cuts)."""
         size = os.fstat(fd).st_size
         if size == end:
             return
         if size > end:
-            # Only ever a torn line. Complete lines here would mean someone wrote without
-            # the lock; refuse rather than cut them off.
-            try:
-                entries, _, _ = _scan_journal(_pread_all(fd, size - end, end), end)
-            except _Corrupt:
-                entries = []
-            if entries:
+            if b"\n" in _pread_all(fd, size - end, end):
                 raise StoreError(
-                    f"{self.journal_path}: changed by another writer without the lock",
+                    f"{self.journal_path}: complete lines after the last valid one (damage,"
+                    " or a writer without the lock): run `miteam db repair`",
                     self.journal_path,
                 )
         os.ftruncate(fd, end)
@@ -318,6 +317,7 @@ class JournalStorage(Storage):
                     # Keep the base's permissions: the temp file is born with our umask,
                     # and the other engineers must keep access to a shared database.
                     os.fchmod(fd, stat.S_IMODE(os.stat(self.path).st_mode))
+                _keep_group(fd, self.path)
                 _write_all(fd, data, "compact-temp-write" if hooks else None)
                 step("compact-fsync")
                 os.fsync(fd)
@@ -385,6 +385,7 @@ class JournalStorage(Storage):
                 self.journal_path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o666
             )
             if on_disk is None:
+                _keep_group(self._jfd, self.path)
                 _fsync_dir(self.path.parent)
         return self._jfd
 
