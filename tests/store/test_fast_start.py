@@ -53,3 +53,43 @@ def test_each_group_registers_exactly_the_commands_it_is_listed_for():
             before = set()
         cli.group(name).register(sub)
         assert set(sub.choices) == set(commands) | before, name
+
+
+def test_second_command_takes_the_checked_rules_from_the_cache_without_lark(tmp_path):
+    db = tmp_path / "db.json"
+    first = loaded_after("--db", str(db), "user", "list")
+    assert "lark" in first  # parsed: nothing cached yet
+    cached = list((Path(os.environ["HOME"]) / ".cache" / "miteam").glob("rules-*.pickle"))
+    assert len(cached) == 1
+    second = loaded_after("--db", str(db), "user", "list")
+    assert "lark" not in second and "rules.lang.parser" not in second
+
+
+def test_an_edited_rule_file_is_parsed_again_not_taken_from_the_cache(tmp_path, rules_dir):
+    import shutil
+
+    from rules.engine.ruleset import RuleSet
+
+    mine = tmp_path / "rules"
+    shutil.copytree(rules_dir, mine)
+    before = RuleSet.load([mine])
+    some = sorted(mine.glob("*.rules"))[0]
+    some.write_text(some.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    after = RuleSet.load([mine])
+    assert after.sources != before.sources
+    assert any("# edited" in text for text in after.sources.values())
+
+
+def test_a_cache_file_others_may_write_is_never_loaded(tmp_path):
+    from rules.engine import cache
+    from rules.engine.ruleset import RuleSet, rule_files
+
+    RuleSet.load()
+    entry = next((Path(os.environ["HOME"]) / ".cache" / "miteam").glob("rules-*.pickle"))
+    k = cache.key(rule_files(None))
+    assert cache.load(k) is not None
+    entry.chmod(0o666)  # anyone could have put a pickle (code) here
+    assert cache.load(k) is None
+    entry.chmod(0o600)
+    entry.write_bytes(b"not a pickle")
+    assert cache.load(k) is None and RuleSet.load().sources  # parsed again instead

@@ -4,6 +4,7 @@ journals its changes; transactions, commit, rollback, compaction, loading, refre
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import logging
 import os
@@ -394,7 +395,11 @@ class JournalStorage(Storage):
     def _load_all(self) -> _State:
         """Base plus journal, into a new state (the current one is kept on error)."""
         with _gc_paused():
-            return self._load_all_now()
+            st = self._load_all_now()
+        # The loaded records live as long as the process (or until the next reload):
+        # keep the collector from rescanning them at every later collection.
+        gc.freeze()
+        return st
 
     def _load_all_now(self) -> _State:
         st = _read_base(self.path)
