@@ -8,15 +8,14 @@ restore is recorded in the restored audit trail, with the operator who did it.
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
-from .. import bench
 from ..errors import BadInput
 from ..ops.session import _now
 from ..records import database, generate, verify
 from .env import Env
+from .progress import steps
 
 
 def _count(value: str) -> int:
@@ -82,6 +81,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "whole file)")
     b.add_argument("--no-stock", action="store_true",
                    help="measure the product alone (1,000,000 users: stock takes minutes)")
+    b.add_argument("--process-runs", type=_count, default=5, metavar="N",
+                   help="runs of each whole-process command (default 5; 0: none)")
     b.add_argument("--dir", type=Path, metavar="DIR",
                    help="where to put the databases (default: a temporary directory, "
                         "removed afterwards)")
@@ -101,10 +102,13 @@ def cmd_generate(env: Env) -> int:
     if path.exists() and not a.force:
         raise BadInput(f"{path}: a database exists already (use --force to replace it)")
     t = time.perf_counter()
-    gen = generate.generate(a.accounts, a.users, a.seed)
-    store = generate.write(path, gen, overwrite=a.force)
-    env._store = store
-    database.register_support(store, env.operator)
+    with steps(env, f"generating {path.name}") as say:
+        say(f"{a.accounts} accounts, {a.users} users")
+        gen = generate.generate(a.accounts, a.users, a.seed)
+        say("writing")
+        store = generate.write(path, gen, overwrite=a.force)
+        env._store = store
+        database.register_support(store, env.operator)
     seconds = time.perf_counter() - t
     counts = {t_: store.read().count(t_) for t_ in gen.records}
     kinds: dict[str, int] = {}
@@ -125,7 +129,9 @@ def cmd_generate(env: Env) -> int:
 
 
 def cmd_verify(env: Env) -> int:
-    report = verify.verify(_db_path(env))
+    with steps(env, "verifying") as say:
+        say(str(_db_path(env)))
+        report = verify.verify(_db_path(env))
     env.emit(report.as_dict(), report.lines())
     return report.exit_code
 
@@ -148,7 +154,9 @@ def cmd_repair(env: Env) -> int:
 
 def cmd_backup(env: Env) -> int:
     dest = Path(env.args.dest).expanduser()
-    report = verify.backup(_db_path(env), dest, overwrite=env.args.force)
+    with steps(env, "backing up") as say:
+        say(f"{_db_path(env)} to {dest}")
+        report = verify.backup(_db_path(env), dest, overwrite=env.args.force)
     env.emit({"ok": True, "backup": str(dest), "version": report.version,
               "records": report.counts, "problems": [f.as_dict() for f in report.problems]},
              [f"backed up {_db_path(env)} (version {report.version}) to {dest}",
@@ -166,7 +174,9 @@ def cmd_restore(env: Env) -> int:
              "partner": None, "before": None, "after": None, "rule": None, "rule_at": None,
              "outcome": "applied"}
     try:
-        report = verify.restore(src, path, overwrite=env.args.force, audit=entry)
+        with steps(env, "restoring") as say:
+            say(f"checking {src}, then writing {path}")
+            report = verify.restore(src, path, overwrite=env.args.force, audit=entry)
     except verify.BackupRefused as refused:
         r = refused.report
         if env.json:
@@ -185,17 +195,15 @@ def cmd_restore(env: Env) -> int:
 
 def cmd_bench(env: Env) -> int:
     a = env.args
+    from .. import bench
+
     rules = env.rules
-    quiet = env.json
-
-    def progress(message: str) -> None:
-        if not quiet:
-            print(f"  ... {message}", file=sys.stderr, flush=True)
-
     try:
-        result = bench.run(a.accounts, a.users, a.seed, rules=rules, workdir=a.dir,
-                           repeat=a.repeat, stock_repeat=a.stock_repeat,
-                           stock=not a.no_stock, progress=progress)
+        with steps(env, "bench") as say:
+            result = bench.run(a.accounts, a.users, a.seed, rules=rules, workdir=a.dir,
+                               repeat=a.repeat, stock_repeat=a.stock_repeat,
+                               stock=not a.no_stock, progress=say,
+                               process_runs=a.process_runs)
     except ValueError as e:
         raise BadInput(str(e)) from None
     env.emit(result.as_dict(), result.lines())
