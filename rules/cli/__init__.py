@@ -155,6 +155,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as exc:
         _fail(env, str(exc), 2)
         return 2
+    except (TypeError, KeyError, AttributeError, ValueError):
+        # Code that trusts the records' shape met one that is not (a quantity that is a
+        # string, a user of a missing account): name the damaged records, exit 2. If
+        # the records are sound, it is a bug of ours, and its traceback is wanted.
+        damage = _damaged_records(env)
+        if damage is None:
+            raise
+        _fail(env, damage, 2)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -164,6 +173,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if env._store is not None:
             env._store.close()
+
+
+def _damaged_records(env: Any) -> str | None:
+    if env._store is None:
+        return None
+    from ..records.verify import check_view
+
+    try:
+        found = [f for f in check_view(env._store.read()) if not f.flagged]
+    except Exception:  # the check itself tripped over the damage: say so, generally
+        return f"{env._store.path}: the database has damaged records (see `miteam db verify`)"
+    if not found:
+        return None
+    more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+    text = "; ".join(f.line() for f in found[:3])
+    # Records are anyone's input: no control characters reach the terminal.
+    text = "".join(c if c.isprintable() else "?" for c in text)
+    return f"{env._store.path}: damaged records: {text}{more} (see `miteam db verify`)"
 
 
 def _fail(env: Any, message: str, code: int, **extra: object) -> None:

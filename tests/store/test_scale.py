@@ -467,3 +467,13 @@ def test_records_survive_backup_and_restore_unchanged(tmp_path):
     Store(db).backup(dest)
     verify.restore(dest, back)
     assert records(Store(back).read()) == records(Store(db).read())
+
+
+def test_damaged_records_give_exit_2_naming_the_record_not_a_traceback(demo_db, capsys):
+    data = json.loads(demo_db.read_text())
+    order = next(iter(data["orders"].values()))
+    order["quantity"] = "ten\x1b[2J"  # a string, with a hostile escape in it
+    demo_db.write_text(json.dumps(data))
+    code, _out, err = run(demo_db, capsys, "account", "list")
+    assert code == 2 and "Traceback" not in err and "\x1b" not in err
+    assert f"orders {order['id']}: the quantity should be a whole number" in err
