@@ -447,6 +447,27 @@ def test_console_killed_inside_a_transaction_does_not_block_the_others(db: Path,
     assert b"uncommitted" not in journal(db).read_bytes()
 
 
+def test_readers_open_and_reload_without_waiting_for_a_writer(db: Path, child,
+                                                                monkeypatch) -> None:
+    # A compaction (or an engineer's stopped console) holds the lock: reading consoles
+    # and new commands must not wait for it (a wrong wait would fail within 1 s here).
+    monkeypatch.setenv("MITEAM_LOCK_TIMEOUT", "1")
+    store = Store.create(db, seed())
+    set_plan(store, "v1")
+    open_console = Store(db)
+    set_plan(store, "v2")
+    store.compact()  # the base is replaced: the open console must reload it whole
+    p = child("hold", db)
+    assert p.stdout.readline().strip() == "locked"
+    try:
+        assert Store(db).read().get("users", "u1")["plan"] == "v2"
+        assert open_console.read().get("users", "u1")["plan"] == "v2"
+        assert b"uncommitted" not in journal(db).read_bytes()
+    finally:
+        p.kill()
+        p.wait(timeout=30)
+
+
 # ---------------------------------------------------------------------------
 # Crashes, full disks, damaged files
 

@@ -54,8 +54,7 @@ class JournalStorage(Storage):
             if not self.path.exists():
                 # Before the lock: opening nothing must not leave a PATH.lock behind.
                 raise StoreError(f"{self.path}: no database here (file not found)", self.path)
-            with self._shared():
-                self.state = self._load_all()
+            self.state = self._load_unlocked()
 
     # -- Storage interface
 
@@ -427,11 +426,24 @@ class JournalStorage(Storage):
         return st
 
     def _reload(self, exclusive: bool) -> None:
-        if exclusive:
-            self.state = self._load_all()
-        else:
-            with self._shared():
-                self.state = self._load_all()
+        self.state = self._load_all() if exclusive else self._load_unlocked()
+
+    def _load_unlocked(self) -> _State:
+        """Load without the lock, so that a compaction (or a stopped writer) never holds
+        up a reader; fall back to the shared lock if a writer replaced the base meanwhile.
+
+        The base is only ever replaced whole (rename) before the journal is emptied, so a
+        load whose base is still the one on disk when it ends read a base and a journal
+        that belong together (replay skips what the base already holds). Otherwise, or
+        on any error (real damage is then reported under the lock), load again locked."""
+        try:
+            st = self._load_all()
+            if st.base_sig == _sig(os.stat(self.path)):
+                return st
+        except (StoreError, OSError):
+            pass
+        with self._shared():
+            return self._load_all()
 
     def refresh(self, *, exclusive: bool) -> None:
         """Catch up with other processes' commits; cheap (two stats) if there are none."""
