@@ -2,7 +2,7 @@
 
 Every line is passed through `printable` as a whole: stored names, e-mails and ids are
 shown with their control characters written out, and a newline inside a name shows as
-`\x0a` instead of starting a line of its own.
+`\\x0a` instead of starting a line of its own.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from ..i18n import t
 from ..ops.session import Outcome
+from ..ops.views import audit_who
 from ..text import printable
 
 
@@ -99,9 +100,10 @@ def audit_lines(entries: list[dict]) -> list[str]:
     out = []
     for e in entries:
         actor = "" if e.get("actor") in (None, "operator") else f" as {e['actor']}"
-        out.append(f"#{e['seq']}  {e['at']}  {e['operator']}{actor}  {e['operation']}  "
+        rules = f" ({e['rules']})" if e.get("rules") else ""
+        out.append(f"#{e['seq']}  {e['at']}  {audit_who(e)}{actor}  {e['operation']}  "
                    f"{e['target']}  {_v(e.get('before'))} → {_v(e.get('after'))}"
-                   f"  rule {e.get('rule') or '-'}  {e.get('outcome', '')}")
+                   f"  rule {e.get('rule') or '-'}{rules}  {e.get('outcome', '')}")
     return out
 
 
