@@ -24,7 +24,7 @@ from rules.cli import main
 from rules.records.store import Store
 from rules.text import MAX_QUANTITY, TerminalSafe, json_safe, printable, unsafe_character
 from tests.console.test_scases_in_console import consoles, palette_prompts, until
-from tests.security.database_bytes import unchanged
+from tests.security.tamper import unchanged
 
 CLEAR = "\x1b[2J"
 TITLE = "\x1b]0;pwned\x07"

@@ -24,7 +24,7 @@ from rules.ops.actions import MicollabSet, SetLicense
 from rules.ops.session import Session
 from rules.records.store import Store
 from tests.console.test_scases_in_console import consoles, palette_prompts, refusals, until
-from tests.security.database_bytes import unchanged
+from tests.security.tamper import unchanged
 
 # (operator, command with {} where the id or name goes, one outside the operator's scope,
 # one that exists nowhere)
