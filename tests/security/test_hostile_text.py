@@ -24,7 +24,7 @@ from rules.cli import main
 from rules.records.store import Store
 from rules.text import MAX_QUANTITY, TerminalSafe, json_safe, printable, unsafe_character
 from tests.console.test_scases_in_console import consoles, palette_prompts, until
-from tests.security.tamper import unchanged
+from tests.security.tamper import shell, unchanged
 
 CLEAR = "\x1b[2J"
 TITLE = "\x1b]0;pwned\x07"
@@ -205,6 +205,15 @@ def test_stored_hostile_text_is_shown_escaped_by_every_command(hostile_db, capsy
         assert "Kranich\\x1b]0;pwned\\x07 [bold red]X[/]" in shown
     if argv[0] == "audit":
         assert "mallory\\x1b[2J" in shown and "user:u-1036\\x1b]52;c;" in shown
+
+
+def test_over_ssh_stored_hostile_text_is_shown_escaped(hostile_db, monkeypatch, capsys):
+    """What a login through `miteam shell` gets (the terminal on the other end is theirs,
+    or a support engineer's): escaped too."""
+    r = shell(capsys, monkeypatch, hostile_db, "markus.weber", "user list")
+    assert r.code == 0, r.err
+    assert_harmless(r.out + r.err)
+    assert SHOWN in r.out
 
 
 def test_a_newline_in_a_stored_name_cannot_fake_a_line(demo_db, capsys):

@@ -24,7 +24,7 @@ from rules.ops.actions import MicollabSet, SetLicense
 from rules.ops.session import Session
 from rules.records.store import Store
 from tests.console.test_scases_in_console import consoles, palette_prompts, refusals, until
-from tests.security.tamper import unchanged
+from tests.security.tamper import shell, unchanged
 
 # (operator, command with {} where the id or name goes, one outside the operator's scope,
 # one that exists nowhere)
@@ -87,6 +87,22 @@ def test_an_id_outside_the_scope_reads_exactly_like_one_that_does_not_exist(
                        "policy", "decided by"):
             if secret not in foreign:
                 assert secret not in theirs.out + theirs.err
+
+
+@pytest.mark.parametrize("command", ["license set {} miteam on --why",
+                                     "--json license set {} miteam on --why",
+                                     "user show {}", "audit --account {}"])
+def test_over_ssh_an_outside_id_reads_like_a_missing_one(miteam, demo_db, monkeypatch,
+                                                         capsys, command):
+    """The way an outside customer really arrives: `miteam shell markus.weber`."""
+    foreign, missing = ("a-oakridge", "a-nowhere") if "account" in command \
+        else ("u-1099", "u-9999")
+    with unchanged(demo_db):
+        theirs = shell(capsys, monkeypatch, demo_db, "markus.weber", command.format(foreign))
+        nowhere = shell(capsys, monkeypatch, demo_db, "markus.weber", command.format(missing))
+    assert theirs.code == nowhere.code == 2
+    assert (theirs.out.replace(foreign, missing), theirs.err.replace(foreign, missing)) == \
+        (nowhere.out, nowhere.err)
 
 
 def test_company_names_resolve_only_among_readable_accounts(miteam, demo_db):
