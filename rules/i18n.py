@@ -11,6 +11,18 @@ import os
 from .schema import LANGUAGES
 
 CATALOG: dict[str, dict[str, str]] = {
+    # The database lock (rules/records/store/lock.py)
+    "lock_waiting": {
+        "en": "waiting for the database lock, held by pid {pid} ({command}) since {since}",
+        "de": "warte auf die Sperre der Datenbank, gehalten von PID {pid} ({command}) "
+              "seit {since}",
+    },
+    "lock_gave_up": {
+        "en": "{path}: gave up waiting for the database lock after {seconds} s, held by "
+              "pid {pid} ({command}) since {since}",
+        "de": "{path}: nach {seconds} s nicht mehr auf die Sperre der Datenbank gewartet, "
+              "gehalten von PID {pid} ({command}) seit {since}",
+    },
     # Errors: bad input (exit 2)
     "unknown_record": {"en": "unknown {kind} '{id}'", "de": "{kind} '{id}' ist unbekannt"},
     "exists": {"en": "{kind} '{id}' exists already", "de": "{kind} '{id}' existiert bereits"},
