@@ -43,7 +43,8 @@ def register_support(store: Store, login: str) -> bool:
 
 def create(path: Path, login: str, *, demo: bool, force: bool) -> Store:
     records = demo_records() if demo else {t: [] for t in TABLES}
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # A new data directory is the owner's alone: the records are every tenant's.
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     store = Store.create(path, records, overwrite=force)
     register_support(store, login)
     return store
