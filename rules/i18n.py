@@ -27,8 +27,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "unknown_record": {"en": "unknown {kind} '{id}'", "de": "{kind} '{id}' ist unbekannt"},
     "exists": {"en": "{kind} '{id}' exists already", "de": "{kind} '{id}' existiert bereits"},
     "bad_quantity": {
-        "en": "the quantity must be a whole number of at least 1, not '{value}'",
-        "de": "die Anzahl muss eine ganze Zahl ab 1 sein, nicht '{value}'",
+        "en": "the quantity must be a whole number from 1 to {limit}, not '{value}'",
+        "de": "die Anzahl muss eine ganze Zahl von 1 bis {limit} sein, nicht '{value}'",
     },
     "bad_date": {
         "en": "'{value}' is not a date; write YYYY-MM-DD",
@@ -46,6 +46,29 @@ CATALOG: dict[str, dict[str, str]] = {
     "ambiguous_account": {
         "en": "'{name}' matches several accounts: {ids}",
         "de": "'{name}' passt auf mehrere Konten: {ids}",
+    },
+    # Tenants and text
+    "text_field_name": {"en": "the name", "de": "Der Name"},
+    "text_field_email": {"en": "the e-mail address", "de": "Die E-Mail-Adresse"},
+    "text_control": {
+        "en": "{field} holds a control character ({char} at position {pos}): "
+              "only printable text is accepted",
+        "de": "{field} enthält ein Steuerzeichen ({char} an Stelle {pos}): "
+              "nur druckbarer Text ist erlaubt",
+    },
+    "text_bidi": {
+        "en": "{field} holds a text direction control ({char} at position {pos}): "
+              "it would make the text read differently than it is stored",
+        "de": "{field} enthält ein Schreibrichtungs-Steuerzeichen ({char} an Stelle {pos}): "
+              "der Text würde anders gelesen, als er gespeichert ist",
+    },
+    "text_too_long": {
+        "en": "{field} is {length} characters long; at most {limit} are accepted",
+        "de": "{field} ist {length} Zeichen lang; höchstens {limit} sind erlaubt",
+    },
+    "bad_email": {
+        "en": "'{value}' is not an e-mail address: write name@domain, without spaces",
+        "de": "'{value}' ist keine E-Mail-Adresse: name@domain schreiben, ohne Leerzeichen",
     },
     # Refusals outside the rules (exit 1)
     "unknown_operator": {

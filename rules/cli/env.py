@@ -18,6 +18,7 @@ from ..ops.session import Session
 from ..records import database
 from ..records.store import Store
 from ..schema import LANGUAGES
+from ..text import json_safe, printable, printable_lines
 from . import config
 from .config import Config
 from .trust import is_administrator, os_login, require_strict
@@ -172,12 +173,17 @@ class Env:
 
     # Output -----------------------------------------------------------------
     def emit(self, data: Any, text: str | list[str] | None = None) -> None:
+        # JSON keeps every stored value exactly; text is escaped for the terminal
+        # (show.py escapes each value, so a newline in a name cannot fake a line).
         if self.json:
-            print(json.dumps(data, ensure_ascii=False, indent=2, default=str), file=self.out)
+            print(json_safe(json.dumps(data, ensure_ascii=False, indent=2, default=str)),
+                  file=self.out)
         elif text is not None:
-            print(text if isinstance(text, str) else "\n".join(text), file=self.out)
+            print(printable_lines(text if isinstance(text, str) else "\n".join(text)),
+                  file=self.out)
 
     def table(self, rows: list[list[str]], header: list[str]) -> list[str]:
+        rows = [[printable(c) for c in r] for r in rows]
         widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
         fmt = "  ".join(f"{{:<{w}}}" for w in widths)
         return [fmt.format(*header).rstrip(),
