@@ -12,9 +12,12 @@ import importlib
 import sys
 from collections.abc import Sequence
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+
+if TYPE_CHECKING:
+    from .env import Env
 
 # Each module adds its commands; a new group is one more entry here. Other packages (the
 # console) contribute theirs through the `miteam.commands` entry point. A command's
@@ -29,6 +32,8 @@ COMMAND_GROUPS: dict[str, tuple[str, ...]] = {
     "licensing": ("integration", "license", "micollab", "explain", "audit"),
     "rulescmd": ("rules",),
     "scenario": ("scenario",),
+    "keys": ("keys",),
+    "shell": ("shell",),
 }
 ENTRY_POINTS = "miteam.commands"
 # Global options that take a value (the command is the first word that is not one).
@@ -77,11 +82,13 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
     parser.add_argument("--db", metavar="PATH",
                         help="database file (env MITEAM_DB; default: your data directory)")
     parser.add_argument("--operator", metavar="LOGIN",
-                        help="act as this operator (env MITEAM_OPERATOR; default: your login)")
+                        help="act as this operator: the administrator only, who owns the database "
+                             "(env MITEAM_OPERATOR; default: your login)")
     parser.add_argument("--lang", choices=LANGUAGES,
                         help="language of messages (env MITEAM_LANG; default from LANG)")
     parser.add_argument("--rules", metavar="DIR",
-                        help="rule files to use (env MITEAM_RULES; default: the shipped rules)")
+                        help="other rule files, for commands that change nothing (env "
+                             "MITEAM_RULES; default: the configured rules, else the shipped)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     wanted = [g for g, names in COMMAND_GROUPS.items() if command == "*" or command in names]
@@ -127,9 +134,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    from ..errors import CoreError, Refused
-    from ..lang.errors import RuleError
-    from ..records.store import StoreError
     from .env import Env
 
     env = Env(args)
@@ -137,7 +141,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help(env.err)
         return 2
+    return dispatch(env, handler)
+
+
+def dispatch(env: Env, handler) -> int:
+    """Run one command's handler: every failure is one message and an exit code."""
+    from ..errors import CoreError, Refused
+    from ..lang.errors import RuleError
+    from ..records.store import StoreError
+
+    args = env.args
     try:
+        env.check_identity()
         return int(handler(env) or 0)
     except Refused as exc:
         _fail(env, str(exc), exc.exit_code, key=exc.key,

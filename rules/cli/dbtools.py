@@ -1,8 +1,9 @@
 """`miteam db generate | verify | backup | restore` and `miteam bench`: scale and durability.
 
-These work on the database file as a whole (like `db init`), not through the rules: who
-may copy or replace the file is a matter of file permissions, not of operator roles. A
-restore is recorded in the restored audit trail, with the operator who did it.
+These work on the database file as a whole (like `db init`). Replacing a database is
+decided by the rules (`db.replace`) under the operator registered in it, recorded first in
+its own trail, and then as the first entry of its successor (a restore: the newest entry
+of the restored trail), with both identities.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import time
 from pathlib import Path
 
 from ..errors import BadInput
-from ..ops.session import _now
+from ..ops.session import audit_record
 from ..records import database, generate, verify
+from .db import guard_replace, record_successor
 from .env import Env
 from .progress import steps
 
@@ -101,6 +103,7 @@ def cmd_generate(env: Env) -> int:
         raise BadInput("users need at least one account (--accounts)")
     if path.exists() and not a.force:
         raise BadInput(f"{path}: a database exists already (use --force to replace it)")
+    replaced = guard_replace(env, path, "generated") if path.exists() else None
     t = time.perf_counter()
     with steps(env, f"generating {path.name}") as say:
         say(f"{a.accounts} accounts, {a.users} users")
@@ -108,6 +111,7 @@ def cmd_generate(env: Env) -> int:
         say("writing")
         store = generate.write(path, gen, overwrite=a.force)
         env._store = store
+        record_successor(env, path, "db.generate", store, replaced)
         database.register_support(store, env.operator)
     seconds = time.perf_counter() - t
     counts = {t_: store.read().count(t_) for t_ in gen.records}
@@ -169,28 +173,38 @@ def cmd_backup(env: Env) -> int:
 def cmd_restore(env: Env) -> int:
     src = Path(env.args.src).expanduser()
     path = _db_path(env)
-    entry = {"at": _now(), "operator": env.operator, "actor": "operator",
-             "operation": "db.restore", "target": f"backup:{src.name}", "account": None,
-             "partner": None, "before": None, "after": None, "rule": None, "rule_at": None,
-             "outcome": "applied"}
+    if path.exists() and not env.args.force:
+        raise BadInput(f"{path}: a database exists here (use --force to replace it with "
+                       f"the backup)")
+    checked = verify.verify_file(src)  # a bad backup is refused before anything is asked
+    if not checked.ok:
+        return _refused_backup(env, verify.BackupRefused(checked))
+    replaced = guard_replace(env, path, "backup") if path.exists() else None
+    before, rule = replaced if replaced is not None else (None, None)
+    entry = audit_record(env.operator, env.real, env.rules if replaced else None,
+                        "db.restore", f"backup:{src.name}", before, None, rule)
     try:
         with steps(env, "restoring") as say:
             say(f"checking {src}, then writing {path}")
             report = verify.restore(src, path, overwrite=env.args.force, audit=entry)
     except verify.BackupRefused as refused:
-        r = refused.report
-        if env.json:
-            env.emit({"ok": False, "exit": 1, "error": str(refused),
-                      "problems": [f.as_dict() for f in r.problems]})
-        print(f"miteam: {refused}", file=env.err)
-        for f in r.problems:
-            print(f"  {f.line()}", file=env.err)
-        return 1
+        return _refused_backup(env, refused)
     env.emit({"ok": True, "restored": str(src), "path": str(path), "version": report.version,
               "records": report.counts},
              [f"restored {path} from {src} (backup of version {report.version})",
               "  " + ", ".join(f"{n} {t}" for t, n in report.counts.items())])
     return 0
+
+
+def _refused_backup(env: Env, refused: verify.BackupRefused) -> int:
+    r = refused.report
+    if env.json:
+        env.emit({"ok": False, "exit": 1, "error": str(refused),
+                  "problems": [f.as_dict() for f in r.problems]})
+    print(f"miteam: {refused}", file=env.err)
+    for f in r.problems:
+        print(f"  {f.line()}", file=env.err)
+    return 1
 
 
 def cmd_bench(env: Env) -> int:

@@ -9,8 +9,10 @@ Each answer names the rule that decided; `explain_*` also gives every value seen
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .. import schema
@@ -176,6 +178,16 @@ class RuleSet:
         self.origin = origin
         self._lets = {k: v for k, v in program.lets.items()}
         self._compile()
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Which rules decided, for the audit trail: sha256 over the rule files' names and
+        texts, short form. Two rule sets with the same files have the same fingerprint."""
+        digest = hashlib.sha256()
+        for name, text in sorted((Path(k).name, v) for k, v in self.sources.items()):
+            digest.update(f"{name}\0{len(text.encode())}\0".encode())
+            digest.update(text.encode())
+        return f"sha256:{digest.hexdigest()[:16]}"
 
     # Loading --------------------------------------------------------------
     @classmethod
