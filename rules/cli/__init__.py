@@ -17,12 +17,12 @@ from ..errors import CoreError, Refused
 from ..lang.errors import RuleError
 from ..records.store import StoreError
 from ..schema import LANGUAGES
-from . import db, dbtools, licensing, records, rulescmd, scenario
+from . import db, dbserver, dbtools, licensing, records, rulescmd, scenario
 from .env import Env
 
 # Each module adds its commands; a new group is one more entry here. Other packages (the
 # console) contribute theirs through the `miteam.commands` entry point.
-COMMAND_GROUPS = (db, dbtools, records, licensing, rulescmd, scenario)
+COMMAND_GROUPS = (db, dbtools, dbserver, records, licensing, rulescmd, scenario)
 ENTRY_POINTS = "miteam.commands"
 # `miteam` with no command runs this command when it is installed (the console).
 DEFAULT_COMMAND = "tui"
@@ -42,8 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 done, 1 refused by the rules, 2 bad input.",
     )
     parser.add_argument("--version", action="version", version=f"miteam {__version__}")
-    parser.add_argument("--db", metavar="PATH",
-                        help="database file (env MITEAM_DB; default: your data directory)")
+    parser.add_argument("--db", metavar="PATH|URL",
+                        help="database file, or postgresql://USER@HOST/DB for a PostgreSQL "
+                             "server (env MITEAM_DB; default: a file in your data directory)")
     parser.add_argument("--operator", metavar="LOGIN",
                         help="act as this operator (env MITEAM_OPERATOR; default: your login)")
     parser.add_argument("--lang", choices=LANGUAGES,

@@ -27,17 +27,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_init(env: Env) -> int:
     path = env.db_path or database.default_db_path()
-    if path.exists() and not env.args.force:
-        raise BadInput(f"{path}: a database exists already (use --force to replace it)")
+    name = database.describe(path)
+    if not env.args.force and database.exists(path):
+        raise BadInput(f"{name}: a database exists already (use --force to replace it)")
     store = database.create(path, env.operator, demo=not env.args.empty, force=env.args.force)
     env._store = store
     view = store.read()
     counts = {t: view.count(t) for t in ("partners", "accounts", "orders", "users", "operators")}
     # The login may be a demo operator already (a partner, say): report its real role.
     role = (view.get("operators", env.operator) or {}).get("role", "support")
-    env.emit({"ok": True, "path": str(path), "records": counts, "operator": env.operator,
+    env.emit({"ok": True, "path": name, "records": counts, "operator": env.operator,
               "role": role},
-             [f"created {path}",
+             [f"created {name}",
               "  " + ", ".join(f"{n} {t}" for t, n in counts.items()),
               f"  you act as {env.operator} ({role})"])
     return 0
@@ -45,5 +46,6 @@ def cmd_init(env: Env) -> int:
 
 def cmd_path(env: Env) -> int:
     path = env.db_path or database.default_db_path()
-    env.emit({"path": str(path), "exists": path.exists()}, str(path))
+    name = database.describe(path)
+    env.emit({"path": name, "exists": database.exists(path)}, name)
     return 0

@@ -84,7 +84,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     b.set_defaults(handler=cmd_bench)
 
 
-def _db_path(env: Env) -> Path:
+def _db_path(env: Env) -> database.Target:
     # Never the first-run copy of the demo: these commands name the file they act on.
     return env.db_path or database.default_db_path()
 
@@ -94,8 +94,9 @@ def cmd_generate(env: Env) -> int:
     path = _db_path(env)
     if a.users and not a.accounts:
         raise BadInput("users need at least one account (--accounts)")
-    if path.exists() and not a.force:
-        raise BadInput(f"{path}: a database exists already (use --force to replace it)")
+    if not a.force and database.exists(path):
+        raise BadInput(f"{database.describe(path)}: a database exists already (use --force "
+                       "to replace it)")
     t = time.perf_counter()
     gen = generate.generate(a.accounts, a.users, a.seed)
     store = generate.write(path, gen, overwrite=a.force)
@@ -108,11 +109,11 @@ def cmd_generate(env: Env) -> int:
         kinds[kind] = kinds.get(kind, 0) + 1
     big = gen.big_account
     big_users = len(store.read().by("users", "account", big)) if big else 0
-    env.emit({"ok": True, "path": str(path), "records": counts, "seed": a.seed,
+    env.emit({"ok": True, "path": database.describe(path), "records": counts, "seed": a.seed,
               "accounts_by_kind": kinds, "largest_account": big,
               "largest_account_users": big_users, "operator": env.operator,
               "seconds": round(seconds, 2)},
-             [f"generated {path} in {seconds:.1f} s (seed {a.seed})",
+             [f"generated {database.describe(path)} in {seconds:.1f} s (seed {a.seed})",
               "  " + ", ".join(f"{n} {t_}" for t_, n in counts.items()),
               "  accounts: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())),
               *([f"  largest account: {big} ({big_users} users)"] if big else []),
@@ -131,7 +132,7 @@ def cmd_backup(env: Env) -> int:
     report = verify.backup(_db_path(env), dest, overwrite=env.args.force)
     env.emit({"ok": True, "backup": str(dest), "version": report.version,
               "records": report.counts, "problems": [f.as_dict() for f in report.problems]},
-             [f"backed up {_db_path(env)} (version {report.version}) to {dest}",
+             [f"backed up {database.describe(_db_path(env))} (version {report.version}) to {dest}",
               "  " + ", ".join(f"{n} {t}" for t, n in report.counts.items()),
               *(["  the copy has the database's problems: see `miteam db verify`"]
                 if report.problems else [])])
@@ -156,9 +157,10 @@ def cmd_restore(env: Env) -> int:
         for f in r.problems:
             print(f"  {f.line()}", file=env.err)
         return 1
-    env.emit({"ok": True, "restored": str(src), "path": str(path), "version": report.version,
+    name = database.describe(path)
+    env.emit({"ok": True, "restored": str(src), "path": name, "version": report.version,
               "records": report.counts},
-             [f"restored {path} from {src} (backup of version {report.version})",
+             [f"restored {name} from {src} (backup of version {report.version})",
               "  " + ", ".join(f"{n} {t}" for t, n in report.counts.items())])
     return 0
 

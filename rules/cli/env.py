@@ -33,7 +33,7 @@ class Env:
     args: argparse.Namespace
     out: Any = field(default_factory=lambda: sys.stdout)
     err: Any = field(default_factory=lambda: sys.stderr)
-    _store: Store | None = None
+    _store: Any = None  # a Store, or a PgStore for a postgresql:// URL
     _rules: RuleSet | None = None
 
     @property
@@ -49,9 +49,10 @@ class Env:
         return bool(self.args.json)
 
     @property
-    def db_path(self) -> Path | None:
+    def db_path(self) -> database.Target | None:
+        """`--db`, else MITEAM_DB: a file's path, or a postgresql:// URL as it is."""
         if self.args.db:
-            return Path(self.args.db).expanduser()
+            return database.target(self.args.db)
         return database.env_db_path()
 
     def rules_paths(self) -> list[Path] | None:
@@ -65,7 +66,7 @@ class Env:
         return self._rules
 
     @property
-    def store(self) -> Store:
+    def store(self) -> Store:  # or a PgStore: the same protocol
         if self._store is None:
             self._store = database.open_or_first_run(self.db_path, self.operator)
         return self._store
