@@ -26,23 +26,25 @@ def driver() -> Any:
 
 
 def server_name(url: str) -> str:
-    """``host:port/database`` (or the socket directory), never the user's password."""
+    """``PostgreSQL host:port/database`` for messages: never the URL's password."""
     psycopg = driver()
     try:
         info = psycopg.conninfo.conninfo_to_dict(url)
     except psycopg.ProgrammingError:
-        return "the PostgreSQL server (the URL cannot be read)"
+        return "PostgreSQL (a URL that cannot be read)"
     host = str(info.get("host") or "localhost")
     port = str(info.get("port") or "5432")
     db = str(info.get("dbname") or info.get("user") or "")
-    where = f"{host}:{port}" if not host.startswith("/") else f"{host} (port {port})"
-    return f"the PostgreSQL server {where}" + (f", database {db}" if db else "")
+    return f"PostgreSQL {host}:{port}/{db}"
 
 
 def _first_line(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
-    # psycopg names the server and says "connection failed: ..." first; the rest is detail.
-    line = text[-1] if text else type(exc).__name__
+    # psycopg: 'connection failed: connection to server at "h", port p failed: REASON'
+    # and a hint on the next line; the reason is what the user needs (never a password).
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    line = lines[0] if lines else type(exc).__name__
+    if "failed: " in line:
+        line = line.rsplit("failed: ", 1)[1]
     return line.removeprefix("FATAL:").strip()
 
 

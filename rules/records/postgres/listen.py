@@ -29,7 +29,7 @@ class Listener:
         self.url = url
         self.server = server
         self.callbacks: list[Callable[[str, str], None]] = []
-        self.version: int | None = None  # None while not connected: ask the server
+        self.version: int | None = None  # None until first connected: ask the server
         self.online = True
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -91,7 +91,8 @@ class Listener:
                     self._conn.close()
 
     def _lost(self, message: str) -> None:
-        self.version = None
+        # The last version heard stays: a console polls it without asking a server that is
+        # gone; on reconnecting, the version is read again and any change meanwhile told.
         if self.online:
             self.online = False
             self._tell("lost", message)

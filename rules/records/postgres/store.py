@@ -159,8 +159,9 @@ class PgTx(PgView):
     def _write(self, sql: str, params: tuple) -> list[tuple]:
         if not self._open:
             raise StoreError("this transaction has ended")
-        self.wrote = True
-        return self._rows(sql, params)
+        rows = self._rows(sql, params)  # every write says RETURNING: did it change a row?
+        self.wrote = self.wrote or bool(rows)
+        return rows
 
     def put(self, table: str, doc: Mapping[str, Any]) -> None:
         _known(table)
