@@ -56,11 +56,13 @@ def failed(url: str, exc: Exception) -> StoreError:
     return StoreError(f"{server_name(url)}: {_first_line(exc)}")
 
 
-def connect(url: str) -> Any:
-    """An autocommit connection (transactions are begun explicitly)."""
+def connect(url: str, role: str = "miteam") -> Any:
+    """An autocommit connection (transactions are begun explicitly); `role` is its
+    application_name, what `pg_stat_activity` shows the server's operators."""
     psycopg = driver()
     try:
-        return psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT)
+        return psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT,
+                               application_name=role)
     except psycopg.ProgrammingError as exc:  # a malformed URL
         raise StoreError(f"not a usable PostgreSQL URL: {_first_line(exc)}") from None
     except psycopg.Error as exc:

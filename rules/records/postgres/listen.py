@@ -19,6 +19,7 @@ from . import connect as pg
 from .schema import CHANNEL
 
 RETRY_SECONDS = 1.0
+APPLICATION_NAME = "miteam-listen"
 _WAKE_SECONDS = 0.5  # how soon `stop()` is noticed while no notification comes
 
 _log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ class Listener:
         psycopg = pg.driver()
         while not self._stop.is_set():
             try:
-                self._conn = pg.connect(self.url)
+                self._conn = pg.connect(self.url, role=APPLICATION_NAME)
                 self._conn.execute(f"LISTEN {CHANNEL}")
                 version = self._conn.execute(
                     "SELECT version FROM miteam_meta WHERE id = 1").fetchone()[0]

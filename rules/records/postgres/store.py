@@ -62,8 +62,11 @@ class PgView:
     def _rows(self, sql: str, params: tuple = ()) -> list[tuple]:
         return self._store._query(sql, params, in_tx=self._tx)
 
-    def _docs(self, sql: str, params: tuple = ()) -> list[Doc]:
-        return [r[0] for r in self._rows(sql, params)]
+    def _select(self, table: str, sql: str, params: tuple = ()) -> list[tuple]:
+        return self._rows(sql, params)
+
+    def _docs(self, table: str, sql: str, params: tuple = ()) -> list[Doc]:
+        return [r[0] for r in self._select(table, sql, params)]
 
     @property
     def version(self) -> int:
@@ -82,12 +85,12 @@ class PgView:
                 return None
         elif not isinstance(key, str):
             return None
-        docs = self._docs(f"SELECT doc FROM {table} WHERE {_key(table)} = %s", (key,))
+        docs = self._docs(table, f"SELECT doc FROM {table} WHERE {_key(table)} = %s", (key,))
         return docs[0] if docs else None
 
     def all(self, table: str) -> list[Doc]:
         _known(table)
-        return self._docs(f"SELECT doc FROM {table} ORDER BY n")
+        return self._docs(table, f"SELECT doc FROM {table} ORDER BY n")
 
     def _where(self, table: str, field: str, value: Any) -> tuple[str, tuple]:
         if field in INDEXES.get(table, ()) and isinstance(value, _INDEXABLE):
@@ -104,21 +107,21 @@ class PgView:
             doc = self.get(table, value)
             return [] if doc is None else [doc]
         where, params = self._where(table, field, value)
-        docs = self._docs(f"SELECT doc FROM {table} WHERE {where} ORDER BY n", params)
+        docs = self._docs(table, f"SELECT doc FROM {table} WHERE {where} ORDER BY n", params)
         # The text column matches "5" for 5: keep exactly what the embedded store gives.
         return [d for d in docs if d.get(field) == value]
 
     def count(self, table: str) -> int:
         _known(table)
-        return self._rows(f"SELECT count(*) FROM {table}")[0][0]
+        return self._select(table, f"SELECT count(*) FROM {table}")[0][0]
 
     def count_flags(self, table: str, field: str, value: Any, flags: str) -> dict[str, int]:
         """Of the records whose `field` is `value`: how many have each key of their dict
         field `flags` set. One aggregate over the index on `field`."""
         _known(table)
         where, params = self._where(table, field, value)
-        rows = self._rows(
-            f"SELECT f.key, count(*) FROM {table} t, jsonb_each(CASE WHEN "
+        rows = self._select(
+            table, f"SELECT f.key, count(*) FROM {table} t, jsonb_each(CASE WHEN "
             f"jsonb_typeof(t.doc -> %s) = 'object' THEN t.doc -> %s ELSE '{{}}' END) f "
             f"WHERE {where} AND f.value::text NOT IN {_FALSY} GROUP BY f.key",
             (flags, flags, *params))
@@ -130,11 +133,11 @@ class PgView:
         if n <= 0:
             return []
         if field is None:
-            docs = self._docs(f"SELECT doc FROM {table} ORDER BY n DESC LIMIT %s", (n,))
+            docs = self._docs(table, f"SELECT doc FROM {table} ORDER BY n DESC LIMIT %s", (n,))
         else:
             where, params = self._where(table, field, value)
             docs = [d for d in self._docs(
-                f"SELECT doc FROM {table} WHERE {where} ORDER BY n DESC LIMIT %s",
+                table, f"SELECT doc FROM {table} WHERE {where} ORDER BY n DESC LIMIT %s",
                 (*params, n)) if d.get(field) == value]
         docs.reverse()
         return docs
@@ -155,10 +158,21 @@ class PgTx(PgView):
         super().__init__(store, tx=True)
         self._open = True
         self.wrote = False
+        # Answers already read in this transaction, per table. Safe: it holds the writers'
+        # turn, so only its own writes change the records (they drop their table's).
+        self._cache: dict[str, dict[tuple[str, tuple], list[tuple]]] = {}
 
-    def _write(self, sql: str, params: tuple) -> list[tuple]:
+    def _select(self, table: str, sql: str, params: tuple = ()) -> list[tuple]:
+        answers = self._cache.setdefault(table, {})
+        key = (sql, params)
+        if key not in answers:
+            answers[key] = self._rows(sql, params)
+        return answers[key]
+
+    def _write(self, table: str, sql: str, params: tuple) -> list[tuple]:
         if not self._open:
             raise StoreError("this transaction has ended")
+        self._cache.pop(table, None)
         rows = self._rows(sql, params)  # every write says RETURNING: did it change a row?
         self.wrote = self.wrote or bool(rows)
         return rows
@@ -172,12 +186,12 @@ class PgTx(PgView):
         key = doc.get("id")
         if not isinstance(key, str):
             raise StoreError(f"a {table} record needs a string 'id'")
-        self._write(f"INSERT INTO {table} (id, doc) VALUES (%s, %s::jsonb) ON CONFLICT (id) "
+        self._write(table, f"INSERT INTO {table} (id, doc) VALUES (%s, %s::jsonb) ON CONFLICT (id) "
                     "DO UPDATE SET doc = EXCLUDED.doc RETURNING 1", (key, _dumps(doc)))
 
     def delete(self, table: str, key: str) -> None:
         _known(table)
-        self._write(f"DELETE FROM {table} WHERE {_key(table)} = %s RETURNING 1",
+        self._write(table, f"DELETE FROM {table} WHERE {_key(table)} = %s RETURNING 1",
                     (int(key) if table == "audit" and str(key).isdigit() else key,))
 
     def append(self, table: str, doc: Mapping[str, Any]) -> int:
@@ -188,11 +202,17 @@ class PgTx(PgView):
             raise StoreError("an audit entry must be a dict")
         body = {k: v for k, v in doc.items() if k != "seq"}
         seq = self._write(
-            "INSERT INTO audit (seq, n, doc) SELECT s, s, %s::jsonb || jsonb_build_object("
+            "audit", "INSERT INTO audit (seq, n, doc) SELECT s, s, %s::jsonb || jsonb_build_object("
             "'seq', s) FROM nextval('audit_n_seq') s RETURNING seq", (_dumps(body),))[0][0]
         if isinstance(doc, MutableMapping):
             doc["seq"] = seq
         return seq
+
+
+_BEGIN = "BEGIN; SELECT version FROM miteam_meta WHERE id = 1 FOR UPDATE"
+# The NOTIFY is delivered at the commit, to every connection listening (listen.py).
+_COMMIT_WRITES = ("UPDATE miteam_meta SET version = version + 1 WHERE id = 1 "
+                  f"RETURNING pg_notify('{CHANNEL}', version::text); COMMIT")
 
 
 class PgStore:
@@ -259,18 +279,15 @@ class PgStore:
             if self._in_tx:
                 raise StoreError("a transaction is already open on this store")
             conn = self._connection()
-            self._guard(lambda: conn.execute("BEGIN"))
+            # Writers take turns on the version row; reads after it see every commit.
+            # (Statements without parameters: one round trip for both.)
+            self._guard(lambda: conn.execute(_BEGIN))
             self._in_tx = True
             tx = PgTx(self)
             try:
-                # Writers take turns on the version row; reads after it see every commit.
-                tx._rows("SELECT version FROM miteam_meta WHERE id = 1 FOR UPDATE")
                 yield tx
-                if tx.wrote:
-                    tx._rows("UPDATE miteam_meta SET version = version + 1 WHERE id = 1 "
-                             "RETURNING pg_notify(%s, version::text)", (CHANNEL,))
                 tx._open = False
-                self._guard(lambda: conn.execute("COMMIT"))
+                self._guard(lambda: conn.execute(_COMMIT_WRITES if tx.wrote else "COMMIT"))
             except BaseException:
                 tx._open = False
                 if not conn.broken:
