@@ -16,6 +16,7 @@ from .. import bench
 from ..errors import BadInput
 from ..ops.session import _now
 from ..records import database, generate, verify
+from ..records.postgres.connect import is_url
 from .env import Env
 
 
@@ -174,6 +175,14 @@ def cmd_bench(env: Env) -> int:
         if not quiet:
             print(f"  ... {message}", file=sys.stderr, flush=True)
 
+    if is_url(env.db_path):  # the PostgreSQL backend beside the embedded store
+        from .. import bench_postgres
+
+        result = bench_postgres.run(str(env.db_path), a.accounts, a.users, a.seed,
+                                    rules=rules, repeat=a.repeat, workdir=a.dir,
+                                    progress=progress)
+        env.emit(result.as_dict(), result.lines())
+        return 0
     try:
         result = bench.run(a.accounts, a.users, a.seed, rules=rules, workdir=a.dir,
                            repeat=a.repeat, stock_repeat=a.stock_repeat,

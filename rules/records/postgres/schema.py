@@ -13,10 +13,57 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..store import INDEXES, TABLES, StoreError
+from ..store import INDEXES, TABLES, TALLIES, StoreError
 
 CHANNEL = "miteam_changes"  # NOTIFY with the new version at every commit that wrote
 RECORD_TABLES = tuple(t for t in TABLES if t != "audit")
+# A flag counts when it is set as Python's `if on:` reads it (as the embedded store's).
+FALSY_JSON = "('false', 'null', '0', '\"\"', '[]', '{}')"
+
+
+def tally_table(table: str) -> str:
+    return f"{table}_tally"
+
+
+def _flags(row: str, flags: str) -> str:
+    """The set flags of one row's dict field, as (key, value) rows."""
+    return (f"jsonb_each(CASE WHEN jsonb_typeof({row}.doc -> '{flags}') = 'object' THEN "
+            f"{row}.doc -> '{flags}' ELSE '{{}}' END) f WHERE f.value::text NOT IN "
+            f"{FALSY_JSON}")
+
+
+def _tally(table: str, field: str, flags: str) -> list[str]:
+    """Counts kept by a trigger, so an account's license counts are one index lookup
+    however many users it has (the embedded store's TALLIES, the PostgreSQL way)."""
+    tally = tally_table(table)
+    upsert = (f"ON CONFLICT ({field}, flag) DO UPDATE SET n = {tally}.n + EXCLUDED.n")
+
+    def change(row: str, sign: str) -> str:
+        return (f"INSERT INTO {tally} ({field}, flag, n) SELECT {row}.{field}, f.key, {sign}1 "
+                f"FROM {_flags(row, flags)} AND {row}.{field} IS NOT NULL {upsert};")
+
+    return [
+        f"CREATE TABLE {tally} ({field} text NOT NULL, flag text NOT NULL, n bigint NOT NULL,"
+        f" PRIMARY KEY ({field}, flag))",
+        f"CREATE FUNCTION {tally}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"IF TG_OP IN ('UPDATE', 'DELETE') THEN {change('OLD', '-')} END IF; "
+        f"IF TG_OP IN ('INSERT', 'UPDATE') THEN {change('NEW', '+')} END IF; "
+        "RETURN NULL; END $$",
+        f"CREATE TRIGGER {tally} AFTER INSERT OR UPDATE OR DELETE ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {tally}()",
+    ]
+
+
+def rebuild_tallies() -> list[str]:
+    """After a bulk load with the triggers off: count everything once."""
+    out = []
+    for table, (field, flags) in TALLIES.items():
+        tally = tally_table(table)
+        out += [f"TRUNCATE {tally}",
+                f"INSERT INTO {tally} ({field}, flag, n) SELECT t.{field}, f.key, count(*) "
+                f"FROM {table} t, {_flags('t', flags)} AND t.{field} IS NOT NULL "
+                f"GROUP BY t.{field}, f.key"]
+    return out
 
 
 def _v1() -> list[str]:
@@ -32,6 +79,8 @@ def _v1() -> list[str]:
         out.append(f"CREATE TABLE {t} ({', '.join(cols)})")
         out.append(f"CREATE UNIQUE INDEX {t}_n ON {t} (n)")
         out += [f"CREATE INDEX {t}_{f} ON {t} ({f}, n)" for f in INDEXES.get(t, ())]
+    for table, (field, flags) in TALLIES.items():
+        out += _tally(table, field, flags)
     return out
 
 

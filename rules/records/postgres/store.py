@@ -25,15 +25,13 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import Any
 
-from ..store import INDEXES, TABLES, StoreError, _tables_from_records
+from ..store import INDEXES, TABLES, TALLIES, StoreError, _tables_from_records
 from . import connect as pg
 from . import schema
 from .schema import CHANNEL, RECORD_TABLES
 
 Doc = dict[str, Any]
 _INDEXABLE = (str, int, float, type(None))
-# Truthy JSON, as Python's `if on:` reads the flag (what the embedded store's tallies count).
-_FALSY = "('false', 'null', '0', '\"\"', '[]', '{}')"
 
 
 def _known(table: str) -> None:
@@ -53,17 +51,28 @@ def _dumps(doc: Mapping[str, Any]) -> str:
 
 
 class PgView:
-    """Read access: every call asks the server (one statement), so it sees every commit."""
+    """Read access, as of the first time each question is asked.
+
+    ``store.read()`` gives a new view, which asks the server afresh; within one view each
+    distinct question is asked once (a list of 10,000 users needs their account once, not
+    10,000 times), as the embedded store's view answers from memory. Returned dicts may
+    be shared between answers: read-only, as the embedded store's are.
+    """
 
     def __init__(self, store: PgStore, tx: bool = False) -> None:
         self._store = store
         self._tx = tx
+        self._cache: dict[str, dict[tuple[str, tuple], list[tuple]]] = {}
 
     def _rows(self, sql: str, params: tuple = ()) -> list[tuple]:
         return self._store._query(sql, params, in_tx=self._tx)
 
     def _select(self, table: str, sql: str, params: tuple = ()) -> list[tuple]:
-        return self._rows(sql, params)
+        answers = self._cache.setdefault(table, {})
+        key = (sql, params)
+        if key not in answers:
+            answers[key] = self._rows(sql, params)
+        return answers[key]
 
     def _docs(self, table: str, sql: str, params: tuple = ()) -> list[Doc]:
         return [r[0] for r in self._select(table, sql, params)]
@@ -117,15 +126,20 @@ class PgView:
 
     def count_flags(self, table: str, field: str, value: Any, flags: str) -> dict[str, int]:
         """Of the records whose `field` is `value`: how many have each key of their dict
-        field `flags` set. One aggregate over the index on `field`."""
+        field `flags` set. A declared tally (TALLIES) is kept by a trigger: one index
+        lookup; anything else is one aggregate."""
         _known(table)
+        if TALLIES.get(table) == (field, flags) and isinstance(value, str):
+            rows = self._select(table, f"SELECT flag, n FROM {schema.tally_table(table)} "
+                                       f"WHERE {field} = %s AND n > 0", (value,))
+            return dict(rows)
         where, params = self._where(table, field, value)
         rows = self._select(
             table, f"SELECT f.key, count(*) FROM {table} t, jsonb_each(CASE WHEN "
             f"jsonb_typeof(t.doc -> %s) = 'object' THEN t.doc -> %s ELSE '{{}}' END) f "
-            f"WHERE {where} AND f.value::text NOT IN {_FALSY} GROUP BY f.key",
+            f"WHERE {where} AND f.value::text NOT IN {schema.FALSY_JSON} GROUP BY f.key",
             (flags, flags, *params))
-        return {k: n for k, n in rows}
+        return dict(rows)
 
     def tail(self, table: str, n: int, *, field: str | None = None,
              value: Any = None) -> list[Doc]:
@@ -158,16 +172,8 @@ class PgTx(PgView):
         super().__init__(store, tx=True)
         self._open = True
         self.wrote = False
-        # Answers already read in this transaction, per table. Safe: it holds the writers'
-        # turn, so only its own writes change the records (they drop their table's).
-        self._cache: dict[str, dict[tuple[str, tuple], list[tuple]]] = {}
-
-    def _select(self, table: str, sql: str, params: tuple = ()) -> list[tuple]:
-        answers = self._cache.setdefault(table, {})
-        key = (sql, params)
-        if key not in answers:
-            answers[key] = self._rows(sql, params)
-        return answers[key]
+        # Its answers stay true: it holds the writers' turn, so only its own writes change
+        # records, and each drops what it knew of its table.
 
     def _write(self, table: str, sql: str, params: tuple) -> list[tuple]:
         if not self._open:
@@ -344,6 +350,9 @@ class PgStore:
                         for t in TABLES):
                     raise StoreError(f"{self.path}: a database already exists here")
                 conn.execute(f"TRUNCATE {', '.join(TABLES)}")
+                # Counted once after the load, not row by row as it goes in.
+                for t in TALLIES:
+                    conn.execute(f"ALTER TABLE {t} DISABLE TRIGGER {schema.tally_table(t)}")
                 for t in TABLES:
                     key = "seq" if t == "audit" else "id"
                     with conn.cursor().copy(f"COPY {t} ({key}, n, doc) FROM STDIN") as copy:
@@ -353,8 +362,14 @@ class PgStore:
                     conn.execute(f"SELECT setval('{t}_n_seq', greatest(%s, (SELECT CASE WHEN "
                                  f"is_called THEN last_value + 1 ELSE last_value END FROM "
                                  f"{t}_n_seq)), false)", (next_id[t],))
+                for t in TALLIES:
+                    conn.execute(f"ALTER TABLE {t} ENABLE TRIGGER {schema.tally_table(t)}")
+                for statement in schema.rebuild_tallies():
+                    conn.execute(statement)
                 conn.execute("UPDATE miteam_meta SET version = version + 1 WHERE id = 1 "
                              "RETURNING pg_notify(%s, version::text)", (CHANNEL,))
+                # Fresh statistics, so the planner uses the indexes on a loaded database.
+                conn.execute("ANALYZE")
 
     def migrate(self) -> tuple[int, int]:
         """Apply missing schema migrations: (version before, version after)."""
