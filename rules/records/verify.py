@@ -22,7 +22,7 @@ from typing import Any
 from .. import schema
 from . import database
 from .orders import order_state, today
-from .store import TABLES, Store, StoreError, View, read_file, records
+from .store import TABLES, StoreError, View, read_file, records
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
@@ -353,12 +353,7 @@ def backup(db: database.Target, dest: Path, *, overwrite: bool = False) -> Repor
         raise StoreError(f"{dest}: is a directory; name the backup file", dest)
     store = database.open_store(db)
     try:
-        if isinstance(store, Store):
-            store.backup(dest)
-        else:  # a server's records, read in one transaction, as one compacted file
-            with store.transaction() as tx:
-                recs, ids = records(tx), database.next_ids(tx)
-            Store.create(dest, recs, overwrite=True, next_id=ids).close()
+        store.backup(dest)
     finally:
         store.close()
     return verify_file(dest)

@@ -225,3 +225,11 @@ def test_db_copy_moves_every_record_and_the_audit_both_ways(demo_db, pg_url, tmp
         assert main(["--db", target, "db", "verify"]) == 0
     assert main(["db", "copy", str(demo_db), str(back)]) == 2
     assert "already exists" in capsys.readouterr().err
+    # A backup of the server is a file like the embedded store's, and restores anywhere.
+    saved, restored = tmp_path / "saved.json", tmp_path / "restored.json"
+    assert main(["--db", pg_url, "db", "backup", str(saved)]) == 0
+    assert main(["--db", str(restored), "db", "restore", str(saved)]) == 0
+    got = dump(restored)
+    assert got[0]["audit"][:-1] == original[0]["audit"]  # + the restore's own entry
+    assert {t: docs for t, docs in got[0].items() if t != "audit"} == \
+        {t: docs for t, docs in original[0].items() if t != "audit"}

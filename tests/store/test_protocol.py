@@ -13,6 +13,7 @@ import pytest
 
 from rules.records import database
 from rules.records.store import StoreError, records
+from rules.records.store.protocol import StoreProtocol, TxProtocol, ViewProtocol
 
 
 def seed() -> dict[str, list[dict]]:
@@ -52,6 +53,13 @@ def make(target) -> Callable[..., Any]:
 
 def ids(docs: list[dict]) -> list[str]:
     return [d["id"] for d in docs]
+
+
+def test_both_backends_implement_the_one_protocol(make) -> None:
+    store = make(seed())
+    assert isinstance(store, StoreProtocol) and isinstance(store.read(), ViewProtocol)
+    with store.transaction() as tx:
+        assert isinstance(tx, TxProtocol)
 
 
 def test_a_saved_change_is_seen_by_another_console_and_after_reopening(make) -> None:

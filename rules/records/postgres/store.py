@@ -23,9 +23,13 @@ import contextlib
 import json
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from pathlib import Path
 from typing import Any
 
-from ..store import INDEXES, TABLES, TALLIES, StoreError, _tables_from_records
+from ..store import INDEXES, TABLES, TALLIES, StoreError
+from ..store.api import _tables_from_records
+from ..store.files import _write_file_atomically
+from ..store.state import _base_bytes
 from . import connect as pg
 from . import schema
 from .schema import CHANNEL, RECORD_TABLES
@@ -370,6 +374,17 @@ class PgStore:
                              "RETURNING pg_notify(%s, version::text)", (CHANNEL,))
                 # Fresh statistics, so the planner uses the indexes on a loaded database.
                 conn.execute("ANALYZE")
+
+    def backup(self, dest: Path | str) -> int:
+        """Copy the records, consistently, to ``dest``: one compacted TinyDB JSON file,
+        as the embedded store's backups are (`db restore` reads either). Read in one
+        transaction, so no commit is half in it. Returns the version copied."""
+        with self.transaction() as tx:
+            version = tx._rows("SELECT version FROM miteam_meta WHERE id = 1")[0][0]
+            tables, next_id = _tables_from_records(
+                {t: tx.all(t) for t in TABLES}, tx.next_ids())
+        _write_file_atomically(Path(dest), _base_bytes(tables, version, next_id))
+        return version
 
     def migrate(self) -> tuple[int, int]:
         """Apply missing schema migrations: (version before, version after)."""
