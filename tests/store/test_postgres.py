@@ -162,6 +162,23 @@ def test_a_console_hears_another_hosts_commit_and_a_dropped_connection(demo_url,
         assert heard.get(timeout=10) == ("changed", str(int(version) + 2))
 
 
+def test_connections_the_server_dropped_are_replaced_on_next_use(demo_url, pg_server):
+    name = demo_url.split("/")[3].split("?")[0]
+
+    def drop_connections() -> None:  # as a server restart or a network cut does
+        pg_server.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+                      f"datname = '{name}'")
+
+    with PgStore(demo_url) as store:
+        assert store.read().get("users", "u-1030") is not None
+        drop_connections()
+        assert store.read().get("users", "u-1030")["id"] == "u-1030"
+        drop_connections()
+        with store.transaction() as tx:
+            tx.put("users", {**tx.get("users", "u-1030"), "name": "after"})
+        assert store.read().get("users", "u-1030")["name"] == "after"
+
+
 def test_a_command_whose_server_is_down_names_it_and_exits_2(capsys):
     from tests.backends import _free_port
 

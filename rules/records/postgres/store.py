@@ -288,10 +288,7 @@ class PgStore:
         with self._mutex:
             if self._in_tx:
                 raise StoreError("a transaction is already open on this store")
-            conn = self._connection()
-            # Writers take turns on the version row; reads after it see every commit.
-            # (Statements without parameters: one round trip for both.)
-            self._guard(lambda: conn.execute(_BEGIN))
+            conn = self._begin()
             self._in_tx = True
             tx = PgTx(self)
             try:
@@ -306,6 +303,22 @@ class PgStore:
                 raise
             finally:
                 self._in_tx = False
+
+    def _begin(self) -> Any:
+        """BEGIN and take the writers' turn on the version row; reads after it see every
+        commit. (No parameters: one round trip for both statements.) A connection the
+        server dropped while idle (a restart) is replaced once: nothing was done yet."""
+        for attempt in (1, 2):
+            conn = self._connection()
+            try:
+                conn.execute(_BEGIN)
+                return conn
+            except self._psycopg.OperationalError as exc:
+                if attempt == 2 or not conn.broken:
+                    raise pg.unreachable(self.url, exc) from None
+            except self._psycopg.Error as exc:
+                raise pg.failed(self.url, exc) from None
+        raise AssertionError("unreachable")
 
     # Notifications ---------------------------------------------------------------------
     def subscribe(self, callback: Callable[[str, str], None]) -> None:
