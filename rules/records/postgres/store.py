@@ -238,7 +238,11 @@ class PgStore:
         self._psycopg = pg.driver()
         conn = self._connection()
         if check:
-            self._guard(lambda: schema.check(conn, self.path))
+            try:
+                self._guard(lambda: schema.check(conn, self.path))
+            except StoreError:
+                self.close()
+                raise
 
     # Connections --------------------------------------------------------------------
     def _connection(self) -> Any:
