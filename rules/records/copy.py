@@ -9,9 +9,11 @@ compared with what was read, record for record, and checked like `db verify` doe
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from . import database
+from .postgres.connect import is_url
 from .store import TABLES, StoreError, records
 from .verify import Finding, check_view
 
@@ -37,7 +39,9 @@ def _comparable(recs: dict[str, list[dict]]) -> dict[str, Any]:
 def copy(source: database.Target, target: database.Target, *,
          overwrite: bool = False) -> CopyReport:
     src_name, dst_name = database.describe(source), database.describe(target)
-    if str(source) == str(target):
+    same = str(source) == str(target) if is_url(source) or is_url(target) \
+        else Path(source).resolve() == Path(target).resolve()
+    if same:
         raise StoreError(f"{dst_name}: source and target are the same database")
     src = database.open_store(source)
     try:

@@ -199,8 +199,8 @@ def test_without_the_driver_a_postgresql_url_names_the_extra(monkeypatch, capsys
     assert "pip install 'miteam-console[postgresql]'" in err
 
 
-def test_init_and_migrate_create_the_schema_and_refuse_an_uninitialised_one(pg_server,
-                                                                            capsys):
+def test_init_and_migrate_create_the_schema_and_refuse_an_uninitialised_one(
+        pg_server, capsys, monkeypatch):
     pg_server.sql("CREATE DATABASE blank")
     url = pg_server.url("blank")
     try:
@@ -216,6 +216,10 @@ def test_init_and_migrate_create_the_schema_and_refuse_an_uninitialised_one(pg_s
         assert "exists already" in capsys.readouterr().err
         assert main(["--db", url, "--operator", "tester", "--json", "user", "show",
                      "u-1001"]) == 0
+        capsys.readouterr()
+        monkeypatch.setenv("MITEAM_DB", url)  # the service account's setting, as --db
+        assert main(["--operator", "tester", "--json", "db", "path"]) == 0
+        assert json.loads(capsys.readouterr().out)["path"].startswith("PostgreSQL ")
     finally:
         pg_server.drop(url)
 
