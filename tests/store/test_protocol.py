@@ -170,3 +170,12 @@ def test_the_audit_tail_shows_the_newest_entries_last(make) -> None:
     assert [a["i"] for a in view.tail("audit", 2, field="account", value="a1")] == [6, 8]
     assert [a["i"] for a in view.tail("audit", 2, field="i", value=3)] == [3]
     assert view.tail("audit", 0) == [] and view.get("audit", "4")["i"] == 3
+
+
+def test_values_read_back_as_they_were_written(make) -> None:
+    store = make(seed())
+    odd = {"id": "u5", "account": "a1", "big": 2**70, "ratio": 0.1, "name": "Zoë 🎧 \"q\"",
+           "nested": {"list": [1, None, True, {"x": []}]}}
+    with store.transaction() as tx:
+        tx.put("users", odd)
+    assert make().read().get("users", "u5") == odd

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any
 
 from ..store import StoreError
@@ -56,13 +58,34 @@ def failed(url: str, exc: Exception) -> StoreError:
     return StoreError(f"{server_name(url)}: {_first_line(exc)}")
 
 
+def _json_loads() -> Callable[[str | bytes], Any]:
+    """orjson when installed (the extra brings it), json otherwise; json also for what
+    orjson refuses (integers beyond 64 bits), so both read every record alike."""
+    try:
+        import orjson
+    except ImportError:
+        return json.loads
+
+    def loads(data: str | bytes) -> Any:
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            return json.loads(data)
+
+    return loads
+
+
 def connect(url: str, role: str = "miteam") -> Any:
     """An autocommit connection (transactions are begun explicitly); `role` is its
     application_name, what `pg_stat_activity` shows the server's operators."""
     psycopg = driver()
+    from psycopg.types.json import set_json_loads
+
     try:
-        return psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT,
+        conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT,
                                application_name=role)
+        set_json_loads(_json_loads(), conn)
+        return conn
     except psycopg.ProgrammingError as exc:  # a malformed URL
         raise StoreError(f"not a usable PostgreSQL URL: {_first_line(exc)}") from None
     except psycopg.Error as exc:
