@@ -80,6 +80,12 @@ def describe(target: Target) -> str:
     return str(target)
 
 
+def name_of(target: Target) -> str:
+    """A database's short name for audit entries: the file's name, or the server's
+    database (``PostgreSQL host:port/db``, never a password)."""
+    return describe(target) if is_url(target) else Path(target).name
+
+
 def next_ids(view: Any) -> dict[str, int]:
     """Per table, the next id the store would issue (ids are never reused)."""
     own = getattr(view, "next_ids", None)

@@ -383,13 +383,10 @@ def restore(src: Path, db: database.Target, *, overwrite: bool = False,
         raise StoreError(f"{name}: a database exists here (use --force to replace it with "
                          f"the backup)")
     view = read_file(src)
-    store = database.create_store(db, records(view), overwrite=True,
-                                  next_id=database.next_ids(view))
-    try:
-        if audit is not None:
-            with store.transaction() as tx:
-                tx.append("audit", audit)
-    finally:
-        store.close()
+    data, used = records(view), database.next_ids(view)
+    if audit is not None:
+        # In the same write as the data: a restore is never on disk without its entry.
+        data["audit"].append({**audit, "seq": used.get("audit", 1)})
+    database.create_store(db, data, overwrite=True, next_id=used).close()
     return report
 
