@@ -30,6 +30,7 @@ from typing import Any
 from .bench import OPERATOR, _fmt, _times
 from .engine.ruleset import RuleSet
 from .errors import BadInput
+from .ops.actions import SetLicense
 from .ops.session import Session
 from .records import database, generate
 from .records.postgres import PgStore
@@ -191,8 +192,8 @@ def _measure(target: Path | str, rules: RuleSet, big: str, big_users: list[str],
 
         def switch_pair() -> None:
             uid = next(cycle)
-            assert session.set_license(uid, "miteam", True).changed
-            session.set_license(uid, "miteam", False)
+            assert session.apply(SetLicense(uid, "miteam", True)).changed
+            session.apply(SetLicense(uid, "miteam", False))
 
         out["switch one license (rules + write + audit)"] = (
             [p / 2 for p in _times(switch_pair, max(1, repeat // 2))], "", None)

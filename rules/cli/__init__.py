@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 COMMAND_GROUPS: dict[str, tuple[str, ...]] = {
     "db": ("db",),
     "dbtools": ("db", "bench"),
-    "dbserver": ("db",),
     "records": ("operator", "partner", "account", "user", "order"),
     "licensing": ("integration", "license", "micollab", "explain", "audit"),
     "rulescmd": ("rules",),

@@ -16,6 +16,7 @@ from ..errors import BadInput
 from ..ops.session import audit_record
 from ..records import database, generate, verify
 from ..records.postgres.connect import is_url
+from . import dbserver
 from .db import guard_replace, record_successor
 from .env import Env
 from .progress import steps
@@ -90,6 +91,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="where to put the databases (default: a temporary directory, "
                         "removed afterwards)")
     b.set_defaults(handler=cmd_bench)
+    dbserver.register(sub)  # `db migrate`, `db copy`: the PostgreSQL backend's
 
 
 def _db_path(env: Env) -> database.Target:

@@ -7,7 +7,7 @@ import pytest
 
 from rules.engine.reload import RuleSource
 from rules.engine.ruleset import RuleSet
-from rules.ops import session as operations
+from rules.ops.actions import SetLicense
 from rules.ops.session import Session
 from rules.records.postgres import PgStore
 from tui.app import ConsoleApp
@@ -20,7 +20,6 @@ def pg_console(pg_server, monkeypatch: pytest.MonkeyPatch):
     from tests.backends import DEMO
 
     monkeypatch.chdir(ROOT)
-    monkeypatch.setattr(operations, "_now", lambda: "2026-11-24T09:30:00+00:00")
     url = pg_server.fresh(DEMO)
     store = PgStore(url)
     source = RuleSource(None)
@@ -41,8 +40,8 @@ def test_another_hosts_commit_shows_up_at_once(pg_console):
         await find(pilot, "u-1036")
         assert str(rows(users_table(app))[0].cells[3]) == "OFF"
         with PgStore(url) as other:  # another licensing host's console
-            Session(other, RuleSet.load(), "markus.weber").set_license("u-1036", "miteam",
-                                                                       True)
+            Session(other, RuleSet.load(), "markus.weber").apply(
+                SetLicense("u-1036", "miteam", True))
         await until(pilot, lambda: str(rows(users_table(app))[0].cells[3]) == "ON")
 
     drive(app, walk)

@@ -31,6 +31,7 @@ SWITCHER = r'''
 import json, sys
 from rules.engine.ruleset import RuleSet
 from rules.errors import Refused
+from rules.ops.actions import SetLicense
 from rules.ops.session import Session
 from rules.records.postgres import PgStore
 url, me, n, users = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4].split(",")
@@ -43,7 +44,7 @@ for i in range(n):
     uid = users[(i * 3 + me) % len(users)]
     seen = bool(store.read().get("users", uid)["licenses"].get("miteam"))
     try:
-        outcome = session.set_license(uid, "miteam", not seen, expected=seen)
+        outcome = session.apply(SetLicense(uid, "miteam", not seen), expect=seen)
     except Refused:
         continue  # stale (another process switched it first) or no license left
     assert outcome.changed
