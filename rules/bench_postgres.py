@@ -216,8 +216,12 @@ def _measure(target: Path | str, rules: RuleSet, big: str, big_users: list[str],
 
     def command(*argv: str) -> Callable[[], None]:
         def go() -> None:
-            subprocess.run([sys.executable, "-m", "rules.cli", *argv], env=env,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            done = subprocess.run([sys.executable, "-m", "rules.cli", *argv], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                  text=True, check=False)
+            if done.returncode != 0:  # a failure is no figure: say what went wrong
+                raise BadInput(f"`miteam {' '.join(argv)}` failed while measuring: "
+                               f"{done.stderr.strip()}")
         return go
 
     out["fresh process: miteam user show"] = (

@@ -180,6 +180,14 @@ def test_connections_the_server_dropped_are_replaced_on_next_use(demo_url, pg_se
         assert store.read().get("users", "u-1030")["name"] == "after"
 
 
+def test_a_command_on_the_server_prints_its_answer_and_nothing_else(demo_url):
+    proc = subprocess.run([sys.executable, "-m", "rules.cli", "--db", demo_url, "--operator",
+                           "anna.huber", "user", "show", "u-1030"], cwd=ROOT, text=True,
+                          capture_output=True, timeout=120)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert proc.stdout.startswith("u-1030  ")
+
+
 def test_a_command_whose_server_is_down_names_it_and_exits_2(capsys):
     from tests.backends import _free_port
 
