@@ -324,6 +324,16 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui_rules_error_marker": {"en": "RULES ERROR", "de": "REGELFEHLER"},
     "tui_rules_reloaded": {"en": "Rule files changed: the new rules are in force",
                            "de": "Regeldateien geändert: die neuen Regeln gelten"},
+    # The database server went away and came back (PostgreSQL: `{server}` names it).
+    "tui_db_lost": {
+        "en": "The database server cannot be reached; what you see may be out of date and "
+              "changes are not saved until it is back. Retrying.\n{error}",
+        "de": "Der Datenbankserver ist nicht erreichbar; die Anzeige kann veraltet sein, und "
+              "Änderungen werden erst gespeichert, wenn er zurück ist. Neuer Versuch läuft.\n"
+              "{error}",
+    },
+    "tui_db_back": {"en": "Connected to {server} again: showing the current state",
+                    "de": "Wieder mit {server} verbunden: die Anzeige ist aktuell"},
     "tui_rules_error": {
         "en": "A rule file has an error; the last good rules stay in force.\n{error}",
         "de": "Eine Regeldatei ist fehlerhaft; die letzten gültigen Regeln gelten weiter.\n"

@@ -79,8 +79,9 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
         epilog="Exit codes: 0 done, 1 refused by the rules, 2 bad input.",
     )
     parser.add_argument("--version", action="version", version=f"miteam {__version__}")
-    parser.add_argument("--db", metavar="PATH",
-                        help="database file (env MITEAM_DB; default: your data directory)")
+    parser.add_argument("--db", metavar="PATH|URL",
+                        help="database file, or postgresql://USER@HOST/DB for a PostgreSQL "
+                             "server (env MITEAM_DB; default: a file in your data directory)")
     parser.add_argument("--operator", metavar="LOGIN",
                         help="act as this operator: the administrator only, who owns the database "
                              "(env MITEAM_OPERATOR; default: your login)")

@@ -53,7 +53,7 @@ class Env:
     # rules the administrator named before `shell`. Nothing the caller sends changes them.
     pinned: str | None = None
     service_rules: list[Path] | None = None
-    _store: Store | None = None
+    _store: Any = None  # a Store, or a PgStore for a postgresql:// URL
     _rules: RuleSet | None = None
     _config: Config | None = None
 
@@ -114,9 +114,10 @@ class Env:
         return bool(self.args.json)
 
     @property
-    def db_path(self) -> Path | None:
+    def db_path(self) -> database.Target | None:
+        """`--db`, else MITEAM_DB: a file's path, or a postgresql:// URL as it is."""
         if self.args.db:
-            return Path(self.args.db).expanduser()
+            return database.target(self.args.db)
         return database.env_db_path() or self.config.db
 
     # Rules ------------------------------------------------------------------
@@ -155,12 +156,16 @@ class Env:
             self._rules = RuleSet.load(self.rules_paths())
         return self._rules
 
-    def strict_db(self, path: Path) -> None:
-        """StrictModes for a database: the file, its journal and its directory."""
+    def strict_db(self, path: Path | str) -> None:
+        """StrictModes for a database: the file, its journal and its directory (a
+        PostgreSQL database has none: the server guards its own files)."""
+        if isinstance(path, str) and database.is_url(path):
+            return
+        path = Path(path)
         require_strict([path, path.with_name(path.name + ".journal")], self.lang)
 
     @property
-    def store(self) -> Store:
+    def store(self) -> Store:  # or a PgStore: the same protocol
         if self._store is None:
             self.strict_db(self.db_path or database.default_db_path())
             self._store = database.open_or_first_run(self.db_path, self.operator)
