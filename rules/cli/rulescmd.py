@@ -23,11 +23,12 @@ from ..lang.errors import Diagnostic, RuleError, Span
 from ..lang.formatter import diff, format_source
 from ..lang.ruletests import TEST_SUFFIX, RuleTestFile, parse_test_file
 from ..paths import SHIPPED_RULES_DIR, display_name
+from . import rulescmd_diff, rulescmd_verify
 from .env import Env
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    rules = sub.add_parser("rules", help="the rule author's tools: check, fmt, test")
+    rules = sub.add_parser("rules", help="the rule author's tools: check, fmt, test, verify, diff")
     rsub = rules.add_subparsers(dest="sub", metavar="COMMAND", required=True)
     paths_help = ("rule files, test files or directories (default: the rules in use and "
                   "the tests beside them)")
@@ -57,6 +58,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     test.add_argument("--run", metavar="REGEX", help="only the tests whose name matches")
     test.add_argument("-v", "--verbose", action="store_true", help="list every test")
     test.set_defaults(handler=cmd_test)
+
+    rulescmd_verify.register(rsub)
+    rulescmd_diff.register(rsub)
 
 
 # Which files ----------------------------------------------------------------------------

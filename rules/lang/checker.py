@@ -31,6 +31,7 @@ class Program:
     views: dict[str, ast.View] = field(default_factory=dict)
     policies: dict[str, ast.Policy] = field(default_factory=dict)
     afters: dict[str, ast.After] = field(default_factory=dict)
+    asserts: dict[str, ast.Assert] = field(default_factory=dict)
 
 
 def _suggest(word: str, options: Iterable[str]) -> str | None:
@@ -77,6 +78,9 @@ class Checker:
             self._check_policy(policy, rule_names)
         for after in self.program.afters.values():
             self._check_after(after, rule_names)
+        for prop in self.program.asserts.values():
+            self._expect(prop.expr, _BOOL, schema.ASSERT_CONTEXT, "an assertion")
+            self._message_ref(prop.because)
         if self.incomplete:
             self.diagnostics.sort(key=lambda d: (d.span.file, d.span.line, d.span.column))
             return self.diagnostics
@@ -145,6 +149,9 @@ class Checker:
                         )
                     elif once("policy", item.op.value, item.op.span):
                         p.policies[item.op.value] = item
+                elif isinstance(item, ast.Assert):
+                    if once("assert", item.name.value, item.name.span):
+                        p.asserts[item.name.value] = item
                 elif isinstance(item, ast.After):
                     if item.op.value not in schema.EVENTS:
                         self.error(

@@ -322,6 +322,14 @@ class _ToAst(Transformer):
     def when(self, children):
         return children[0]
 
+    def assert_kind(self, children):
+        return str(children[0])
+
+    @v_args(meta=True)
+    def assert_(self, meta, children):
+        kind, name, expr, because = children
+        return ast.Assert(str(kind), self._name(name), expr, because, self._span(meta))
+
     @v_args(meta=True)
     def after(self, meta, children):
         op, *rules = children

@@ -58,8 +58,8 @@ def test_field_typo_is_caught_with_a_suggestion_caret_and_exit_2(miteam, rules_c
 
 
 def test_every_problem_in_every_file_is_reported(miteam, rules_copy):
-    edit(rules_copy / "licenses.rules", "account.licenses.miteam.total == 0",
-         "account.licenses.miteam.total == true")
+    edit(rules_copy / "licenses.rules", "account.orders == 0\n    because",
+         "account.orders == true\n    because")
     edit(rules_copy / "orders.rules", 'order.state == "expired"', 'order.state == "expird"')
     edit(rules_copy / "messages.rules", '  de "Keine Lizenzen"\n', "")
     edit(rules_copy / "scope.rules", "because not_your_partner", "because not_your_partnr")

@@ -79,8 +79,8 @@ def test_the_fixed_file_takes_effect_without_a_restart(rules_copy):
     source = RuleSource([rules_copy])
     licenses = rules_copy / "licenses.rules"
     original = licenses.read_text()
-    write(licenses, original.replace("show no_licenses message no_licenses\n\n  # S12",
-                                     "show no_licenses message no_licnses\n\n  # S12"))
+    write(licenses, original.replace("show no_licenses message no_licenses\n\n  # S10",
+                                     "show no_licenses message no_licnses\n\n  # S10"))
     assert source.poll() is False and source.error is not None
     # The fix also changes behaviour: the S7 rule now shows the toggle, read-only.
     fixed = original.replace(
