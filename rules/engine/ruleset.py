@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .. import schema
 from ..i18n import t
@@ -136,12 +137,16 @@ class Explanation:
     decided_by: RuleRef
     candidates: list[Candidate] = field(default_factory=list)
     because: str | None = None  # the message key of a refusal
+    # For a refused switch or a toggle that cannot be switched: the smallest change that
+    # would allow it (`whynot.WhyNot`: `lines(lang)`, `as_dict()`), set by the caller.
+    why_not: Any = None
 
     def as_dict(self) -> dict:
         return {
             "question": self.question, "answer": self.answer, "because": self.because,
             "decided_by": self.decided_by.as_dict(),
             "candidates": [c.as_dict() for c in self.candidates],
+            "why_not": self.why_not.as_dict() if self.why_not is not None else None,
         }
 
     def lines(self, lang: str = "en") -> list[str]:
@@ -155,6 +160,8 @@ class Explanation:
             out.append("")
         for cand in self.candidates:
             out.extend(cand.lines(lang))
+        if self.why_not is not None:
+            out += ["", *self.why_not.lines(lang)]
         return out
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from .. import schema
 from ..engine.ruleset import Decision, RuleRef, RuleSet
+from ..engine.whynot import why_not
 from ..errors import BadInput, NotFound, Refused
 from ..i18n import t
 from .context import Contexts
@@ -248,8 +249,13 @@ class Session:
         with self._reading() as (ctxs, op):
             user = self._get(ctxs.view, "user", user_id)
             self._readable_account(ctxs, op, user["account"])
-            return self.rules.explain_view(product, {**ctxs.for_user(op, user),
-                                                     "product": product})
+            ctx = {**ctxs.for_user(op, user), "product": product}
+            explanation = self.rules.explain_view(product, ctx)
+            # A toggle that cannot be switched: what would make it switchable.
+            explanation.why_not = why_not(self.rules, ctx, product,
+                                          not ctx["user"]["licenses"][product], self.lang,
+                                          want_view=True)
+            return explanation
 
     def resolve_account(self, ctxs: Contexts, key: str) -> str:
         """An account by id, or by company name (S2: the partner picks by name)."""
@@ -502,7 +508,11 @@ class Session:
         """The full trace of a policy decision, for `--why` and the TUI's why panel."""
         with self._reading() as (ctxs, op):
             ctx = self._decision_context(ctxs, op, op_name, args)
-            return self.rules.explain_decision(op_name, ctx)
+            explanation = self.rules.explain_decision(op_name, ctx)
+            if op_name == "license.set" and explanation.answer == "refused":
+                explanation.why_not = why_not(self.rules, ctx, ctx["product"], ctx["value"],
+                                              self.lang)
+            return explanation
 
     def _decision_context(self, ctxs: Contexts, op: dict, op_name: str, args: dict) -> dict:
         view = ctxs.view
