@@ -61,7 +61,8 @@ def cmd_verify(env: Env) -> int:
 
 
 def _replayable(f: Finding) -> bool:
-    return f.shown is not None and (f.op in ("license.set", "integration.set"))
+    return f.shown is not None and (f.op in ("license.set", "integration.set")
+                                    or f.prop == "toggle_shows_stored")
 
 
 def _write(path: Path, text: str) -> str:

@@ -5,8 +5,8 @@ of partner `p-1` with its integrations, orders that hold its licenses (valid one
 total, expired ones for the rest of its orders), the user `u-1` and as many other users
 holding a license as the count says, and the operator with their role and references.
 Then the step the property is about, with what the property demands as expectations, so
-replaying it under the faulty rules fails the way verify did, and under rules that have
-the property it passes.
+replaying it under the faulty rules fails the way verify did (and a screen/switch
+counter-example passes once the rules agree again).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from datetime import date
 from ..engine.ruleset import ViewResult
 from ..engine.verify import Finding
 from ..lang.errors import Span
+from ..ops.actions import SetIntegration, SetLicense
 from .model import Given
 from .writer import format_action, format_display, format_expectation, format_given, quote
 
@@ -81,8 +82,8 @@ def scenario_text(finding: Finding, message: Callable[[str], str]) -> str:
     assert finding.state is not None
     state = finding.state
     lines = [f"# {finding.prop}: {finding.text}",
-             "# Written by `miteam rules verify`: replaying it under the rules that failed",
-             "# reproduces the failure; under rules with the property it passes.",
+             "# Written by `miteam rules verify`: its expectations state what the property",
+             "# demands, so replaying it under the rules that failed reproduces the failure.",
              f"scenario {quote('verify: ' + finding.prop)}", "start empty",
              f"date {ON.isoformat()}"]
     lines += [format_given(g) for g in records(state)]
@@ -98,8 +99,8 @@ def scenario_text(finding: Finding, message: Callable[[str], str]) -> str:
         lines.append(_shows(want, msg(want.message)))
         return "\n".join(lines) + "\n"
     if finding.prop == "consequence_explained" and finding.op == "integration.set":
-        lines.append(format_action("integration.set", {
-            "account": ACCOUNT, "integration": state["integration"], "on": state["value"]}))
+        lines.append(format_action(SetIntegration(ACCOUNT, state["integration"],
+                                                  state["value"])))
         after = finding.shown_after
         assert after is not None
         lines.append(f"  expect users {USER} stored "
@@ -111,8 +112,7 @@ def scenario_text(finding: Finding, message: Callable[[str], str]) -> str:
     shown, d = finding.shown, finding.decision
     assert shown is not None and d is not None and finding.value is not None
     lines.append(_shows(shown, msg(shown.message)))
-    lines.append(format_action("license.set", {"user": USER, "product": "miteam",
-                                               "on": finding.value}))
+    lines.append(format_action(SetLicense(USER, "miteam", finding.value)))
     if finding.expected == "done":
         lines.append("  " + format_expectation("done", {}))
     elif finding.expected == "refused":
