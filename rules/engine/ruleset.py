@@ -189,6 +189,11 @@ class RuleSet:
     def load(cls, paths: Iterable[Path | str] | None = None) -> RuleSet:
         """Load rule files (a directory means every `*.rules` in it). RuleError on any error."""
         files = rule_files(paths)
+        if not files:
+            where = ", ".join(str(p) for p in (paths or [SHIPPED_RULES_DIR]))
+            raise RuleError([Diagnostic(
+                "error", f"no rule files (*{RULE_SUFFIX}) in {where}", Span(where, 1, 1, 1, 2),
+                "a rule set needs its views, policies and messages: copy rules/policy")])
         parsed: list[ast.RuleFile] = []
         sources: dict[str, str] = {}
         diagnostics: list[Diagnostic] = []

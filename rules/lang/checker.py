@@ -90,14 +90,20 @@ class Checker:
         for key, message in self.program.messages.items():
             if key not in self._used_messages:
                 self.warning(f"message '{key}' is never shown", message.key.span)
-        for op in schema.OPERATIONS:
-            if op not in self.program.policies and self.program.files:
-                first = self.program.files[0]
-                self.warning(
-                    f"no policy for '{op}': every {op} is refused",
-                    Span(first.path, 1, 1, 1, 2),
-                    f"add `policy {op} {{ ... default deny because KEY }}`",
-                )
+        # Completeness: the product shows a view per product and performs every operation;
+        # a rule set without one would answer with nothing (or refuse everything) silently.
+        if self.program.files:
+            first = Span(self.program.files[0].path, 1, 1, 1, 2)
+            for product in schema.PRODUCTS:
+                if product not in self.program.views:
+                    self.error(f"no view for product '{product}': Products and Licenses "
+                               "would have nothing to show", first,
+                               f"add `view {product} {{ ... default NAME show ... }}`")
+            for op in schema.OPERATIONS:
+                if op not in self.program.policies:
+                    self.error(f"no policy for '{op}': the product performs it, so the rules "
+                               "must decide it", first,
+                               f"add `policy {op} {{ ... default deny because KEY }}`")
         self.diagnostics.sort(key=lambda d: (d.span.file, d.span.line, d.span.column))
         return self.diagnostics
 
