@@ -15,7 +15,7 @@ from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from ..paths import GRAMMAR_DIR
-from . import ast
+from . import ast, limits
 from .errors import Diagnostic, RuleError, Span, read_source
 
 # What a person calls each token the grammar can expect.
@@ -449,6 +449,9 @@ def parse(source: str, file: str = "<rules>") -> ast.RuleFile:
             continue
         if problems:
             break
+        too_big = limits.check(tree, file)
+        if too_big:
+            raise RuleError(too_big, {file: source})
         transformer = _ToAst(file)
         items = transformer.transform(tree)
         if transformer.problems:
