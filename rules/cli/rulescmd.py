@@ -23,7 +23,7 @@ from ..lang.errors import Diagnostic, RuleError, Span
 from ..lang.formatter import diff, format_source
 from ..lang.ruletests import TEST_SUFFIX, RuleTestFile, parse_test_file
 from ..paths import SHIPPED_RULES_DIR, display_name
-from . import rulescmd_diff, rulescmd_verify
+from . import junit, rulescmd_diff, rulescmd_verify
 from .env import Env
 
 
@@ -57,6 +57,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                       help="fail (exit 1) when fewer rules fired than this (implies --coverage)")
     test.add_argument("--run", metavar="REGEX", help="only the tests whose name matches")
     test.add_argument("-v", "--verbose", action="store_true", help="list every test")
+    test.add_argument("--junit", metavar="FILE",
+                      help="also write the results as JUnit XML (for CI)")
     test.set_defaults(handler=cmd_test)
 
     rulescmd_verify.register(rsub)
@@ -233,6 +235,12 @@ def cmd_test(env: Env) -> int:
     coverage = Coverage(rules.program) if want_coverage else None
     results = run_tests(files, rules, coverage, a.run)
     failed = [r for r in results if not r.passed]
+    if a.junit:
+        junit.write(a.junit, "miteam rules test", [
+            junit.Case(r.test.name, f"{r.test.span.file}:{r.test.span.line}",
+                       [f"{f.expect.span}: expected {f.expected}\ngot {f.got}\n"
+                        + "\n".join(f.trace) for f in r.failures])
+            for r in results])
     below = (a.threshold is not None and coverage is not None
              and coverage.summary().rule_percent < a.threshold)
     if env.json:

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from .. import schema
 from ..lang import ast
 from ..lang.compiler import Compiled
-from ..lang.ruletests import DEFAULTS
 from ..schema import Type
+from .tester import world
 
 # Ids of the subject's own records: never varied (see the module docstring).
 FIXED = frozenset({"account.id", "account.partner", "partner.id", "user.account", "user.id",
@@ -46,6 +46,8 @@ REFERENCES = {f"{who}.{ref}": f"{ref}.id" for who in ("operator", "subject", "or
 TIED = {**{f"{who}.{f}": (f"{who}.role", f"{who}.partner", f"{who}.account")
            for who in ("operator", "subject") for f in ("role", "partner", "account")},
         "order.state": ("order.account",)}
+# The subject's own ids, which references point at when they point home.
+HOMES = world([])
 # Names an assertion reads that are the rules' answers, not records.
 ANSWERS = ("shown", "switch")
 
@@ -234,7 +236,7 @@ def candidates(reads: Reads, defaults: Mapping[str, object]) -> dict[str, list[o
             values = list(range(0, top + 1))  # the cost of a count is its size
         else:
             values = [default]
-            home = get(DEFAULTS, REFERENCES[path]) if path in REFERENCES else None
+            home = get(HOMES, REFERENCES[path]) if path in REFERENCES else None
             if isinstance(home, str):
                 values += [home, _other(home)]
             for a, b in reads.pairs:
@@ -293,14 +295,10 @@ def _flatten(c: Mapping, prefix: str = "") -> dict[str, object]:
 
 
 def base_context(roots: Iterable[str]) -> dict:
-    """The rule tests' default records, for the names a space reads."""
-    c = {name: copy.deepcopy(DEFAULTS[name]) for name in roots if name in DEFAULTS}
-    for path, (total, assigned) in DERIVED.items():
-        try:
-            put(c, path, get(c, total) - get(c, assigned))  # type: ignore[operator]
-        except KeyError:
-            continue
-    return c
+    """The rule tests' default records (every field, plain values where the tests give
+    none), for the names a space reads."""
+    records = world([])
+    return {name: copy.deepcopy(records[name]) for name in roots if name in records}
 
 
 def _copy(c: Mapping) -> dict:
