@@ -63,6 +63,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     rulescmd_verify.register(rsub)
     rulescmd_diff.register(rsub)
+    lsp = rsub.add_parser("lsp", help="a language server for rule files over stdio "
+                                      "(editors; needs the `lsp` extra: pygls)")
+    lsp.set_defaults(handler=cmd_lsp)
 
 
 # Which files ----------------------------------------------------------------------------
@@ -273,3 +276,16 @@ def cmd_test(env: Env) -> int:
             print(f"rule coverage {coverage.summary().rule_percent:.0f}% is below the "  # type: ignore[union-attr]
                   f"threshold {a.threshold:g}%", file=env.err)
     return 1 if failed or below else 0
+
+
+# lsp ------------------------------------------------------------------------------------
+
+
+def cmd_lsp(env: Env) -> int:
+    try:
+        from ..lsp.server import main
+    except ImportError as exc:
+        raise BadInput(f"the language server needs pygls ({exc.name} is missing): "
+                       "pip install 'miteam[lsp]'") from None
+    main()
+    return 0
