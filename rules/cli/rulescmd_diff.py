@@ -40,7 +40,7 @@ def cmd_diff(env: Env) -> int:
     report = diff(old, new)
     effect: Impact | None = None
     if getattr(env.args, "db", None):
-        effect = impact(env.store, old, new, env.operator)
+        effect = impact(env.store, env.rules, old, new, env.operator)
     if env.json:
         doc = report.as_dict()
         doc["old"], doc["new"] = env.args.old, env.args.new

@@ -1,6 +1,6 @@
 """The impact of a rule change on real records (`miteam rules diff OLD NEW --db DB`).
 
-For every account the operator may read (under the rules in force, OLD), and every user
+For every account the operator may read (under the rules in force), and every user
 of it: what Products and Licenses shows, and what switching the license to the other state
 decides, asked of both rule sets for each kind of operator who manages the account (support,
 its partner, its account admin); and for the account, switching each integration. Whatever
@@ -59,9 +59,12 @@ def _decision(rules: RuleSet, op: str, c: dict) -> str:
     return text
 
 
-def impact(store: Any, old: RuleSet, new: RuleSet, operator: str) -> Impact:
+def impact(store: Any, in_force: RuleSet, old: RuleSet, new: RuleSet,
+           operator: str) -> Impact:
+    """`in_force`: the configured rules, which decide the operator's scope (never OLD or
+    NEW: they are any files the caller names, and must not widen what they may read)."""
     out = Impact()
-    readable = [a["id"] for a in Session(store, old, operator).accounts()]
+    readable = [a["id"] for a in Session(store, in_force, operator).accounts()]
     ctxs = Contexts(store.read())
     for account_id in readable:
         doc = ctxs.view.get("accounts", account_id)

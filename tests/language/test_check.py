@@ -236,7 +236,7 @@ def test_an_empty_rules_directory_is_an_error_not_a_silent_pass(miteam, tmp_path
     empty.mkdir()
     r = miteam("rules", "check", str(empty), json_out=False)
     assert r.code == 2 and "no rule files (*.rules) in" in r.err
-    shown = miteam("user", "show", "u-1001", rules=empty, json_out=False)
+    shown = miteam("explain", "u-1001", rules=empty, json_out=False)
     assert shown.code == 2 and "no rule files" in shown.err and "not_permitted" not in shown.out
 
 
