@@ -32,6 +32,8 @@ RULE_AUTHOR_COMMANDS = {
     ("rules", "check"): "files", ("rules", "fmt"): "files", ("rules", "test"): "files",
     ("scenario", "run"): "files", ("scenario", "check"): "files", ("bench",): "files",
     ("explain",): "reads",
+    # Issue 15: proving and comparing rule files reads only the files.
+    ("rules", "verify"): "files", ("rules", "diff"): "files", ("rules", "lsp"): "files",
 }
 
 

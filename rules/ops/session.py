@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import schema
 from ..engine.ruleset import Decision, RuleRef, RuleSet
+from ..engine.whynot import why_not
 from ..errors import BadInput, NotFound, Refused
 from ..i18n import t
 from ..text import printable
@@ -240,8 +241,13 @@ class Session:
         self.check_product(product)
         with self._reading() as (ctxs, op):
             user = self.visible(ctxs, op, "user", user_id)
-            return self.rules.explain_view(product, {**ctxs.for_user(op, user),
-                                                     "product": product})
+            ctx = {**ctxs.for_user(op, user), "product": product}
+            explanation = self.rules.explain_view(product, ctx)
+            # A toggle that cannot be switched: what would make it switchable.
+            explanation.why_not = why_not(self.rules, ctx, product,
+                                          not ctx["user"]["licenses"][product], self.lang,
+                                          want_view=True)
+            return explanation
 
     def resolve_account(self, ctxs: Contexts, op: dict, key: str) -> dict:
         """An account this operator may read, by id or by company name (S2: the partner
@@ -292,7 +298,13 @@ class Session:
         context, for `--why` and the console's Why panel."""
         action.validate(self)
         with self._reading() as (ctxs, op):
-            return self.rules.explain_decision(action.policy, action.context(self, ctxs, op))
+            ctx = action.context(self, ctxs, op)
+            explanation = self.rules.explain_decision(action.policy, ctx)
+            if action.policy == "license.set" and explanation.answer == "refused":
+                # What would allow it: the smallest change of this account's records.
+                explanation.why_not = why_not(self.rules, ctx, ctx["product"], ctx["value"],
+                                              self.lang)
+            return explanation
 
     def stale(self, tx: Any, target: str, in_account: str, key: str, now: bool,
               **values: object) -> Refused:
