@@ -186,7 +186,7 @@ class StockView:
 
 
 def stock_switch(db: TinyDB, rules: RuleSet, user_id: str, on: bool, when: date) -> bool:
-    """`Session.set_license` done with stock TinyDB: read, rules, update, audit."""
+    """`Session.apply(SetLicense(...))` done with stock TinyDB: read, rules, update, audit."""
     view = StockView(db)
     ctxs = Contexts(view, when)
     op = ctxs.operator(view.get("operators", OPERATOR) or {})
