@@ -77,6 +77,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "de": "Vorschau {digest}: um genau dies anzuwenden, fügen Sie --expect-preview "
               "{digest} hinzu",
     },
+    "stale_bulk_preview": {
+        "en": "the users changed after the preview: the set would now go otherwise. Nothing "
+              "was changed; preview it again",
+        "de": "die Benutzer haben sich seit der Vorschau geändert: die Auswahl würde jetzt "
+              "anders ausgehen. Es wurde nichts geändert; sehen Sie sich die Vorschau erneut an",
+    },
     "stale_by": {"en": " (changed by {who} at {at})", "de": " (geändert von {who} am {at})"},
     "readonly_console": {
         "en": "this console is read-only", "de": "diese Konsole ist schreibgeschützt",
@@ -484,6 +490,77 @@ CATALOG: dict[str, dict[str, str]] = {
         "de": "Die Datenbank war nicht die Demo: die Daten, die diese Schritte lesen, "
               "folgen als given-Zeilen.",
     },
+    # Daily license work (issue 12): many users at once, CSV, reports, audit search.
+    "bad_where": {
+        "en": "'{term}' is not a selection; use {keys}",
+        "de": "'{term}' ist keine Auswahl; möglich sind {keys}",
+    },
+    "bad_users_file": {
+        "en": "cannot read the list of users from {path}: {error}",
+        "de": "die Liste der Benutzer kann nicht aus {path} gelesen werden: {error}",
+    },
+    "bulk_no_users": {
+        "en": "no users selected: name users, --account or --from-file",
+        "de": "keine Benutzer ausgewählt: nennen Sie Benutzer, --account oder --from-file",
+    },
+    "bulk_switched": {"en": "switched", "de": "geschaltet"},
+    "bulk_would_switch": {"en": "would switch", "de": "würde geschaltet"},
+    "bulk_unchanged": {"en": "unchanged", "de": "unverändert"},
+    "bulk_refused": {"en": "refused", "de": "abgelehnt"},
+    "bulk_error": {"en": "error", "de": "Fehler"},
+    "bulk_group": {
+        "en": {"one": "{count} user: {what}", "other": "{count} users: {what}"},
+        "de": {"one": "{count} Benutzer: {what}", "other": "{count} Benutzer: {what}"},
+    },
+    "bulk_preview_head": {
+        "en": {"one": "preview of {count} user's license:",
+               "other": "preview of {count} users' licenses:"},
+        "de": {"one": "Vorschau für die Lizenz von {count} Benutzer:",
+               "other": "Vorschau für die Lizenzen von {count} Benutzern:"},
+    },
+    "bulk_done_head": {
+        "en": {"one": "{count} user's license:", "other": "{count} users' licenses:"},
+        "de": {"one": "Lizenz von {count} Benutzer:", "other": "Lizenzen von {count} Benutzern:"},
+    },
+    "bulk_withheld": {
+        "en": {"one": "nothing was changed: {count} user would be refused (--all-or-nothing)",
+               "other": "nothing was changed: {count} users would be refused "
+                        "(--all-or-nothing)"},
+        "de": {"one": "es wurde nichts geändert: {count} Benutzer würde abgelehnt "
+                      "(--all-or-nothing)",
+               "other": "es wurde nichts geändert: {count} Benutzer würden abgelehnt "
+                        "(--all-or-nothing)"},
+    },
+    "report_accounts": {
+        "en": {"one": "{count} account:", "other": "{count} accounts:"},
+        "de": {"one": "{count} Konto:", "other": "{count} Konten:"},
+    },
+    "report_over_after_expiry": {
+        "en": "over-allocated once its expiring orders expire ({keeps} left)",
+        "de": "überbelegt, sobald die bald ablaufenden Bestellungen ablaufen ({keeps} übrig)",
+    },
+    "report_differs": {
+        "en": {"one": "{count} user whose stored license differs from what the screen shows:",
+               "other": "{count} users whose stored license differs from what the screen "
+                        "shows:"},
+        "de": {"one": "{count} Benutzer, dessen gespeicherte Lizenz von der Anzeige abweicht:",
+               "other": "{count} Benutzer, deren gespeicherte Lizenz von der Anzeige "
+                        "abweicht:"},
+    },
+    "report_shown": {"en": "shown", "de": "angezeigt"},
+    "report_micollab": {
+        "en": {"one": "{count} user whose license the MiCollab server set:",
+               "other": "{count} users whose license the MiCollab server set:"},
+        "de": {"one": "{count} Benutzer, dessen Lizenz der MiCollab-Server gesetzt hat:",
+               "other": "{count} Benutzer, deren Lizenz der MiCollab-Server gesetzt hat:"},
+    },
+    "report_expiring": {
+        "en": {"one": "{count} order expiring soon:", "other": "{count} orders expiring soon:"},
+        "de": {"one": "{count} bald ablaufende Bestellung:",
+               "other": "{count} bald ablaufende Bestellungen:"},
+    },
+    "by_rule": {"en": "rule {rule}", "de": "Regel {rule}"},
+
 }
 
 

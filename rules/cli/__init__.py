@@ -17,12 +17,12 @@ from ..errors import CoreError, Refused
 from ..lang.errors import RuleError
 from ..records.store import StoreError
 from ..schema import LANGUAGES
-from . import db, dbtools, licensing, records, rulescmd, scenario
+from . import db, dbtools, licensing, records, report, rulescmd, scenario
 from .env import Env
 
 # Each module adds its commands; a new group is one more entry here. Other packages (the
 # console) contribute theirs through the `miteam.commands` entry point.
-COMMAND_GROUPS = (db, dbtools, records, licensing, rulescmd, scenario)
+COMMAND_GROUPS = (db, dbtools, records, licensing, report, rulescmd, scenario)
 ENTRY_POINTS = "miteam.commands"
 # `miteam` with no command runs this command when it is installed (the console).
 DEFAULT_COMMAND = "tui"

@@ -1,0 +1,169 @@
+"""Daily license work (issue 12) through the `miteam` command on the demo data: many users
+at once. a-kranich (standalone) has 8 licenses left and 11 users without one."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+
+def _off_users(miteam, account: str) -> list[str]:
+    return [u["id"] for u in miteam.users_of(account, licensed=False)]
+
+
+def test_bulk_switch_s12_applies_to_the_set_until_licenses_run_out(miteam):
+    off = _off_users(miteam, "a-kranich")
+    assert len(off) == 11
+    r = miteam("license", "set", "--account", "a-kranich", "--where", "stored=off",
+               "miteam", "on", operator="anna.huber")
+    assert r.code == 1  # some were refused
+    assert [line["user"] for line in r.json] == off  # in the account's order
+    assert [line["outcome"] for line in r.json] == ["switched"] * 8 + ["refused"] * 3
+    refused = r.json[-1]
+    assert (refused["rule"], refused["reason"]) == ("s12_no_license_left",
+                                                    "Licenses not available")
+    # The refused users are unchanged, the others switched; the account is full.
+    assert _off_users(miteam, "a-kranich") == off[8:]
+    assert miteam.account("a-kranich")["licenses"]["miteam"]["available"] == 0
+    audit = miteam("audit", "--account", "a-kranich", "--limit", "0").json
+    assert sum(e["operation"] == "license.set" for e in audit) >= 8
+
+
+def test_bulk_preview_groups_by_outcome_and_rule_and_writes_nothing(miteam):
+    before = miteam.snapshot()
+    r = miteam("license", "set", "--account", "Kranich Logistik GmbH", "miteam", "on",
+               "--dry-run", operator="anna.huber", json_out=False)
+    assert miteam.snapshot() == before
+    assert "preview of 18 users' licenses:" in r.out
+    assert "  8 users: would switch  (rule s10_switch_standalone)" in r.out
+    assert "  3 users: refused: Licenses not available  (rule s12_no_license_left)" in r.out
+    de = miteam("license", "set", "--account", "a-kranich", "miteam", "on", "--dry-run",
+                operator="anna.huber", lang="de", json_out=False)
+    assert "Vorschau für die Lizenzen von 18 Benutzern:" in de.out
+    assert "3 Benutzer: abgelehnt: Lizenzen nicht verfügbar" in de.out
+
+
+def test_all_or_nothing_refuses_the_whole_set_when_any_would_be_refused(miteam):
+    before = miteam.snapshot()
+    r = miteam("license", "set", "--account", "a-kranich", "miteam", "on",
+               "--all-or-nothing", operator="anna.huber", json_out=False)
+    assert r.code == 1 and miteam.snapshot() == before
+    assert "nothing was changed: 3 users would be refused (--all-or-nothing)" in r.out
+
+
+def test_bulk_list_and_file_an_unknown_or_foreign_user_is_an_error_line(miteam, monkeypatch):
+    off = _off_users(miteam, "a-kranich")
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"# from a spreadsheet\n{off[1]}\n\n"))
+    # markus.weber is the account admin of a-kranich: u-1001 (a-bergmann) is not his.
+    r = miteam("license", "set", "--from-file", "-", off[0], "u-1001", "nobody", "miteam",
+               "on", operator="markus.weber")
+    assert r.code == 1
+    assert [(x["user"], x["outcome"]) for x in r.json] == [
+        (off[0], "switched"), ("u-1001", "refused"), ("nobody", "error"), (off[1], "switched")]
+    assert "Bergmann" not in r.out  # nothing of the other tenant is told
+    assert miteam.user("u-1001")["licenses"]["miteam"] is True
+
+
+def test_bulk_all_switched_exits_0_and_a_single_user_keeps_its_output(miteam):
+    on = [u["id"] for u in miteam.users_of("a-kranich", licensed=True)][:2]
+    r = miteam("license", "set", *on, "miteam", "off", operator="anna.huber")
+    assert r.code == 0 and {x["outcome"] for x in r.json} == {"switched"}
+    one = miteam("license", "set", on[0], "miteam", "on", operator="anna.huber")
+    assert one.code == 0 and one.json["operation"] == "license.set"  # the one-user contract
+
+
+def test_a_stale_bulk_preview_is_refused(miteam):
+    dry = miteam("license", "set", "--account", "a-kranich", "--where", "stored=off",
+                 "miteam", "on", "--dry-run", operator="anna.huber", json_out=False)
+    digest = dry.out.split("--expect-preview ")[1].split()[0]
+    off = _off_users(miteam, "a-kranich")
+    assert miteam("license", "set", off[0], "miteam", "on", operator="markus.weber").code == 0
+    before = miteam.snapshot()
+    r = miteam("license", "set", "--account", "a-kranich", "--where", "stored=off", "miteam",
+               "on", "--expect-preview", digest, operator="anna.huber")
+    assert r.code == 1 and "changed after the preview" in r.err
+    assert miteam.snapshot() == before
+
+
+@pytest.mark.parametrize("args", [
+    ("--where", "shown=maybe", "--account", "a-kranich"),
+    ("--where", "shown=off"),  # --where without --account
+    ("--from-file", "/nonexistent/users.txt"),
+    (),
+])
+def test_bulk_bad_selection_is_exit_2_and_changes_nothing(miteam, args):
+    before = miteam.snapshot()
+    r = miteam("license", "set", *args, "miteam", "on", operator="anna.huber")
+    assert r.code == 2 and r.err.strip() and "Traceback" not in r.err
+    assert miteam.snapshot() == before
+
+
+# Audit search ---------------------------------------------------------------------------
+
+
+def test_audit_filters_by_user_operator_operation_rule_and_dates(miteam):
+    assert miteam("license", "set", "u-1036", "miteam", "on", operator="anna.huber").code == 0
+    assert miteam("integration", "set", "a-kranich", "miteam", "off").code == 0
+    mine = miteam("audit", "--user", "u-1036", "--limit", "0").json
+    assert [(e["operation"], e["operator"]) for e in mine] == [
+        ("license.set", "anna.huber"), ("license.consequence", "tester")]
+    by_anna = miteam("audit", "--operator", "anna.huber").json
+    assert {e["operator"] for e in by_anna} == {"anna.huber"}
+    s8 = miteam("audit", "--rule", "s8_miteam_off_when_standalone", "--limit", "0").json
+    assert s8 and {e["operation"] for e in s8} == {"license.consequence"}
+    assert miteam("audit", "--operation", "integration.set").json[0]["target"] == \
+        "account:a-kranich:miteam"
+    assert miteam("audit", "--until", "2000-01-01").json == []
+    assert len(miteam("audit", "--since", "2000-01-01", "--limit", "0").json) == \
+        len(miteam("audit", "--limit", "0").json)
+    assert miteam("audit", "--since", "yesterday").code == 2
+
+
+def test_audit_search_never_shows_another_tenants_entries(miteam):
+    assert miteam("license", "set", "u-1036", "miteam", "on", operator="anna.huber").code == 0
+    # james.cole (partner p-northbridge) searching for a p-alpen user finds nothing.
+    assert miteam("audit", "--user", "u-1036", operator="james.cole").json == []
+
+
+# CSV out --------------------------------------------------------------------------------
+
+
+def test_export_and_every_list_as_csv(miteam):
+    r = miteam("user", "export", "--account", "a-kranich", operator="anna.huber",
+               json_out=False)
+    lines = r.out.splitlines()
+    assert lines[0] == "id,name,email,miteam,account,shown,set_by"
+    assert len(lines) == 1 + 18 and lines[1].startswith("u-1029,")
+    for args in (("account", "list"), ("order", "list"), ("audit",), ("report", "licenses"),
+                 ("user", "list")):
+        out = miteam(*args, "--format", "csv", operator="anna.huber", json_out=False)
+        assert out.code == 0 and "," in out.out.splitlines()[0], args
+
+
+def test_csv_never_hands_a_spreadsheet_a_formula(miteam):
+    assert miteam("user", "add", "u-evil", "--account", "a-kranich",
+                  "--name", "=HYPERLINK(\"http://x\")").code == 0
+    out = miteam("user", "export", "--account", "a-kranich", json_out=False).out
+    assert "'=HYPERLINK" in out and ",=HYPERLINK" not in out
+
+
+# The license report ---------------------------------------------------------------------
+
+
+def test_report_lists_stored_differs_micollab_set_and_expiring_orders(miteam):
+    r = miteam("report", "licenses", operator="anna.huber")
+    assert r.code == 0
+    differs = {u["user"] for u in r.json["stored_differs"]}
+    assert "u-1017" in differs  # a-seeblick: MiTeam off, license kept (S5/S13)
+    assert all(u["stored"] and u["shown"] == "none" for u in r.json["stored_differs"])
+    assert {u["account"] for u in r.json["micollab_set"]} >= {"a-bergmann"}
+    assert r.json["expiring"], "the demo has orders expiring soon on its date"
+    accounts = {a["account"] for a in r.json["accounts"]}
+    assert "a-oakridge" not in accounts  # another partner's account
+    text = miteam("report", "licenses", "--account", "a-seeblick", operator="anna.huber",
+                  lang="de", json_out=False).out
+    assert text.startswith("1 Konto:")
+    assert "Keine Lizenzen" in text
+    one = miteam("report", "licenses", "--account", "a-oakridge", operator="anna.huber")
+    assert one.code != 0 and "Oakridge" not in one.err
