@@ -504,6 +504,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "de": "keine Benutzer ausgewählt: nennen Sie Benutzer, --account oder --from-file",
     },
     "bulk_switched": {"en": "switched", "de": "geschaltet"},
+    "bulk_removed": {"en": "removed", "de": "entfernt"},
+    "bulk_would_remov": {"en": "would be removed", "de": "würde entfernt"},
     "bulk_would_switch": {"en": "would switch", "de": "würde geschaltet"},
     "bulk_unchanged": {"en": "unchanged", "de": "unverändert"},
     "bulk_refused": {"en": "refused", "de": "abgelehnt"},
@@ -521,6 +523,14 @@ CATALOG: dict[str, dict[str, str]] = {
     "bulk_done_head": {
         "en": {"one": "{count} user's license:", "other": "{count} users' licenses:"},
         "de": {"one": "Lizenz von {count} Benutzer:", "other": "Lizenzen von {count} Benutzern:"},
+    },
+    "bulk_users_preview": {
+        "en": {"one": "preview of {count} user:", "other": "preview of {count} users:"},
+        "de": {"one": "Vorschau für {count} Benutzer:", "other": "Vorschau für {count} Benutzer:"},
+    },
+    "bulk_users_done": {
+        "en": {"one": "{count} user:", "other": "{count} users:"},
+        "de": {"one": "{count} Benutzer:", "other": "{count} Benutzer:"},
     },
     "bulk_withheld": {
         "en": {"one": "nothing was changed: {count} user would be refused (--all-or-nothing)",

@@ -111,6 +111,7 @@ CONTEXTS: dict[str, dict[str, Type]] = {
     "account.read": {"operator": _R["operator"], "account": _R["account"],
                      "partner": _R["partner"]},
     "user.add": {**_SUBJECT_USER},
+    "user.remove": {**_SUBJECT_USER},
     "operator.add": {"operator": _R["operator"], "subject": _R["operator"]},
     # One audit entry: who may read it (entry.account and entry.partner may be none).
     "audit.read": {"operator": _R["operator"],

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..errors import BadInput
 from ..i18n import t
+from ..ops.actions import RemoveUser
 from ..ops.bulk import BulkResult, license_actions, parse_where
 from .env import Env
 
@@ -42,6 +43,16 @@ def selected_users(env: Env) -> list[str]:
     return list(dict.fromkeys(users))
 
 
+def cmd_user_remove(env: Env) -> int:
+    a = env.args
+    result = env.session().apply_many([RemoveUser(u) for u in dict.fromkeys(a.user)],
+                                      dry_run=a.dry_run)
+    env.emit([line.as_dict() for line in result.lines], bulk_lines(
+        result, env.lang, done="remov", heads=("bulk_users_preview", "bulk_users_done"),
+        digest=False))
+    return 0 if result.ok else 1
+
+
 def bulk_license_set(env: Env) -> int:
     a = env.args
     session = env.session()
@@ -52,13 +63,18 @@ def bulk_license_set(env: Env) -> int:
     return 0 if result.ok else 1
 
 
-def _word(outcome: str, dry_run: bool) -> str:
-    return "bulk_would_switch" if dry_run and outcome == "switched" else f"bulk_{outcome}"
-
-
-def bulk_lines(result: BulkResult, lang: str) -> list[str]:
-    """One line per user, then the preview: how many of each outcome, by rule and reason."""
+def bulk_lines(result: BulkResult, lang: str, done: str = "switch",
+               heads: tuple[str, str] = ("bulk_preview_head", "bulk_done_head"),
+               digest: bool = True) -> list[str]:
+    """One line per user, then the preview: how many of each outcome, by rule and reason.
+    `done`: what the action does, as the words `bulk_{done}ed` / `bulk_would_{done}` name."""
     dry = result.dry_run or result.withheld
+
+    def _word(outcome: str, dry_run: bool) -> str:
+        if outcome == "switched":
+            return f"bulk_would_{done}" if dry_run else f"bulk_{done}ed"
+        return f"bulk_{outcome}"
+
     lines = []
     for line in result.lines:
         text = f"{line.target}  {t(_word(line.outcome, dry), lang)}"
@@ -67,8 +83,7 @@ def bulk_lines(result: BulkResult, lang: str) -> list[str]:
         if line.rule:
             text += f"  ({t('by_rule', lang, rule=line.rule)})"
         lines.append(text)
-    head = "bulk_preview_head" if dry else "bulk_done_head"
-    lines.append(t(head, lang, count=len(result.lines)))
+    lines.append(t(heads[0] if dry else heads[1], lang, count=len(result.lines)))
     for outcome, rule, reason, n in result.groups():
         what = t(_word(outcome, dry), lang) + (f": {reason}" if reason else "") + \
             (f"  ({t('by_rule', lang, rule=rule)})" if rule else "")
@@ -76,6 +91,6 @@ def bulk_lines(result: BulkResult, lang: str) -> list[str]:
     if result.withheld:
         lines.append(t("bulk_withheld", lang, count=sum(
             line.outcome in ("refused", "error") for line in result.lines)))
-    elif result.dry_run:
+    elif result.dry_run and digest:
         lines.append(t("preview_digest", lang, digest=result.preview))
     return lines

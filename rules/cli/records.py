@@ -15,6 +15,7 @@ from ..ops.actions import (
     AssignOrder,
 )
 from ..schema import ORDER_STATES, PRODUCTS, ROLES
+from .bulk import cmd_user_remove
 from .env import Env, add_format
 from .licensing import apply
 from .show import account_lines, user_lines
@@ -71,6 +72,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     lst.add_argument("--account", metavar="ID")
     add_format(lst)
     lst.set_defaults(handler=cmd_user_list)
+    rm = usub.add_parser("remove", help="remove users: their licenses return to the account")
+    rm.add_argument("user", nargs="+", metavar="USER")
+    rm.add_argument("--dry-run", action="store_true", help="say what would happen")
+    rm.set_defaults(handler=cmd_user_remove)
     exp = usub.add_parser("export", help="users as CSV (id,name,email,miteam,...), for "
                                          "spreadsheets and `user import`")
     exp.add_argument("--account", metavar="ID")

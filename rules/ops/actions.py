@@ -219,6 +219,38 @@ class AssignOrder(Action):
         return outcome
 
 
+# Removing users -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class RemoveUser(Action):
+    """A user leaves (issue 12): gone from every list, their license returns to the
+    account's available count (the count is of users holding one), the audit keeps their
+    history (the entry holds the record as it was)."""
+
+    user: str
+    policy: ClassVar[str] = "user.remove"
+    words: ClassVar[tuple[str, ...]] = ("user", "remove")
+    dry_runnable: ClassVar[bool] = True
+
+    def context(self, s: Session, ctxs: Contexts, op: dict) -> dict:
+        return ctxs.for_user(op, s.get(ctxs.view, "user", self.user))
+
+    def target(self, ctx: dict) -> str:
+        return f"user:{ctx['user']['id']}"
+
+    def perform(self, s: Session, tx: Any, ctxs: Contexts, op: dict,
+                expect: bool | None) -> Outcome:
+        ctx = self.context(s, ctxs, op)
+        decision = s.require(self.policy, ctx)
+        user = tx.get("users", ctx["user"]["id"])
+        target = self.target(ctx)
+        tx.delete("users", user["id"])
+        outcome = Outcome(self.policy, target, True, user, None, decision.rule)
+        outcome.audit.append(s.audit_entry(tx, self.policy, target, user, None, decision.rule,
+                                           user["account"], ctx["account"]["partner"]))
+        ctxs.invalidate()
+        return outcome
+
+
 # Adding records ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Add(Action):
@@ -400,6 +432,7 @@ class AddOperator(_Add):
 
 # Every action a scenario step or a recording can name, in the order the language lists them.
 ACTIONS: tuple[type[Action], ...] = (SetLicense, MicollabSet, SetIntegration, AssignOrder,
-                                     AddPartner, AddAccount, AddUser, AddOrder, AddOperator)
+                                     AddPartner, AddAccount, AddUser, AddOrder, AddOperator,
+                                     RemoveUser)
 ADDERS: dict[str, type[_Add]] = {a.kind: a for a in ACTIONS  # type: ignore[attr-defined]
                                  if issubclass(a, _Add)}

@@ -22,7 +22,15 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from ..lang.errors import Diagnostic, RuleError, Span, read_source
 from ..ops import actions as ops
-from ..ops.actions import ADDERS, AssignOrder, MicollabSet, SetIntegration, SetLicense
+from ..ops.actions import (
+    ACTIONS,
+    ADDERS,
+    AssignOrder,
+    MicollabSet,
+    RemoveUser,
+    SetIntegration,
+    SetLicense,
+)
 from ..paths import GRAMMAR_DIR, display_name
 from ..schema import ACTORS, LANGUAGES, PRODUCTS, ROLES
 from .model import (
@@ -348,6 +356,9 @@ class _ToStatements(Transformer):
         order, account = c
         return AssignOrder, {"order": str(order), "account": account}, {}
 
+    def user_remove(self, c):
+        return RemoveUser, {"user": str(c[0])}, {}
+
     def adding(self, c):
         kind, key, *opts = c
         return ADDERS[str(kind)], {"id": str(key)}, {"kind": str(kind), "options": opts,
@@ -635,8 +646,8 @@ class _Checker:
                 dry_span: Span | None, span: Span) -> Action:
         if dry and not kind.dry_runnable:
             self.error(f"'{' '.join(kind.words)}' cannot be tried as a dry run",
-                       dry_span or span, "dry-run applies to license set, micollab set, "
-                       "integration set and order assign")
+                       dry_span or span, "dry-run applies to " + ", ".join(
+                           " ".join(a.words) for a in ACTIONS if a.dry_runnable))
         if "product" in args and args["product"] not in PRODUCTS:
             self.error(f"unknown product '{args['product']}'", extra["product"],
                        "the products are: " + ", ".join(PRODUCTS))

@@ -167,3 +167,29 @@ def test_report_lists_stored_differs_micollab_set_and_expiring_orders(miteam):
     assert "Keine Lizenzen" in text
     one = miteam("report", "licenses", "--account", "a-oakridge", operator="anna.huber")
     assert one.code != 0 and "Oakridge" not in one.err
+
+
+# Removing users -------------------------------------------------------------------------
+
+
+def test_user_remove_returns_the_license_and_keeps_the_history(miteam):
+    before = miteam.account("a-kranich")["licenses"]["miteam"]
+    assert miteam.user("u-1029")["licenses"]["miteam"] is True
+    dry = miteam("user", "remove", "u-1029", "--dry-run", operator="markus.weber")
+    assert dry.code == 0 and miteam.user("u-1029")["id"] == "u-1029"
+    r = miteam("user", "remove", "u-1029", operator="markus.weber", json_out=False)
+    assert r.code == 0 and "u-1029  removed" in r.out
+    after = miteam.account("a-kranich")["licenses"]["miteam"]
+    assert after["available"] == before["available"] + 1
+    assert "u-1029" not in {u["id"] for u in miteam.users_of("a-kranich")}
+    history = miteam("audit", "--user", "u-1029", "--limit", "0").json
+    assert history[-1]["operation"] == "user.remove"
+    assert history[-1]["before"]["name"]  # the record as it was
+
+
+def test_user_remove_outside_the_scope_is_refused_and_changes_nothing(miteam):
+    before = miteam.snapshot()
+    r = miteam("user", "remove", "u-1001", operator="james.cole", lang="de")
+    assert r.code == 1 and r.json[0]["outcome"] == "refused"
+    assert "Bergmann" not in r.out
+    assert miteam.snapshot() == before
