@@ -569,6 +569,57 @@ CATALOG: dict[str, dict[str, str]] = {
         "de": {"one": "{count} bald ablaufende Bestellung:",
                "other": "{count} bald ablaufende Bestellungen:"},
     },
+    "import_empty": {"en": "{path} is empty: it needs a header (id,name,email,miteam)",
+                     "de": "{path} ist leer: es braucht eine Kopfzeile (id,name,email,miteam)"},
+    "import_bad_csv": {"en": "{path}:{line}: not a CSV table: {error}",
+                       "de": "{path}:{line}: keine CSV-Tabelle: {error}"},
+    "import_header": {
+        "en": "{path}:1: the header has no {missing} column; write {columns}",
+        "de": "{path}:1: der Kopfzeile fehlt die Spalte {missing}; schreiben Sie {columns}",
+    },
+    "import_bad_switch": {"en": "miteam is on, off or empty, not '{value}'",
+                          "de": "miteam ist on, off oder leer, nicht '{value}'"},
+    "import_no_id": {"en": "no id", "de": "keine ID"},
+    "import_twice": {"en": "the same id as line {line}", "de": "dieselbe ID wie Zeile {line}"},
+    "import_elsewhere": {"en": "a user with this id exists in another account",
+                         "de": "ein Benutzer mit dieser ID existiert in einem anderen Konto"},
+    "import_differs": {
+        "en": "exists with another {fields} (an import does not rename users)",
+        "de": "existiert mit anderem Wert für {fields} (ein Import benennt nicht um)",
+    },
+    "import_stale": {
+        "en": "the account changed after the preview (line {line}: {reason}). Nothing was "
+              "changed; import again",
+        "de": "das Konto hat sich seit der Vorschau geändert (Zeile {line}: {reason}). Es "
+              "wurde nichts geändert; importieren Sie erneut",
+    },
+    "import_status_new": {"en": "new", "de": "neu"},
+    "import_status_changed": {"en": "changed", "de": "geändert"},
+    "import_status_unchanged": {"en": "unchanged", "de": "unverändert"},
+    "import_status_error": {"en": "error", "de": "Fehler"},
+    "import_line": {"en": "line {line}", "de": "Zeile {line}"},
+    "import_summary": {
+        "en": {"one": "{count} row: {new} new, {changed} changed, {unchanged} unchanged, "
+                      "{errors} in error",
+               "other": "{count} rows: {new} new, {changed} changed, {unchanged} unchanged, "
+                        "{errors} in error"},
+        "de": {"one": "{count} Zeile: {new} neu, {changed} geändert, {unchanged} "
+                      "unverändert, {errors} fehlerhaft",
+               "other": "{count} Zeilen: {new} neu, {changed} geändert, {unchanged} "
+                        "unverändert, {errors} fehlerhaft"},
+    },
+    "import_not_written": {
+        "en": {"one": "nothing was written: {count} row is in error (fix it, or "
+                      "--skip-errors)",
+               "other": "nothing was written: {count} rows are in error (fix them, or "
+                        "--skip-errors)"},
+        "de": {"one": "es wurde nichts geschrieben: {count} Zeile ist fehlerhaft (beheben "
+                      "Sie sie, oder --skip-errors)",
+               "other": "es wurde nichts geschrieben: {count} Zeilen sind fehlerhaft "
+                        "(beheben Sie sie, oder --skip-errors)"},
+    },
+    "import_dry_run": {"en": "dry run: nothing was written",
+                       "de": "Probelauf: es wurde nichts geschrieben"},
     "by_rule": {"en": "rule {rule}", "de": "Regel {rule}"},
 
 }

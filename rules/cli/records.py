@@ -19,6 +19,7 @@ from .bulk import cmd_user_remove
 from .env import Env, add_format
 from .licensing import apply
 from .show import account_lines, user_lines
+from .userio import cmd_user_import
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -72,6 +73,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     lst.add_argument("--account", metavar="ID")
     add_format(lst)
     lst.set_defaults(handler=cmd_user_list)
+    imp = usub.add_parser("import", help="users from a CSV file (id,name,email,miteam) into "
+                                         "an account, with a status per row")
+    imp.add_argument("file", metavar="FILE.csv", help="the file (- for standard input)")
+    imp.add_argument("--account", required=True, metavar="A", help="id or company name")
+    imp.add_argument("--dry-run", action="store_true", help="the status of every row; "
+                                                             "nothing written")
+    imp.add_argument("--skip-errors", action="store_true",
+                     help="write the rows that are not in error")
+    imp.set_defaults(handler=cmd_user_import)
     rm = usub.add_parser("remove", help="remove users: their licenses return to the account")
     rm.add_argument("user", nargs="+", metavar="USER")
     rm.add_argument("--dry-run", action="store_true", help="say what would happen")

@@ -26,6 +26,7 @@ from .context import Contexts
 from .outcome import TABLES, Effect, Outcome, write_license
 from .report import LicenseReport
 from .report import build as build_report
+from .userimport import ImportResult, ImportRow, import_users
 from .views import account_view, order_view, user_view
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -101,6 +102,11 @@ class Session:
     def _reading(self) -> Iterator[tuple[Contexts, dict]]:
         ctxs = Contexts(self.store.read(), self.on)
         yield ctxs, self._operator(ctxs)
+
+    reading_view = _reading  # for the ops modules: one consistent read and the operator
+
+    def readable_account(self, ctxs: Contexts, op: dict, account_id: str) -> dict:
+        return self._readable_account(ctxs, op, account_id)
 
     @contextmanager
     def writing(self) -> Iterator[tuple[Any, Contexts, dict]]:
@@ -287,6 +293,12 @@ class Session:
         the operator confirmed (refused as stale if the set would now go otherwise)."""
         return apply_many(self, actions, dry_run=dry_run, all_or_nothing=all_or_nothing,
                           expect_preview=expect_preview)
+
+    def import_users(self, account_id: str, rows: list[ImportRow], *, dry_run: bool = False,
+                     skip_errors: bool = False) -> ImportResult:
+        """Users from a spreadsheet into an account (`rules/ops/userimport.py`): `rows` from
+        `userimport.read_csv`; each row gets its status, line and reason."""
+        return import_users(self, account_id, rows, dry_run=dry_run, skip_errors=skip_errors)
 
     def select_users(self, account_id: str, where: dict[str, str] | None = None,
                      product: str = "miteam") -> list[str]:

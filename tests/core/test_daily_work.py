@@ -193,3 +193,86 @@ def test_user_remove_outside_the_scope_is_refused_and_changes_nothing(miteam):
     assert r.code == 1 and r.json[0]["outcome"] == "refused"
     assert "Bergmann" not in r.out
     assert miteam.snapshot() == before
+
+
+# CSV import -----------------------------------------------------------------------------
+
+
+def test_an_export_reimports_as_unchanged(miteam, tmp_path):
+    f = tmp_path / "kranich.csv"
+    f.write_text(miteam("user", "export", "--account", "a-kranich", operator="anna.huber",
+                        json_out=False).out, encoding="utf-8")
+    r = miteam("user", "import", str(f), "--account", "a-kranich", operator="anna.huber")
+    assert r.code == 0 and r.json["counts"] == {"new": 0, "changed": 0, "unchanged": 18,
+                                                "error": 0}
+
+
+SPREADSHEET = ("\ufeffid;name;email;miteam\n"
+               "n-1;Neu Eins;n1@x.de;on\n"
+               "n-2;Neu Zwei;;off\n"
+               "u-1030;Emilia Schmidt;emilia.schmidt@kranich.de;off\n"
+               "n-1;Doppelt;;\n"
+               "n-3;Falsch;;vielleicht\n")
+
+
+def test_import_rows_in_error_stop_the_import_with_their_line_numbers(miteam, tmp_path):
+    f = tmp_path / "from-excel.csv"
+    f.write_text(SPREADSHEET, encoding="utf-8")  # BOM and ; as a German Excel writes
+    before = miteam.snapshot()
+    r = miteam("user", "import", str(f), "--account", "a-kranich", operator="anna.huber",
+               lang="de", json_out=False)
+    assert r.code == 1 and miteam.snapshot() == before
+    assert "Zeile 2  n-1  neu" in r.out and "Zeile 4  u-1030  geändert" in r.out
+    assert "Zeile 5  n-1  Fehler: dieselbe ID wie Zeile 2" in r.out
+    assert "Zeile 6  n-3  Fehler: miteam ist on, off oder leer" in r.out
+    assert "es wurde nichts geschrieben: 2 Zeilen sind fehlerhaft" in r.out
+
+
+def test_import_skip_errors_writes_the_good_rows_in_one_go(miteam, tmp_path):
+    f = tmp_path / "from-excel.csv"
+    f.write_text(SPREADSHEET, encoding="utf-8")
+    r = miteam("user", "import", str(f), "--account", "a-kranich", "--skip-errors",
+               operator="markus.weber")
+    assert r.json["applied"] and r.json["counts"]["error"] == 2
+    assert miteam.user("n-1")["licenses"]["miteam"] is True
+    assert miteam.user("n-2")["account"] == "a-kranich"
+    assert miteam.user("u-1030")["licenses"]["miteam"] is False
+    audit = miteam("audit", "--account", "a-kranich", "--operator", "markus.weber").json
+    assert [(e["operation"], e["target"]) for e in audit] == [
+        ("user.add", "user:n-1"), ("license.set", "user:n-1"), ("user.add", "user:n-2"),
+        ("license.set", "user:u-1030")]
+
+
+def test_import_licenses_beyond_what_is_left_are_errors_of_those_rows(miteam, tmp_path):
+    left = miteam.account("a-kranich")["licenses"]["miteam"]["available"]
+    rows = "".join(f"x-{i},New {i},,on\n" for i in range(left + 2))
+    f = tmp_path / "many.csv"
+    f.write_text("id,name,email,miteam\n" + rows, encoding="utf-8")
+    r = miteam("user", "import", str(f), "--account", "a-kranich", "--dry-run",
+               operator="anna.huber")
+    statuses = [row["status"] for row in r.json["rows"]]
+    assert statuses == ["new"] * left + ["error"] * 2
+    assert r.json["rows"][-1]["reason"] == "Licenses not available"
+    assert r.json["rows"][-1]["line"] == left + 3
+
+
+@pytest.mark.parametrize("content, message", [
+    ("", "empty"),
+    ("name,email\nEva,e@x.de\n", "no id column"),
+    (b"id,name\n\xff\xfe\n", "not UTF-8"),
+])
+def test_import_of_a_file_that_is_not_a_user_table_is_exit_2(miteam, tmp_path, content,
+                                                              message):
+    f = tmp_path / "bad.csv"
+    f.write_bytes(content if isinstance(content, bytes) else content.encode())
+    before = miteam.snapshot()
+    r = miteam("user", "import", str(f), "--account", "a-kranich", operator="anna.huber")
+    assert r.code == 2 and message in r.err and "Traceback" not in r.err
+    assert miteam.snapshot() == before
+
+
+def test_import_into_another_partners_account_is_refused(miteam, tmp_path):
+    f = tmp_path / "u.csv"
+    f.write_text("id,name\nz-1,Zed\n", encoding="utf-8")
+    r = miteam("user", "import", str(f), "--account", "a-oakridge", operator="anna.huber")
+    assert r.code == 1 and "Oakridge" not in r.err
