@@ -620,6 +620,27 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "import_dry_run": {"en": "dry run: nothing was written",
                        "de": "Probelauf: es wurde nichts geschrieben"},
+    "revert_unknown": {"en": "no audit entry #{seq}", "de": "kein Protokolleintrag #{seq}"},
+    "revert_cannot": {
+        "en": "entry #{seq} ({operation}) has no inverse operation: it cannot be reverted",
+        "de": "Eintrag #{seq} ({operation}) hat keine Umkehrung: er kann nicht "
+              "zurückgenommen werden",
+    },
+    "revert_head": {
+        "en": {"one": "revert of #{seq} ({operation} {target}): {count} action",
+               "other": "revert of #{seq} ({operation} {target}): {count} actions"},
+        "de": {"one": "Rücknahme von #{seq} ({operation} {target}): {count} Aktion",
+               "other": "Rücknahme von #{seq} ({operation} {target}): {count} Aktionen"},
+    },
+    "revert_done": {"en": "reverted", "de": "zurückgenommen"},
+    "revert_would": {"en": "dry run: nothing was written",
+                     "de": "Probelauf: es wurde nichts geschrieben"},
+    "revert_withheld": {
+        "en": "nothing was reverted: a part of it is refused by today's rules",
+        "de": "nichts wurde zurückgenommen: ein Teil wird von den heutigen Regeln abgelehnt",
+    },
+    "bulk_done": {"en": "done", "de": "erledigt"},
+    "bulk_would_do": {"en": "would be done", "de": "würde ausgeführt"},
     "by_rule": {"en": "rule {rule}", "de": "Regel {rule}"},
 
 }

@@ -11,7 +11,7 @@ from ..ops.actions import Action, MicollabSet, SetIntegration, SetLicense
 from ..ops.auditlog import AuditFilter
 from ..ops.session import Session
 from ..schema import INTEGRATIONS, PRODUCTS
-from .bulk import bulk_license_set
+from .bulk import bulk_license_set, cmd_revert
 from .env import Env, add_format
 from .show import audit_lines, outcome_lines
 
@@ -73,6 +73,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     ex.add_argument("user")
     ex.add_argument("product", nargs="?", default="miteam", choices=PRODUCTS)
     ex.set_defaults(handler=cmd_explain)
+
+    rv = sub.add_parser("revert", help="apply the inverse of an audited change, decided by "
+                                       "today's rules")
+    rv.add_argument("seq", type=int, metavar="SEQ", help="the audit entry (#SEQ in audit)")
+    rv.add_argument("--dry-run", action="store_true", help="say what would happen")
+    rv.set_defaults(handler=cmd_revert)
 
     au = sub.add_parser("audit", help="the audit trail: every change, who, when, which rule")
     au.add_argument("--account", metavar="ID")
@@ -141,7 +147,7 @@ def cmd_explain(env: Env) -> int:
 
 
 AUDIT_COLUMNS = ["seq", "at", "operator", "actor", "operation", "target", "account",
-                 "partner", "before", "after", "rule", "outcome"]
+                 "partner", "before", "after", "rule", "outcome", "revert_of"]
 
 
 def cmd_audit(env: Env) -> int:

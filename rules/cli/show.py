@@ -82,7 +82,8 @@ def audit_lines(entries: list[dict]) -> list[str]:
         actor = "" if e.get("actor") in (None, "operator") else f" as {e['actor']}"
         out.append(f"#{e['seq']}  {e['at']}  {e['operator']}{actor}  {e['operation']}  "
                    f"{e['target']}  {_v(e.get('before'))} → {_v(e.get('after'))}"
-                   f"  rule {e.get('rule') or '-'}  {e.get('outcome', '')}")
+                   f"  rule {e.get('rule') or '-'}  {e.get('outcome', '')}"
+                   + (f"  (revert of #{e['revert_of']})" if e.get("revert_of") else ""))
     return out
 
 

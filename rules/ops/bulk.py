@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import CoreError, Refused
-from .actions import Action, SetLicense
+from .actions import Action, SetIntegration, SetLicense
 from .outcome import Outcome
 
 if TYPE_CHECKING:
@@ -44,9 +44,11 @@ class BulkLine:
     reason: str | None = None  # the refusal in the operator's language
     key: str | None = None  # the message key of the refusal (stable across languages)
     result: Outcome | None = None
+    operation: str = ""  # the action's policy name
 
     def as_dict(self) -> dict:
-        return {"user": self.target, "outcome": self.outcome, "rule": self.rule,
+        return {"user": self.target, "operation": self.operation, "outcome": self.outcome,
+                "rule": self.rule,
                 "reason": self.reason,
                 "consequences": [e.as_dict() for e in self.result.effects]
                 if self.result else []}
@@ -114,17 +116,24 @@ def apply_many(s: Session, actions: list[Action], *, dry_run: bool = False,
 
 
 def _one(s: Session, action: Action, tx: Any, ctxs: Any, op: dict) -> BulkLine:
-    target = getattr(action, "user", None) or repr(action)
+    target, name = label(action), action.policy
     try:
         outcome = action.perform(s, tx, ctxs, op, None)
     except Refused as exc:
         # A refusal raises before anything of this action is written.
         return BulkLine(target, "refused", exc.decision.rule.name if exc.decision else None,
-                        str(exc), exc.key)
+                        str(exc), exc.key, operation=name)
     except CoreError as exc:
-        return BulkLine(target, "error", None, str(exc))
+        return BulkLine(target, "error", None, str(exc), operation=name)
     return BulkLine(target, "switched" if outcome.changed else "unchanged",
-                    outcome.rule.name if outcome.rule else None, None, None, outcome)
+                    outcome.rule.name if outcome.rule else None, None, None, outcome, name)
+
+
+def label(action: Action) -> str:
+    """What a line of a set is about: the user, or the account and its integration."""
+    if isinstance(action, SetIntegration):
+        return f"{action.account}:{action.integration}"
+    return str(next(iter(action.args().values())))
 
 
 def parse_where(s: Session, terms: list[str]) -> dict[str, str]:

@@ -26,6 +26,7 @@ from .context import Contexts
 from .outcome import TABLES, Effect, Outcome, write_license
 from .report import LicenseReport
 from .report import build as build_report
+from .revert import RevertResult, revert
 from .userimport import ImportResult, ImportRow, import_users
 from .views import account_view, order_view, user_view
 
@@ -55,6 +56,8 @@ class Session:
         self.login = operator
         self.lang = lang
         self.on = on
+        # While a revert runs: the audit entry it reverts (written into every entry).
+        self.reverting: int | None = None
 
     # Plumbing -------------------------------------------------------------
     def _t(self, key: str, **values: object) -> str:
@@ -89,14 +92,22 @@ class Session:
 
     def audit_entry(self, tx: Any, operation: str, target: str, before: Any, after: Any,
                     rule: RuleRef | None, account: str | None, partner: str | None,
-                    actor: str = "operator", outcome: str = "applied") -> int:
-        return tx.append("audit", {
+                    actor: str = "operator", outcome: str = "applied",
+                    cause: int | None = None) -> int:
+        """Append one audit entry. `cause`: for a consequence, the entry of the operation it
+        followed (a revert of either reverts the whole operation)."""
+        entry = {
             "at": clock.now(), "operator": self.login, "actor": actor, "operation": operation,
             "target": target, "account": account, "partner": partner, "before": before,
             "after": after, "rule": rule.name if rule else None,
             "rule_at": f"{rule.span.file}:{rule.span.line}" if rule else None,
             "outcome": outcome,
-        })
+        }
+        if cause is not None:
+            entry["cause"] = cause
+        if self.reverting is not None:
+            entry["revert_of"] = self.reverting
+        return tx.append("audit", entry)
 
     @contextmanager
     def _reading(self) -> Iterator[tuple[Contexts, dict]]:
@@ -300,6 +311,11 @@ class Session:
         `userimport.read_csv`; each row gets its status, line and reason."""
         return import_users(self, account_id, rows, dry_run=dry_run, skip_errors=skip_errors)
 
+    def revert(self, seq: int, *, dry_run: bool = False) -> RevertResult:
+        """Apply the inverse of audit entry `seq` (of the whole operation it belongs to), as
+        new operations decided by today's rules, all or nothing (`rules/ops/revert.py`)."""
+        return revert(self, seq, dry_run=dry_run)
+
     def select_users(self, account_id: str, where: dict[str, str] | None = None,
                      product: str = "miteam") -> list[str]:
         """The ids of an account's users in the states `where` names (`{"shown": "off"}`;
@@ -356,7 +372,8 @@ class Session:
                 write_license(tx, user, c.product, on, actor)
                 outcome.audit.append(self.audit_entry(
                     tx, CONSEQUENCE, f"user:{user['id']}", before, on, c.rule,
-                    user["account"], ctx["account"]["partner"], actor))
+                    user["account"], ctx["account"]["partner"], actor,
+                    cause=outcome.audit[0] if outcome.audit else None))
                 changed.append(user["id"])
             outcome.effects.append(Effect(c.rule, c.action, c.product, changed))
         ctxs.invalidate()

@@ -276,3 +276,61 @@ def test_import_into_another_partners_account_is_refused(miteam, tmp_path):
     f.write_text("id,name\nz-1,Zed\n", encoding="utf-8")
     r = miteam("user", "import", str(f), "--account", "a-oakridge", operator="anna.huber")
     assert r.code == 1 and "Oakridge" not in r.err
+
+
+# Revert ---------------------------------------------------------------------------------
+
+
+def _newest(miteam, *filters) -> dict:
+    return miteam("audit", *filters, "--limit", "1").json[-1]
+
+
+def test_revert_of_an_s8_consequence_reverts_the_whole_switch_off(miteam):
+    holders = {u["id"] for u in miteam.users_of("a-kranich", licensed=True)}
+    assert miteam("integration", "set", "a-kranich", "miteam", "off",
+                  operator="anna.huber").code == 0
+    consequence = _newest(miteam, "--operation", "license.consequence")
+    before = miteam.snapshot()
+    dry = miteam("revert", str(consequence["seq"]), "--dry-run", operator="anna.huber")
+    assert dry.code == 0 and miteam.snapshot() == before
+    assert dry.json["operation"] == "integration.set"  # the operation it belongs to
+    assert len(dry.json["actions"]) == 1 + len(holders)
+    r = miteam("revert", str(consequence["seq"]), operator="anna.huber")
+    assert r.code == 0, r.out
+    assert miteam.account("a-kranich")["integrations"]["miteam"] is True
+    assert {u["id"] for u in miteam.users_of("a-kranich", licensed=True)} == holders
+    entry = _newest(miteam)
+    assert entry["revert_of"] == dry.json["revert_of"]
+
+
+def test_revert_is_decided_by_todays_rules_and_goes_all_or_nothing(miteam):
+    off = [u["id"] for u in miteam.users_of("a-kranich", licensed=False)]
+    on = [u["id"] for u in miteam.users_of("a-kranich", licensed=True)]
+    assert miteam("license", "set", on[0], "miteam", "off", operator="anna.huber").code == 0
+    switched_off = _newest(miteam)["seq"]
+    # Meanwhile the licenses run out: switching it back on is refused (S12).
+    r = miteam("license", "set", *off, "miteam", "on", operator="anna.huber")
+    assert miteam.account("a-kranich")["licenses"]["miteam"]["available"] == 0
+    before = miteam.snapshot()
+    r = miteam("revert", str(switched_off), operator="anna.huber", json_out=False)
+    assert r.code == 1 and "Licenses not available" in r.out
+    assert "nothing was reverted" in r.out
+    assert miteam.snapshot() == before
+
+
+def test_revert_of_a_removal_brings_the_user_back_with_the_license(miteam):
+    assert miteam("user", "remove", "u-1029", operator="markus.weber").code == 0
+    seq = _newest(miteam)["seq"]
+    r = miteam("revert", str(seq), operator="markus.weber")
+    assert r.code == 0
+    assert miteam.user("u-1029")["licenses"]["miteam"] is True
+
+
+def test_revert_of_an_unknown_or_foreign_entry_is_not_found(miteam):
+    assert miteam("license", "set", "u-1036", "miteam", "on", operator="anna.huber").code == 0
+    seq = _newest(miteam)["seq"]
+    assert miteam("revert", "99999").code == 2
+    foreign = miteam("revert", str(seq), operator="james.cole")
+    assert foreign.code == 2 and "u-1036" not in foreign.err
+    assert miteam("order", "assign", "ord-1006", "a-kranich", operator="anna.huber").code == 0
+    assert miteam("revert", str(_newest(miteam)["seq"])).code == 2  # no inverse operation
