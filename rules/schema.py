@@ -112,6 +112,8 @@ CONTEXTS: dict[str, dict[str, Type]] = {
                      "partner": _R["partner"]},
     "user.add": {**_SUBJECT_USER},
     "user.remove": {**_SUBJECT_USER},
+    # A user moving from `account` to `target` (another account).
+    "user.move": {**_SUBJECT_USER, "target": _R["account"]},
     "operator.add": {"operator": _R["operator"], "subject": _R["operator"]},
     # One audit entry: who may read it (entry.account and entry.partner may be none).
     "audit.read": {"operator": _R["operator"],

@@ -18,6 +18,7 @@ from ..lang.errors import RuleError
 from ..records.store import StoreError
 from ..schema import LANGUAGES
 from . import db, dbtools, licensing, records, report, rulescmd, scenario
+from .complete import autocomplete
 from .env import Env
 
 # Each module adds its commands; a new group is one more entry here. Other packages (the
@@ -75,6 +76,8 @@ def _default_handler(parser: argparse.ArgumentParser):
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    if argv is None:
+        autocomplete(parser)  # a shell's completion request: answered, then exit
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:

@@ -13,6 +13,7 @@ from ..ops.actions import (
     AddPartner,
     AddUser,
     AssignOrder,
+    MoveUser,
 )
 from ..schema import ORDER_STATES, PRODUCTS, ROLES
 from .bulk import cmd_user_remove
@@ -86,6 +87,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     rm.add_argument("user", nargs="+", metavar="USER")
     rm.add_argument("--dry-run", action="store_true", help="say what would happen")
     rm.set_defaults(handler=cmd_user_remove)
+    mv = usub.add_parser("move", help="move a user to another account of the same partner")
+    mv.add_argument("user", metavar="USER")
+    mv.add_argument("--to", required=True, metavar="ACCOUNT", help="id or company name")
+    mv.add_argument("--dry-run", action="store_true", help="say what would happen")
+    mv.add_argument("--drop-license", action="store_true",
+                    help="if the target account's rules refuse the license there, move the "
+                         "user without it (else the move is refused)")
+    mv.set_defaults(handler=cmd_user_move)
     exp = usub.add_parser("export", help="users as CSV (id,name,email,miteam,...), for "
                                          "spreadsheets and `user import`")
     exp.add_argument("--account", metavar="ID")
@@ -218,6 +227,11 @@ def user_row(u: dict) -> list:
     shown = "none" if p["display"] != "toggle" else ("on" if p["on"] else "off")
     return [u["id"], u["name"], u["email"] or "", u["licenses"]["miteam"], u["account"],
             shown, u["set_by"].get("miteam") or ""]
+
+
+def cmd_user_move(env: Env) -> int:
+    a = env.args
+    return apply(env, MoveUser(a.user, a.to, a.drop_license))
 
 
 def cmd_user_export(env: Env) -> int:

@@ -83,9 +83,13 @@ class Session:
         """The rules' decision on `op`, or Refused with their reason."""
         decision = self.rules.decide(op, ctx)
         if not decision.allowed:
-            raise Refused(self.rules.message(decision.because or "", self.lang), decision,
-                          key=decision.because)
+            raise self.refusal(decision)
         return decision
+
+    def refusal(self, decision: Decision) -> Refused:
+        """A refusing decision as the error that says why, in the operator's language."""
+        return Refused(self.rules.message(decision.because or "", self.lang), decision,
+                       key=decision.because)
 
     def _allowed(self, op: str, ctx: dict) -> bool:
         return self.rules.decide(op, ctx).allowed

@@ -27,6 +27,7 @@ from ..ops.actions import (
     ADDERS,
     AssignOrder,
     MicollabSet,
+    MoveUser,
     RemoveUser,
     SetIntegration,
     SetLicense,
@@ -56,6 +57,7 @@ _HUMAN = {
     "INT": "a number",
     "NONE": "'none'",
     "DRY_RUN": "'dry-run'",
+    "DROP_LICENSE": "'drop-license'",
     "_NL": "the end of the line",
     "$END": "the end of the file",
 }
@@ -355,6 +357,9 @@ class _ToStatements(Transformer):
     def order_assign(self, c):
         order, account = c
         return AssignOrder, {"order": str(order), "account": account}, {}
+
+    def user_move(self, c):
+        return MoveUser, {"user": str(c[0]), "to": c[1], "drop_license": len(c) > 2}, {}
 
     def user_remove(self, c):
         return RemoveUser, {"user": str(c[0])}, {}

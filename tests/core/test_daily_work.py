@@ -334,3 +334,61 @@ def test_revert_of_an_unknown_or_foreign_entry_is_not_found(miteam):
     assert foreign.code == 2 and "u-1036" not in foreign.err
     assert miteam("order", "assign", "ord-1006", "a-kranich", operator="anna.huber").code == 0
     assert miteam("revert", str(_newest(miteam)["seq"])).code == 2  # no inverse operation
+
+
+# Moving users ---------------------------------------------------------------------------
+
+
+def test_user_move_takes_the_license_only_where_the_target_allows_it(miteam):
+    before = miteam.snapshot()
+    r = miteam("user", "move", "u-1030", "--to", "a-lindenhof", operator="anna.huber")
+    assert r.code == 1 and "Licenses not available" in r.err  # S12 in the target
+    assert miteam.snapshot() == before
+    r = miteam("user", "move", "u-1030", "--to", "Lindenhof Kliniken gGmbH",
+               "--drop-license", operator="anna.huber")
+    assert r.code == 0
+    moved = miteam.user("u-1030")
+    assert (moved["account"], moved["licenses"]["miteam"]) == ("a-lindenhof", False)
+    r = miteam("user", "move", "u-1047", "--to", "a-kranich", operator="anna.huber")
+    assert r.code == 0 and miteam.user("u-1047")["licenses"]["miteam"] is True
+    entries = miteam("audit", "--user", "u-1030").json
+    assert [e["operation"] for e in entries] == ["user.move", "license.set"]
+
+
+def test_user_move_never_crosses_partners_nor_an_admins_account(miteam):
+    before = miteam.snapshot()
+    r = miteam("user", "move", "u-1046", "--to", "a-oakridge", operator="anna.huber",
+               lang="de")
+    assert r.code == 1 and "desselben Partners" in r.err
+    r = miteam("user", "move", "u-1046", "--to", "a-lindenhof", operator="markus.weber")
+    assert r.code == 1
+    assert miteam.snapshot() == before
+
+
+# Shell completion -----------------------------------------------------------------------
+
+
+def _complete(demo_db, operator: str, line: str) -> list[str]:
+    import os
+    import subprocess
+    import sys
+
+    cmd = f"miteam --db {demo_db} --operator {operator} {line}"
+    out = demo_db.with_name("completions.txt")
+    env = {**os.environ, "_ARGCOMPLETE": "1", "_ARGCOMPLETE_IFS": "\n", "COMP_LINE": cmd,
+           "COMP_POINT": str(len(cmd)), "_ARGCOMPLETE_STDOUT_FILENAME": str(out)}
+    code = "import sys; from rules.cli import run; sys.argv = ['miteam']; run()"
+    done = subprocess.run([sys.executable, "-c", code], env=env, timeout=60,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return [w.replace("\\ ", " ").strip() for w in out.read_text().split("\n") if w]
+
+
+def test_completion_offers_only_what_the_operator_may_read(demo_db):
+    accounts = _complete(demo_db, "anna.huber", "integration set a-")
+    assert "a-kranich" in accounts and "a-oakridge" not in accounts
+    assert _complete(demo_db, "anna.huber", "order assign ord-1006 Kra") == [
+        "Kranich Logistik GmbH"]
+    users = _complete(demo_db, "markus.weber", "license set u-10")
+    assert "u-1036" in users and "u-1001" not in users
+    assert _complete(demo_db, "nobody", "user show u-") == []
