@@ -20,6 +20,7 @@ from typing import Any
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+from ..lang import larkcache
 from ..lang.errors import Diagnostic, RuleError, Span, read_source
 from ..ops import actions as ops
 from ..ops.actions import (
@@ -73,8 +74,8 @@ class ScenarioError(RuleError):
 @cache
 def _lark() -> Lark:
     grammar = (GRAMMAR_DIR / "scenario.lark").read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False,
-                postlex=_WholeWords())
+    return larkcache.build(grammar, "scenario", parser="lalr", propagate_positions=True,
+                           maybe_placeholders=False, postlex=_WholeWords())
 
 
 @cache
