@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -29,7 +30,8 @@ COMMAND_GROUPS: dict[str, tuple[str, ...]] = {
     "db": ("db",),
     "dbtools": ("db", "bench"),
     "records": ("operator", "partner", "account", "user", "order"),
-    "licensing": ("integration", "license", "micollab", "explain", "audit"),
+    "licensing": ("integration", "license", "micollab", "explain", "audit", "revert"),
+    "report": ("report",),
     "rulescmd": ("rules",),
     "scenario": ("scenario",),
     "keys": ("keys",),
@@ -79,8 +81,9 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
         epilog="Exit codes: 0 done, 1 refused by the rules, 2 bad input.",
     )
     parser.add_argument("--version", action="version", version=f"miteam {__version__}")
-    parser.add_argument("--db", metavar="PATH",
-                        help="database file (env MITEAM_DB; default: your data directory)")
+    parser.add_argument("--db", metavar="PATH|URL",
+                        help="database file, or postgresql://USER@HOST/DB for a PostgreSQL "
+                             "server (env MITEAM_DB; default: a file in your data directory)")
     parser.add_argument("--operator", metavar="LOGIN",
                         help="act as this operator: the administrator only, who owns the database "
                              "(env MITEAM_OPERATOR; default: your login)")
@@ -120,6 +123,10 @@ def _default_handler(parser: argparse.ArgumentParser):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None and "_ARGCOMPLETE" in os.environ:
+        from .complete import autocomplete
+
+        autocomplete(build_parser("*"))  # a shell's completion request: answered, exits
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv == ["--version"]:
         # Touches no data, no rules and no other module: a fixed, small cost.

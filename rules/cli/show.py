@@ -103,7 +103,8 @@ def audit_lines(entries: list[dict]) -> list[str]:
         rules = f" ({e['rules']})" if e.get("rules") else ""
         out.append(f"#{e['seq']}  {e['at']}  {audit_who(e)}{actor}  {e['operation']}  "
                    f"{e['target']}  {_v(e.get('before'))} → {_v(e.get('after'))}"
-                   f"  rule {e.get('rule') or '-'}{rules}  {e.get('outcome', '')}")
+                   f"  rule {e.get('rule') or '-'}{rules}  {e.get('outcome', '')}"
+                   + (f"  (revert of #{e['revert_of']})" if e.get("revert_of") else ""))
     return out
 
 

@@ -221,6 +221,97 @@ class AssignOrder(Action):
         return outcome
 
 
+# Removing users -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class RemoveUser(Action):
+    """A user leaves (issue 12): gone from every list, their license returns to the
+    account's available count (the count is of users holding one), the audit keeps their
+    history (the entry holds the record as it was)."""
+
+    user: str
+    policy: ClassVar[str] = "user.remove"
+    words: ClassVar[tuple[str, ...]] = ("user", "remove")
+    dry_runnable: ClassVar[bool] = True
+
+    def context(self, s: Session, ctxs: Contexts, op: dict) -> dict:
+        return ctxs.for_user(op, s.get(ctxs.view, "user", self.user))
+
+    def target(self, ctx: dict) -> str:
+        return f"user:{ctx['user']['id']}"
+
+    def perform(self, s: Session, tx: Any, ctxs: Contexts, op: dict,
+                expect: bool | None) -> Outcome:
+        ctx = self.context(s, ctxs, op)
+        decision = s.require(self.policy, ctx)
+        user = tx.get("users", ctx["user"]["id"])
+        target = self.target(ctx)
+        tx.delete("users", user["id"])
+        outcome = Outcome(self.policy, target, True, user, None, decision.rule)
+        outcome.audit.append(s.audit_entry(tx, self.policy, target, user, None, decision.rule,
+                                           user["account"], ctx["account"]["partner"]))
+        ctxs.invalidate()
+        return outcome
+
+
+@dataclass(frozen=True)
+class MoveUser(Action):
+    """A user moves to another account of the same partner (issue 12). A license moves
+    with them only if the target account's rules allow it there (the `license.set`
+    policy, decided as if switched on in the target); otherwise the move is refused with
+    that reason, or, with `drop_license`, the license is switched off on the way."""
+
+    user: str
+    to: str  # the target account: id or company name
+    drop_license: bool = False
+    policy: ClassVar[str] = "user.move"
+    words: ClassVar[tuple[str, ...]] = ("user", "move")
+    dry_runnable: ClassVar[bool] = True
+
+    def context(self, s: Session, ctxs: Contexts, op: dict) -> dict:
+        user = s.get(ctxs.view, "user", self.user)
+        target = s.get(ctxs.view, "account", s.resolve_account(ctxs, self.to))
+        return {**ctxs.for_user(op, user), "target": ctxs.account(target)}
+
+    def target(self, ctx: dict) -> str:
+        return f"user:{ctx['user']['id']}"
+
+    def perform(self, s: Session, tx: Any, ctxs: Contexts, op: dict,
+                expect: bool | None) -> Outcome:
+        ctx = self.context(s, ctxs, op)
+        decision = s.require(self.policy, ctx)
+        user = tx.get("users", ctx["user"]["id"])
+        to = ctx["target"]["id"]
+        target = self.target(ctx)
+        moved = {**user, "account": to}
+        held = [p for p in schema.PRODUCTS if user.get("licenses", {}).get(p)]
+        dropped = []
+        for product in held:
+            # As if switched on there by someone who does not hold it yet (S10-S12).
+            newcomer = {**moved, "licenses": {**moved.get("licenses", {}), product: False}}
+            there = s.rules.decide(SetLicense.policy, {
+                **ctxs.for_user(op, newcomer), "product": product, "value": True})
+            if there.allowed:
+                continue
+            if not self.drop_license:
+                raise s.refusal(there)
+            dropped.append(product)
+        for product in dropped:
+            moved = {**moved, "licenses": {**moved["licenses"], product: False},
+                     "set_by": {**moved.get("set_by", {}), product: "operator"}}
+        outcome = Outcome(self.policy, target, to != user["account"], user["account"], to,
+                          decision.rule)
+        if outcome.changed:
+            tx.put("users", moved)
+            outcome.audit.append(s.audit_entry(tx, self.policy, target, user["account"], to,
+                                               decision.rule, to, ctx["partner"]["id"]))
+            for _ in dropped:  # one entry per license switched off on the way
+                outcome.audit.append(s.audit_entry(
+                    tx, SetLicense.policy, target, True, False, decision.rule, to,
+                    ctx["partner"]["id"], cause=outcome.audit[0]))
+            ctxs.invalidate()
+        return outcome
+
+
 # Adding records ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Add(Action):
@@ -417,6 +508,7 @@ class AddOperator(_Add):
 
 # Every action a scenario step or a recording can name, in the order the language lists them.
 ACTIONS: tuple[type[Action], ...] = (SetLicense, MicollabSet, SetIntegration, AssignOrder,
-                                     AddPartner, AddAccount, AddUser, AddOrder, AddOperator)
+                                     AddPartner, AddAccount, AddUser, AddOrder, AddOperator,
+                                     RemoveUser, MoveUser)
 ADDERS: dict[str, type[_Add]] = {a.kind: a for a in ACTIONS  # type: ignore[attr-defined]
                                  if issubclass(a, _Add)}

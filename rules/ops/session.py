@@ -15,13 +15,20 @@ from typing import Any
 
 from .. import schema
 from ..engine.ruleset import Decision, RuleRef, RuleSet
+from ..engine.whynot import why_not
 from ..errors import BadInput, NotFound, Refused
 from ..i18n import t
 from ..text import printable
 from . import outcome as clock
 from .actions import CONSEQUENCE, READ_ACCOUNT, READ_AUDIT, READ_ORDER, READ_PARTNER, Action
+from .auditlog import AuditFilter
+from .bulk import BulkResult, apply_many, matches
 from .context import Contexts
 from .outcome import TABLES, Effect, Outcome, write_license
+from .report import LicenseReport
+from .report import build as build_report
+from .revert import RevertResult, revert
+from .userimport import ImportResult, ImportRow, import_users
 from .views import account_view, order_view, user_view
 
 # How far back a stale-edit refusal looks in the account's audit trail for who changed it.
@@ -69,6 +76,8 @@ class Session:
         self.real = real or operator
         self.lang = lang
         self.on = on
+        # While a revert runs: the audit entry it reverts (written into every entry).
+        self.reverting: int | None = None
 
     # Plumbing -------------------------------------------------------------
     def _t(self, key: str, **values: object) -> str:
@@ -124,27 +133,44 @@ class Session:
         """The rules' decision on `op`, or Refused with their reason."""
         decision = self.rules.decide(op, ctx)
         if not decision.allowed:
-            raise Refused(self.rules.message(decision.because or "", self.lang), decision,
-                          key=decision.because)
+            raise self.refusal(decision)
         return decision
+
+    def refusal(self, decision: Decision) -> Refused:
+        """A refusing decision as the error that says why, in the operator's language."""
+        return Refused(self.rules.message(decision.because or "", self.lang), decision,
+                       key=decision.because)
 
     def _allowed(self, op: str, ctx: dict) -> bool:
         return self.rules.decide(op, ctx).allowed
 
     def audit_entry(self, tx: Any, operation: str, target: str, before: Any, after: Any,
                     rule: RuleRef | None, account: str | None, partner: str | None,
-                    actor: str = "operator", outcome: str = "applied") -> int:
-        return tx.append("audit", audit_record(
+                    actor: str = "operator", outcome: str = "applied",
+                    cause: int | None = None) -> int:
+        """Append one audit entry. `cause`: for a consequence, the entry of the operation it
+        followed (a revert of either reverts the whole operation)."""
+        entry = audit_record(
             self.login, self.real, self.rules, operation, target, before, after, rule,
-            account, partner, actor, outcome))
+            account, partner, actor, outcome)
+        if cause is not None:
+            entry["cause"] = cause
+        if self.reverting is not None:
+            entry["revert_of"] = self.reverting
+        return tx.append("audit", entry)
 
     @contextmanager
     def _reading(self) -> Iterator[tuple[Contexts, dict]]:
         ctxs = Contexts(self.store.read(), self.on)
         yield ctxs, self._operator(ctxs)
 
+    reading_view = _reading  # for the ops modules: one consistent read and the operator
+
+    def readable_account(self, ctxs: Contexts, op: dict, account_id: str) -> dict:
+        return self._readable_account(ctxs, op, account_id)
+
     @contextmanager
-    def _writing(self) -> Iterator[tuple[Any, Contexts, dict]]:
+    def writing(self) -> Iterator[tuple[Any, Contexts, dict]]:
         # A refusal or a dry run raises out of the transaction, which then writes nothing.
         with self.store.transaction() as tx:
             ctxs = Contexts(tx, self.on)
@@ -223,25 +249,56 @@ class Session:
                     out.append(v)
             return out
 
-    def audit(self, account_id: str | None = None, limit: int | None = 50) -> list[dict]:
+    def audit(self, account_id: str | None = None, limit: int | None = 50,
+              where: AuditFilter | None = None) -> list[dict]:
+        """The newest `limit` audit entries this operator may read (None: all), of one
+        account or all, matching `where` (user, operator, operation, rule, dates)."""
         with self._reading() as (ctxs, op):
             if account_id is not None:
                 account_id = self.resolve_account(ctxs, op, account_id)["id"]
             entries = (ctxs.view.by("audit", "account", account_id) if account_id
                        else ctxs.view.all("audit"))
+            if where is not None:
+                where.check(self)
+                entries = [e for e in entries if where.matches(e)]
             visible = [e for e in entries if self._allowed(
                 READ_AUDIT, {"operator": op, "entry": {
                     "account": e.get("account"), "partner": e.get("partner"),
                     "operation": e.get("operation", "")}})]
             return visible[-limit:] if limit else visible
 
+    def report(self, partner: str | None = None, account_id: str | None = None,
+               product: str = "miteam") -> LicenseReport:
+        """The license report over the accounts this operator may read (of one partner, or
+        one account): see `rules/ops/report.py`."""
+        self.check_product(product)
+        with self._reading() as (ctxs, op):
+            if account_id is not None:
+                docs = [self._readable_account(ctxs, op, self.resolve_account(ctxs, account_id))]
+            else:
+                docs = ctxs.view.by("accounts", "partner", partner) if partner \
+                    else ctxs.view.all("accounts")
+                docs = [a for a in docs if self._allowed(READ_ACCOUNT, ctxs.for_account(op, a))]
+            orders = {a["id"]: self._orders_of(ctxs, op, a) for a in docs}
+            unassigned = [] if account_id is not None else [
+                o for o in ctxs.view.by("orders", "account", None)
+                if (partner is None or o["partner"] == partner)
+                and self._allowed(READ_ORDER, self._order_ctx(ctxs, op, o))]
+            return build_report(self.rules, ctxs, op, docs, orders, unassigned, product,
+                                self.lang)
+
     def explain(self, user_id: str, product: str = "miteam"):
         """The view decision for a user and product, with every rule's trace."""
         self.check_product(product)
         with self._reading() as (ctxs, op):
             user = self.visible(ctxs, op, "user", user_id)
-            return self.rules.explain_view(product, {**ctxs.for_user(op, user),
-                                                     "product": product})
+            ctx = {**ctxs.for_user(op, user), "product": product}
+            explanation = self.rules.explain_view(product, ctx)
+            # A toggle that cannot be switched: what would make it switchable.
+            explanation.why_not = why_not(self.rules, ctx, product,
+                                          not ctx["user"]["licenses"][product], self.lang,
+                                          want_view=True)
+            return explanation
 
     def resolve_account(self, ctxs: Contexts, op: dict, key: str) -> dict:
         """An account this operator may read, by id or by company name (S2: the partner
@@ -276,7 +333,7 @@ class Session:
         switched on meanwhile would be revoked too), it is refused as stale."""
         action.validate(self)
         try:
-            with self._writing() as (tx, ctxs, op):
+            with self.writing() as (tx, ctxs, op):
                 outcome = action.perform(self, tx, ctxs, op, expect)
                 if expect_preview is not None and outcome.preview != expect_preview:
                     raise self._stale_preview(outcome)
@@ -287,12 +344,52 @@ class Session:
         except _DryRun as done:
             return done.outcome
 
+    def apply_many(self, actions: list[Action], *, dry_run: bool = False,
+                   all_or_nothing: bool = False, expect_preview: str | None = None
+                   ) -> BulkResult:
+        """Many actions in one transaction, each decided as if made alone, in order (bulk
+        switching, issue 12). Returns one line per action and the preview's groups; see
+        `rules/ops/bulk.py`. `expect_preview`: the `BulkResult.preview` of the dry run
+        the operator confirmed (refused as stale if the set would now go otherwise)."""
+        return apply_many(self, actions, dry_run=dry_run, all_or_nothing=all_or_nothing,
+                          expect_preview=expect_preview)
+
+    def import_users(self, account_id: str, rows: list[ImportRow], *, dry_run: bool = False,
+                     skip_errors: bool = False) -> ImportResult:
+        """Users from a spreadsheet into an account (`rules/ops/userimport.py`): `rows` from
+        `userimport.read_csv`; each row gets its status, line and reason."""
+        return import_users(self, account_id, rows, dry_run=dry_run, skip_errors=skip_errors)
+
+    def revert(self, seq: int, *, dry_run: bool = False) -> RevertResult:
+        """Apply the inverse of audit entry `seq` (of the whole operation it belongs to), as
+        new operations decided by today's rules, all or nothing (`rules/ops/revert.py`)."""
+        return revert(self, seq, dry_run=dry_run)
+
+    def select_users(self, account_id: str, where: dict[str, str] | None = None,
+                     product: str = "miteam") -> list[str]:
+        """The ids of an account's users in the states `where` names (`{"shown": "off"}`;
+        keys and values in `bulk.WHERE_KEYS`), in the account's order."""
+        self.check_product(product)
+        with self._reading() as (ctxs, op):
+            account = self._readable_account(ctxs, op, self.resolve_account(ctxs, account_id))
+            docs = ctxs.view.by("users", "account", account["id"])
+            if not where:
+                return [u["id"] for u in docs]
+            return [u["id"] for u in docs
+                    if matches(user_view(self.rules, ctxs, op, u, self.lang), where, product)]
+
     def why(self, action: Action) -> Any:
         """The full trace of the decision `apply(action)` would meet, built from the same
         context, for `--why` and the console's Why panel."""
         action.validate(self)
         with self._reading() as (ctxs, op):
-            return self.rules.explain_decision(action.policy, action.context(self, ctxs, op))
+            ctx = action.context(self, ctxs, op)
+            explanation = self.rules.explain_decision(action.policy, ctx)
+            if action.policy == "license.set" and explanation.answer == "refused":
+                # What would allow it: the smallest change of this account's records.
+                explanation.why_not = why_not(self.rules, ctx, ctx["product"], ctx["value"],
+                                              self.lang)
+            return explanation
 
     def stale(self, tx: Any, target: str, in_account: str, key: str, now: bool,
               **values: object) -> Refused:
@@ -330,7 +427,8 @@ class Session:
                 write_license(tx, user, c.product, on, actor)
                 outcome.audit.append(self.audit_entry(
                     tx, CONSEQUENCE, f"user:{user['id']}", before, on, c.rule,
-                    user["account"], ctx["account"]["partner"], actor))
+                    user["account"], ctx["account"]["partner"], actor,
+                    cause=outcome.audit[0] if outcome.audit else None))
                 changed.append(user["id"])
             outcome.effects.append(Effect(c.rule, c.action, c.product, changed))
         ctxs.invalidate()

@@ -298,6 +298,8 @@ def test_s4_s6_micollab_license_is_on_read_only_and_a_switch_is_refused(console,
         snap(snapshot, app, "partner_s6_why.txt")
         why = why_text(app)
         assert "s6_micollab_license" in why and "s4_micollab_manages" in why
+        # Why not: the smallest change that would let anna switch it (issue 15).
+        assert "switch the MiCollab integration off (you can do this)" in why
 
     drive(app, walk)
     assert [(c.action, c.rule) for c in changes] == [

@@ -9,6 +9,8 @@ Operators: anna.huber (partner p-alpen), james.cole (partner p-northbridge), mar
 
 from __future__ import annotations
 
+import pytest
+
 
 def miteam_product(user: dict) -> dict:
     (product,) = [p for p in user["products"] if p["product"] == "miteam"]
@@ -259,3 +261,9 @@ def test_messages_in_german(miteam):
     assert product["message"] == "Lizenzen nicht verfügbar"
     r = miteam("license", "set", full["id"], "miteam", "on", lang="de")
     assert r.code == 1 and "Lizenzen nicht verfügbar" in r.err
+
+
+@pytest.fixture
+def demo_db(backend_demo_db):
+    """Every S-case on both backends: the embedded file and a PostgreSQL server."""
+    return backend_demo_db

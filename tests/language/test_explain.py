@@ -25,9 +25,9 @@ def test_explain_names_the_deciding_rule_and_shows_conditions_compactly(miteam):
     cands = candidate_lines(r.out)
     assert [c.split()[2] for c in cands] == [
         "s13_integration_off", "s6_micollab_license", "s7_micollab_no_license",
-        "s12_none_left", "s10_standalone"]
+        "s10_no_orders", "s12_none_left", "s10_standalone"]
     assert cands[-1].startswith("  → default s10_standalone   rules/policy/licenses.rules:")
-    assert "did not match — toggle OFF, disabled, message licenses_not_available" in cands[3]
+    assert "did not match — toggle OFF, disabled, message licenses_not_available" in cands[4]
     # A comparison shows once, with the value it read; a flag shows its value.
     assert re.search(r"^      account\.licenses\.miteam\.available <= 0  →  false   \(8\)   "
                      r"line \d+   \(not needed\)$", r.out, re.M) is None
