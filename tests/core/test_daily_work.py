@@ -55,12 +55,14 @@ def test_all_or_nothing_refuses_the_whole_set_when_any_would_be_refused(miteam):
 def test_bulk_list_and_file_an_unknown_or_foreign_user_is_an_error_line(miteam, monkeypatch):
     off = _off_users(miteam, "a-kranich")
     monkeypatch.setattr("sys.stdin", io.StringIO(f"# from a spreadsheet\n{off[1]}\n\n"))
-    # markus.weber is the account admin of a-kranich: u-1001 (a-bergmann) is not his.
+    # markus.weber is the account admin of a-kranich: u-1001 (a-bergmann) is not his, and
+    # to him it is as unknown as one that does not exist.
     r = miteam("license", "set", "--from-file", "-", off[0], "u-1001", "nobody", "miteam",
                "on", operator="markus.weber")
     assert r.code == 1
     assert [(x["user"], x["outcome"]) for x in r.json] == [
-        (off[0], "switched"), ("u-1001", "refused"), ("nobody", "error"), (off[1], "switched")]
+        (off[0], "switched"), ("u-1001", "error"), ("nobody", "error"), (off[1], "switched")]
+    assert r.json[1]["reason"] == "unknown user 'u-1001'"
     assert "Bergmann" not in r.out  # nothing of the other tenant is told
     assert miteam.user("u-1001")["licenses"]["miteam"] is True
 
@@ -187,10 +189,11 @@ def test_user_remove_returns_the_license_and_keeps_the_history(miteam):
     assert history[-1]["before"]["name"]  # the record as it was
 
 
-def test_user_remove_outside_the_scope_is_refused_and_changes_nothing(miteam):
+def test_user_remove_outside_the_scope_is_unknown_and_changes_nothing(miteam):
     before = miteam.snapshot()
     r = miteam("user", "remove", "u-1001", operator="james.cole", lang="de")
-    assert r.code == 1 and r.json[0]["outcome"] == "refused"
+    assert r.code == 1 and r.json[0]["outcome"] == "error"
+    assert r.json[0]["reason"] == "Benutzer 'u-1001' ist unbekannt"
     assert "Bergmann" not in r.out
     assert miteam.snapshot() == before
 
@@ -271,11 +274,11 @@ def test_import_of_a_file_that_is_not_a_user_table_is_exit_2(miteam, tmp_path, c
     assert miteam.snapshot() == before
 
 
-def test_import_into_another_partners_account_is_refused(miteam, tmp_path):
+def test_import_into_another_partners_account_is_unknown(miteam, tmp_path):
     f = tmp_path / "u.csv"
     f.write_text("id,name\nz-1,Zed\n", encoding="utf-8")
     r = miteam("user", "import", str(f), "--account", "a-oakridge", operator="anna.huber")
-    assert r.code == 1 and "Oakridge" not in r.err
+    assert r.code == 2 and r.err == "miteam: unknown account 'a-oakridge'\n"
 
 
 # Revert ---------------------------------------------------------------------------------
@@ -357,11 +360,14 @@ def test_user_move_takes_the_license_only_where_the_target_allows_it(miteam):
 
 def test_user_move_never_crosses_partners_nor_an_admins_account(miteam):
     before = miteam.snapshot()
-    r = miteam("user", "move", "u-1046", "--to", "a-oakridge", operator="anna.huber",
-               lang="de")
+    # Support sees both partners' accounts: the rules say why.
+    r = miteam("user", "move", "u-1046", "--to", "a-oakridge", lang="de")
     assert r.code == 1 and "desselben Partners" in r.err
+    # To a partner another partner's account does not exist; to an admin, another account.
+    r = miteam("user", "move", "u-1046", "--to", "a-oakridge", operator="anna.huber")
+    assert r.code == 2 and r.err == "miteam: unknown account 'a-oakridge'\n"
     r = miteam("user", "move", "u-1046", "--to", "a-lindenhof", operator="markus.weber")
-    assert r.code == 1
+    assert r.code == 2
     assert miteam.snapshot() == before
 
 
