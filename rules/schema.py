@@ -116,6 +116,9 @@ CONTEXTS: dict[str, dict[str, Type]] = {
     "account.read": {"operator": _R["operator"], "account": _R["account"],
                      "partner": _R["partner"]},
     "user.add": {**_SUBJECT_USER},
+    "user.remove": {**_SUBJECT_USER},
+    # A user moving from `account` to `target` (another account).
+    "user.move": {**_SUBJECT_USER, "target": _R["account"]},
     # Who may change who acts, and replace the records (administrative commands). `caller`
     # is the OS login behind the operator: `administrator` when it owns the database.
     "operator.add": {"operator": _R["operator"], "subject": _R["operator"]},

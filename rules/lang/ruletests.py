@@ -53,6 +53,10 @@ DEFAULTS: dict[str, object] = {
     "value": True,
     "integration": "miteam",
     "entry": {"account": "a-1", "partner": "p-1", "operation": "license.set"},
+    "target": {"id": "a-2", "name": "Account 2", "partner": "p-1",
+               "integrations": {"micollab": False, "miteam": True},
+               "licenses": {p: {"total": 10, "assigned": 1} for p in schema.PRODUCTS},
+               "orders": 1, "users": "a-2"},
     "subject": {"id": "op-2", "name": "Operator 2", "role": "account_admin",
                 "partner": "p-1", "account": "a-1"},
 }
