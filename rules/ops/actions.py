@@ -269,7 +269,9 @@ class MoveUser(Action):
 
     def context(self, s: Session, ctxs: Contexts, op: dict) -> dict:
         user = s.get(ctxs.view, "user", self.user)
-        target = s.resolve_account(ctxs, op, self.to)
+        # By id, any account: the user.move policy refuses another partner's with its reason
+        # (issue 12's scenario); by company name, only among the accounts the operator reads.
+        target = ctxs.view.get("accounts", self.to) or s.resolve_account(ctxs, op, self.to)
         return {**ctxs.for_user(op, user), "target": ctxs.account(target)}
 
     def target(self, ctx: dict) -> str:
