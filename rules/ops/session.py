@@ -166,9 +166,6 @@ class Session:
 
     reading_view = _reading  # for the ops modules: one consistent read and the operator
 
-    def readable_account(self, ctxs: Contexts, op: dict, account_id: str) -> dict:
-        return self._readable_account(ctxs, op, account_id)
-
     @contextmanager
     def writing(self) -> Iterator[tuple[Any, Contexts, dict]]:
         # A refusal or a dry run raises out of the transaction, which then writes nothing.
@@ -274,7 +271,7 @@ class Session:
         self.check_product(product)
         with self._reading() as (ctxs, op):
             if account_id is not None:
-                docs = [self._readable_account(ctxs, op, self.resolve_account(ctxs, account_id))]
+                docs = [self.resolve_account(ctxs, op, account_id)]
             else:
                 docs = ctxs.view.by("accounts", "partner", partner) if partner \
                     else ctxs.view.all("accounts")
@@ -371,7 +368,7 @@ class Session:
         keys and values in `bulk.WHERE_KEYS`), in the account's order."""
         self.check_product(product)
         with self._reading() as (ctxs, op):
-            account = self._readable_account(ctxs, op, self.resolve_account(ctxs, account_id))
+            account = self.resolve_account(ctxs, op, account_id)
             docs = ctxs.view.by("users", "account", account["id"])
             if not where:
                 return [u["id"] for u in docs]
