@@ -30,8 +30,11 @@ from typing import Any
 from tinydb import Query, TinyDB
 
 from .engine.ruleset import Decision, RuleRef, RuleSet, ViewResult
+from .ops.actions import READ_ACCOUNT, SetLicense
 from .ops.context import Contexts
-from .ops.session import Outcome, Session, _now
+from .ops.outcome import Outcome
+from .ops.outcome import now as _now
+from .ops.session import Session
 from .ops.views import user_view
 from .records import generate
 from .records.orders import today
@@ -191,7 +194,7 @@ def stock_switch(db: TinyDB, rules: RuleSet, user_id: str, on: bool, when: date)
     if user is None:
         raise LookupError(user_id)
     ctx = {**ctxs.for_user(op, user), "product": "miteam", "value": on}
-    decision = rules.decide("license.set", ctx)
+    decision = rules.decide(SetLicense.policy, ctx)
     if not decision.allowed:
         return False
     before = bool(user["licenses"].get("miteam"))
@@ -201,14 +204,14 @@ def stock_switch(db: TinyDB, rules: RuleSet, user_id: str, on: bool, when: date)
                               "set_by": {**user["set_by"], "miteam": "operator"}},
                              doc_ids=[user.doc_id])
     db.table("audit").insert({
-        "at": _now(), "operator": OPERATOR, "actor": "operator", "operation": "license.set",
+        "at": _now(), "operator": OPERATOR, "actor": "operator", "operation": SetLicense.policy,
         "target": f"user:{user_id}", "account": user["account"],
         "partner": ctx["account"]["partner"], "before": before, "after": on,
         "rule": decision.rule.name,
         "rule_at": f"{decision.rule.span.file}:{decision.rule.span.line}",
         "outcome": "applied"})
     ctxs.invalidate()
-    rules.consequences("license.set", {**ctxs.for_user(op, {**user, "licenses": {
+    rules.consequences(SetLicense.policy, {**ctxs.for_user(op, {**user, "licenses": {
         **user["licenses"], "miteam": on}}), "product": "miteam", "value": on})
     return True
 
@@ -221,7 +224,7 @@ def stock_user(db: TinyDB, rules: RuleSet, user_id: str, when: date) -> dict:
     user = view.get("users", user_id)
     assert user is not None
     account = view.get("accounts", user["account"])
-    assert rules.decide("account.read", ctxs.for_account(op, account)).allowed
+    assert rules.decide(READ_ACCOUNT, ctxs.for_account(op, account)).allowed
     return user_view(rules, ctxs, op, user, "en")
 
 
@@ -231,7 +234,7 @@ def stock_users(db: TinyDB, rules: RuleSet, account_id: str, when: date) -> list
     ctxs = Contexts(view, when)
     op = ctxs.operator(view.get("operators", OPERATOR) or {})
     account = view.get("accounts", account_id)
-    assert rules.decide("account.read", ctxs.for_account(op, account)).allowed
+    assert rules.decide(READ_ACCOUNT, ctxs.for_account(op, account)).allowed
     return [user_view(rules, ctxs, op, u, "en") for u in view.by("users", "account", account_id)]
 
 
@@ -248,13 +251,13 @@ class Reference:
         program = rules.program
         view = {r.name.value: RuleRef(r.name.value, r.name.span)
                 for r in program.views["miteam"].rules}
-        policy = program.policies["license.set"]
+        policy = program.policies[SetLicense.policy]
         decisions = {d.name.value: d for d in policy.decisions if d.effect != "default"}
         default = next(d for d in policy.decisions if d.effect == "default")
         refs = {name: RuleRef(name, d.name.span) for name, d in decisions.items()}
         self.because = {name: d.because.value for name, d in decisions.items()
                         if d.because is not None}
-        self.default = RuleRef("license.set.default", default.span)
+        self.default = RuleRef(f"{SetLicense.policy}.default", default.span)
         self.default_because = default.because.value if default.because else ""
         # KeyError here: the rules in use are not the shipped ones (no reference for them).
         self.s13, self.s6, self.s7 = (view["s13_integration_off"], view["s6_micollab_license"],
@@ -400,9 +403,9 @@ def _run(accounts: int, users: int, seed: int, rules: RuleSet, work: Path, repea
     def product_switch() -> None:
         nonlocal switches
         uid = next(cycle)
-        outcome: Outcome = session.set_license(uid, "miteam", True)
+        outcome: Outcome = session.apply(SetLicense(uid, "miteam", True))
         assert outcome.changed
-        session.set_license(uid, "miteam", False)
+        session.apply(SetLicense(uid, "miteam", False))
         switches += 2
 
     pairs = _times(product_switch, max(1, repeat // 2))
@@ -504,7 +507,7 @@ def _compiled(store: Store, rules: RuleSet, big: str, when: date, runs: int
          lambda: [view("miteam", c) for c in contexts],
          lambda: [ref_view(c) for c in contexts]),
         ("compiled license.set policy vs hand-written", decide_ctx,
-         lambda: [decide("license.set", c) for c in decide_ctx],
+         lambda: [decide(SetLicense.policy, c) for c in decide_ctx],
          lambda: [ref_decide(c) for c in decide_ctx]))
     out = []
     for name, cs, compiled, hand in timed:

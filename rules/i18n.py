@@ -59,6 +59,24 @@ CATALOG: dict[str, dict[str, str]] = {
               "angesehen haben: sie ist jetzt {now}{by}. Es wurde nichts geändert; sehen Sie "
               "erneut nach und schalten Sie, wenn Sie es weiterhin möchten",
     },
+    # A sweeping change whose preview no longer holds (issue 13: S8 preview, then a change).
+    "stale_preview": {
+        "en": {"one": "{target} changed after its preview: it would now switch {count} "
+                      "user's license ({users}). Nothing was changed; preview it again",
+               "other": "{target} changed after its preview: it would now switch {count} "
+                        "users' licenses ({users}). Nothing was changed; preview it again"},
+        "de": {"one": "{target} hat sich seit der Vorschau geändert: jetzt würde die Lizenz "
+                      "von {count} Benutzer geschaltet ({users}). Es wurde nichts geändert; "
+                      "sehen Sie sich die Vorschau erneut an",
+               "other": "{target} hat sich seit der Vorschau geändert: jetzt würden die "
+                        "Lizenzen von {count} Benutzern geschaltet ({users}). Es wurde nichts "
+                        "geändert; sehen Sie sich die Vorschau erneut an"},
+    },
+    "preview_digest": {
+        "en": "preview {digest}: to apply exactly this, add --expect-preview {digest}",
+        "de": "Vorschau {digest}: um genau dies anzuwenden, fügen Sie --expect-preview "
+              "{digest} hinzu",
+    },
     "stale_by": {"en": " (changed by {who} at {at})", "de": " (geändert von {who} am {at})"},
     "readonly_console": {
         "en": "this console is read-only", "de": "diese Konsole ist schreibgeschützt",
@@ -469,9 +487,20 @@ CATALOG: dict[str, dict[str, str]] = {
 }
 
 
+def plural_form(lang: str, count: object) -> str:
+    """CLDR's plural category for English and German (the same rule for both): "one" for
+    exactly 1 (an integer, no fraction shown), "other" for everything else, 0 included."""
+    return "one" if isinstance(count, int) and not isinstance(count, bool) and count == 1 \
+        else "other"
+
+
 def t(key: str, lang: str, **values: object) -> str:
+    """A message in `lang` (English if it has no such language). A message with plural
+    forms ({"one": ..., "other": ...}) picks the form for the value named `count`."""
     entry = CATALOG[key]
     text = entry.get(lang) or entry["en"]
+    if isinstance(text, dict):
+        text = text[plural_form(lang, values.get("count"))]
     return text.format(**values) if values else text
 
 

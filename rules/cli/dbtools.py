@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .. import bench
 from ..errors import BadInput
-from ..ops.session import _now
+from ..ops.outcome import now as _now
 from ..records import database, generate, verify
 from .env import Env
 

@@ -69,6 +69,10 @@ def outcome_lines(o: Outcome, lang: str) -> list[str]:
                      f"  {len(e.users)} license(s) switched on by rule {e.rule.name}")
         if e.users:
             lines.append("    " + ", ".join(e.users))
+    if o.dry_run and o.effects:
+        # A sweeping change: applying it with this digest refuses it if it would now do
+        # anything other than this preview shows (issue 13: the preview cannot lie).
+        lines.append("  " + t("preview_digest", lang, digest=o.preview))
     return lines
 
 

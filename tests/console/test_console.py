@@ -11,6 +11,7 @@ import pytest
 
 from rules.engine.ruleset import RuleSet
 from rules.ops import session as operations
+from rules.ops.actions import SetLicense
 from rules.ops.session import Session
 from rules.records.store import Store
 from tui.screens import (
@@ -161,7 +162,8 @@ def test_another_consoles_commit_shows_up_without_a_key(console, demo_db: Path):
         assert str(rows(users_table(app))[0].cells[3]) == "OFF"
         other = Store(demo_db)
         try:
-            Session(other, RuleSet.load(), "markus.weber").set_license("u-1036", "miteam", True)
+            Session(other, RuleSet.load(), "markus.weber").apply(
+                SetLicense("u-1036", "miteam", True))
         finally:
             other.close()
         app.poll()
@@ -182,7 +184,8 @@ def test_a_stale_switch_is_refused_not_overwritten(console, demo_db: Path):
         assert isinstance(app.screen, UserScreen) and toggle(app)["on"] is False
         other = Store(demo_db)
         try:
-            Session(other, RuleSet.load(), "markus.weber").set_license("u-1036", "miteam", True)
+            Session(other, RuleSet.load(), "markus.weber").apply(
+                SetLicense("u-1036", "miteam", True))
         finally:
             other.close()
         await pilot.press("space")  # before the console has polled: it still shows OFF

@@ -19,11 +19,13 @@ from hypothesis import strategies as hs
 
 from rules.cli import main
 from rules.engine.ruleset import RuleSet
+from rules.ops.actions import SetLicense
 from rules.ops.context import Contexts
 from rules.ops.session import Session
 from rules.records import generate, verify
 from rules.records import store as S
 from rules.records.store import Store, records
+from rules.records.store import files as F
 from tests.miteam_command import Miteam
 
 
@@ -148,7 +150,7 @@ def _switch_bytes(db: Path, rules: RuleSet, user: str) -> tuple[int, bool]:
     base = db.stat()
     size = journal.stat().st_size if journal.exists() else 0
     store = Store(db)
-    Session(store, rules, "support-1").set_license(user, "miteam", True)
+    Session(store, rules, "support-1").apply(SetLicense(user, "miteam", True))
     store.close()
     now = db.stat()
     return journal.stat().st_size - size, (now.st_ino, now.st_mtime_ns) == (
@@ -198,7 +200,7 @@ def test_license_counts_do_not_walk_the_accounts_users(tmp_path, rules, monkeypa
         return original(self, table, field, value)
 
     monkeypatch.setattr(S.View, "by", by)
-    session.set_license(user, "miteam", True)
+    session.apply(SetLicense(user, "miteam", True))
     assert scans == []  # neither the rules' counts nor the switch read the 500 users
     monkeypatch.undo()
     after = session.account(gen.big_account)["licenses"]["miteam"]
@@ -378,7 +380,7 @@ def test_restore_to_a_new_place_and_into_an_open_console(demo_db, capsys, tmp_pa
     # A console that had the database open sees the restored records at its next read.
     store = Store(demo_db)
     session = Session(store, rules, "tester")
-    session.set_license("u-1030", "miteam", False)
+    session.apply(SetLicense("u-1030", "miteam", False))
     assert run(demo_db, capsys, "db", "restore", str(dest), "--force")[0] == 0
     assert session.user("u-1030")["licenses"]["miteam"] is True
     store.close()
@@ -410,7 +412,7 @@ def test_backup_is_consistent_while_another_console_writes(demo_db, tmp_path, ru
     def switch() -> None:
         on = False
         while not stop.is_set():
-            writer.set_license("u-1030", "miteam", on)
+            writer.apply(SetLicense("u-1030", "miteam", on))
             on = not on
 
     thread = threading.Thread(target=switch)
@@ -444,9 +446,9 @@ def test_backup_failing_on_disk_full_leaves_no_file(demo_db, capsys, tmp_path, m
         if s == step:
             raise OSError(err, os.strerror(err))
 
-    monkeypatch.setattr(S, "FAULT_HOOK", hook)
+    monkeypatch.setattr(F, "FAULT_HOOK", hook)
     code, _, message = run(demo_db, capsys, "db", "backup", str(target / "b.json"))
-    monkeypatch.setattr(S, "FAULT_HOOK", None)
+    monkeypatch.setattr(F, "FAULT_HOOK", None)
     assert code == 2 and os.strerror(err) in message and message.count("\n") == 1
     assert files(target) == []
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 
+from rules.ops.actions import SetIntegration
 from rules.schema import INTEGRATIONS
 
 from ..widgets import Column, PagedSource, ResourceTable, Row
@@ -61,8 +62,7 @@ class AccountScreen(Place):
         rows = []
         for name in INTEGRATIONS:
             on = a["integrations"][name]
-            verdict = session.why("integration.set", account=a["id"], integration=name,
-                                  value=not on)
+            verdict = session.why(SetIntegration(a["id"], name, not on))
             can = tr("editable") if verdict.answer == "allowed" else tr("tui_not_switchable")
             # The row carries the state it shows, so a switch can tell if it went stale.
             rows.append(Row(name, [tr(f"integration_{name}"), onoff(on, lang), can], on))
