@@ -4,8 +4,15 @@ Each operation is done the product's way (the store, through `Session`) and the 
 way (`TinyDB(path)` with its default JSONStorage, the same records, the same rules and
 context code over TinyDB queries), and the medians and their ratio are printed against
 the targets of DESIGN.md section 6. The stock side does the same logical work: read the
-user, build what the rules read, ask the rules, update the user, insert the audit entry;
-it does not fsync (JSONStorage never does), which only flatters it.
+user, build what the rules read, ask the rules, update the user, insert the audit entry.
+Stock TinyDB 4.9's JSONStorage flushes and fsyncs the whole file on every write, so each
+stock write is durable too; it is also measured set up well, with CachingMiddleware
+(reads from memory) and one durable flush per switch.
+
+Whole-process figures (``bench_process``) run real `miteam` commands as fresh processes
+at the database's size, beside ``--version``'s fixed cost and the SQLite peer
+(``bench_sqlite``: stdlib sqlite3, WAL, synchronous=FULL, the same rules and context
+code), with each process's peak memory.
 
 Also measured: the compiled rules against the same decisions written by hand in Python
 (`reference_view` / `reference_license_set` below: the reference, living only here), and
@@ -28,6 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from tinydb import Query, TinyDB
+from tinydb.middlewares import CachingMiddleware
+from tinydb.storages import JSONStorage
 
 from .engine.ruleset import Decision, RuleRef, RuleSet, ViewResult
 from .ops.actions import READ_ACCOUNT, SetLicense
@@ -118,7 +127,7 @@ class Result:
                f"  generated in {s['generate_s']:.1f} s, written in {s['write_s']:.1f} s",
                "",
                f"{'operation':<44} {'product':>10} {'stock':>10} {'ratio':>8}  target",
-               f"{'':<44} {'':>10} {'(or hand)':>10}"]
+               f"{'':<44} {'':>10} {'(or peer)':>10}"]
         for f in self.figures:
             stock = _fmt(f.stock_median) if f.stock else "-"
             ratio = f"{f.ratio:,.0f}x" if f.ratio is not None and f.ratio >= 10 else (
@@ -327,21 +336,24 @@ def _product_contexts(store: Store, big: str, when: date) -> list[dict]:
 
 def run(accounts: int = 1000, users: int = 100_000, seed: int = 1, *, rules: RuleSet,
         workdir: Path | None = None, repeat: int = 200, stock_repeat: int = 3,
-        stock: bool = True, progress: Callable[[str], None] | None = None) -> Result:
+        stock: bool = True, progress: Callable[[str], None] | None = None,
+        process_runs: int = 5) -> Result:
     """Generate the database, measure, and return the figures."""
     say = progress or (lambda _msg: None)
     own = workdir is None
     work = Path(tempfile.mkdtemp(prefix="miteam-bench-")) if own else Path(workdir)
     work.mkdir(parents=True, exist_ok=True)
     try:
-        return _run(accounts, users, seed, rules, work, repeat, stock_repeat, stock, say)
+        return _run(accounts, users, seed, rules, work, repeat, stock_repeat, stock, say,
+                    process_runs)
     finally:
         if own:
             shutil.rmtree(work, ignore_errors=True)
 
 
 def _run(accounts: int, users: int, seed: int, rules: RuleSet, work: Path, repeat: int,
-         stock_repeat: int, stock: bool, say: Callable[[str], None]) -> Result:
+         stock_repeat: int, stock: bool, say: Callable[[str], None],
+         process_runs: int) -> Result:
     when = today()
     say(f"generating {accounts} accounts, {users} users")
     t = time.perf_counter()
@@ -429,6 +441,19 @@ def _run(accounts: int, users: int, seed: int, rules: RuleSet, work: Path, repea
         bare = _times(lambda: users_t.update({"name": "Bench"}, doc_ids=[doc_id]),
                       stock_repeat)
         sdb.close()
+        say("switch: stock TinyDB with CachingMiddleware")
+        cdb = TinyDB(stock_path, storage=CachingMiddleware(JSONStorage))
+        ccycle = _cycle(off)
+
+        def cached_pair() -> None:
+            uid = next(ccycle)
+            assert stock_switch(cdb, rules, uid, True, when)
+            cdb.storage.flush()  # JSONStorage.write: the whole file, fsynced
+            stock_switch(cdb, rules, uid, False, when)
+            cdb.storage.flush()
+
+        cached = [p / 2 for p in _times(cached_pair, max(1, stock_repeat // 2 + 1))]
+        cdb.close()
     result.sizes["bytes_per_switch"] = round(written)
     result.sizes["base_rewritten_by_switches"] = not base_same
     ratio = statistics.median(stock_sw) / statistics.median(per_switch) if stock_sw else None
@@ -439,6 +464,10 @@ def _run(accounts: int, users: int, seed: int, rules: RuleSet, work: Path, repea
                note=f"{written:.0f} bytes written per switch; database file "
                     + ("untouched" if base_same else "rewritten (compaction)"))
     fig(f)
+    if stock:
+        fig(Figure("  stock, CachingMiddleware + durable flush", per_switch, cached,
+                   note="TinyDB set up well: reads from memory, the whole file written and"
+                        " fsynced once per switch"))
     if bare:
         fig(Figure("  stock: one bare users.update, for scale", [statistics.median(bare)],
                    note="TinyDB's own update of one user, no rules, no audit: the product's"
@@ -485,6 +514,19 @@ def _run(accounts: int, users: int, seed: int, rules: RuleSet, work: Path, repea
     fig_view, fig_decide = _compiled(store, rules, big, when, max(5, min(repeat, 21)))
     fig(fig_view)
     fig(fig_decide)
+
+    # Whole processes, at this size, beside the SQLite peer --------------------------------
+    if process_runs:
+        from . import bench_process, bench_sqlite
+        from .records.store import records
+
+        say("SQLite peer: writing the same records")
+        peer = work / "peer.sqlite"
+        bench_sqlite.create(peer, records(store.read()))
+        say("whole processes: --version, user show, license set, user list")
+        for f in bench_process.figures(path, peer, OPERATOR, big, off[0], process_runs):
+            fig(f)
+        result.sizes["sqlite_mb"] = peer.stat().st_size / 1e6
     store.close()
     return result
 

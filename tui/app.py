@@ -504,7 +504,7 @@ class ConsoleApp(App[int]):
 def run(env: Any) -> int:
     """`miteam` / `miteam tui`: open the console for `env`'s operator and database."""
     source = RuleSource(env.rules_paths())  # a broken rule file: the CLI reports it, exit 2
-    session = Session(env.store, source.current, env.operator, env.lang)
+    session = env.session(source.current)
     session.whoami()  # an unknown operator: refused before the screen opens, exit 1
     app = ConsoleApp(session, rules=source, readonly=bool(getattr(env.args, "readonly", False)))
     app.run()

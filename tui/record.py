@@ -15,7 +15,6 @@ from rules.engine.reload import RuleSource
 from rules.errors import BadInput
 from rules.i18n import t
 from rules.ops.actions import Action
-from rules.ops.session import Session
 from rules.records.orders import today
 from rules.records.store import records
 from rules.scenario.recording import Recording
@@ -70,7 +69,7 @@ def run(env: Any, path: Path) -> int:
     """`miteam tui --record FILE`: the console for `env`'s operator and database, with
     every change written to `path` as a scenario."""
     source = RuleSource(env.rules_paths())  # a broken rule file: reported, exit 2
-    session = Session(env.store, source.current, env.operator, env.lang)
+    session = env.session(source.current)
     operator = session.whoami()  # an unknown operator: refused before the screen opens
     recording = Recording(records(env.store.read()), operator["id"], lang=env.lang,
                           on=today())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..i18n import t
 from ..ops.session import Outcome
+from ..ops.views import audit_who
 
 
 def _onoff(value: bool, lang: str) -> str:
@@ -80,9 +81,10 @@ def audit_lines(entries: list[dict]) -> list[str]:
     out = []
     for e in entries:
         actor = "" if e.get("actor") in (None, "operator") else f" as {e['actor']}"
-        out.append(f"#{e['seq']}  {e['at']}  {e['operator']}{actor}  {e['operation']}  "
+        rules = f" ({e['rules']})" if e.get("rules") else ""
+        out.append(f"#{e['seq']}  {e['at']}  {audit_who(e)}{actor}  {e['operation']}  "
                    f"{e['target']}  {_v(e.get('before'))} → {_v(e.get('after'))}"
-                   f"  rule {e.get('rule') or '-'}  {e.get('outcome', '')}")
+                   f"  rule {e.get('rule') or '-'}{rules}  {e.get('outcome', '')}")
     return out
 
 

@@ -11,19 +11,17 @@ the expected tokens named by what a person calls them (`'when'`, `a name`, never
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 
-import platformdirs
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from ..paths import GRAMMAR_DIR
+from . import larkcache
 from .errors import Diagnostic, Span
 
 Hint = Callable[[str, set[str]], "str | None"]
@@ -62,21 +60,6 @@ def one_of(phrases: list[str]) -> str:
     return phrases[0] if phrases else "something else"
 
 
-def _cache_file(name: str) -> str | bool:
-    """Where Lark keeps the analysed grammar between runs: the user's own cache directory.
-    Lark's `cache=True` would use a predictable name in the shared temp directory and
-    unpickle whatever it finds there, so another local user could plant code; no private
-    place to write: no cache (the grammar is then analysed on every start)."""
-    try:
-        folder = Path(platformdirs.user_cache_dir("miteam", appauthor=False)) / "grammar"
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if not os.access(folder, os.W_OK) or folder.stat().st_mode & 0o022:
-            return False
-    except OSError:
-        return False
-    return str(folder / f"{name}.lark-cache")
-
-
 @dataclass
 class Syntax:
     """One grammar (a file in `grammar/`) and how its errors are told."""
@@ -93,11 +76,13 @@ class Syntax:
     @cached_property
     def lark(self) -> Lark:
         text = (GRAMMAR_DIR / self.grammar).read_text(encoding="utf-8")
-        return Lark(text, parser="lalr", propagate_positions=True,
-                    maybe_placeholders=self.maybe_placeholders,
-                    postlex=self.postlex() if self.postlex else None,
-                    lexer_callbacks={"COMMENT": self._comment},
-                    cache=_cache_file(self.grammar.removesuffix(".lark")))
+        # Built once and kept in the user's cache directory (`larkcache`), never in the
+        # shared temp directory where Lark's `cache=True` would put it.
+        return larkcache.build(text, self.grammar.removesuffix(".lark"), parser="lalr",
+                               propagate_positions=True,
+                               maybe_placeholders=self.maybe_placeholders,
+                               postlex=self.postlex() if self.postlex else None,
+                               lexer_callbacks={"COMMENT": self._comment})
 
     @cached_property
     def keywords(self) -> dict[str, str]:

@@ -40,14 +40,34 @@ class _DryRun(Exception):
         self.outcome = outcome
 
 
+def audit_record(operator: str, real: str, rules: RuleSet | None, operation: str,
+                 target: str, before: Any = None, after: Any = None,
+                 rule: RuleRef | None = None, account: str | None = None,
+                 partner: str | None = None, actor: str = "operator",
+                 outcome: str = "applied") -> dict:
+    """One audit entry, the only place that shapes one: who acted (`operator`, the
+    identity acted as; `real`, the OS login behind it), what, and under which rule set
+    (`rules`: its fingerprint, so an entry proves which policy decided)."""
+    return {
+        "at": clock.now(), "operator": operator, "real": real, "actor": actor,
+        "operation": operation, "target": target, "account": account, "partner": partner,
+        "before": before, "after": after, "rule": rule.name if rule else None,
+        "rule_at": f"{rule.span.file}:{rule.span.line}" if rule else None,
+        "rules": rules.fingerprint if rules is not None else None, "outcome": outcome,
+    }
+
+
 class Session:
     """What one operator can see and do. The CLI and the TUI both drive this."""
 
     def __init__(self, store: Any, rules: RuleSet, operator: str, lang: str = "en",
-                 on: date | None = None) -> None:
+                 on: date | None = None, real: str | None = None) -> None:
         self.store = store
         self.rules = rules
         self.login = operator
+        # The OS login behind the operator (the administrator acting as `operator`, or the
+        # service account of an SSH login): every audit entry names both.
+        self.real = real or operator
         self.lang = lang
         self.on = on
 
@@ -85,13 +105,9 @@ class Session:
     def audit_entry(self, tx: Any, operation: str, target: str, before: Any, after: Any,
                     rule: RuleRef | None, account: str | None, partner: str | None,
                     actor: str = "operator", outcome: str = "applied") -> int:
-        return tx.append("audit", {
-            "at": clock.now(), "operator": self.login, "actor": actor, "operation": operation,
-            "target": target, "account": account, "partner": partner, "before": before,
-            "after": after, "rule": rule.name if rule else None,
-            "rule_at": f"{rule.span.file}:{rule.span.line}" if rule else None,
-            "outcome": outcome,
-        })
+        return tx.append("audit", audit_record(
+            self.login, self.real, self.rules, operation, target, before, after, rule,
+            account, partner, actor, outcome))
 
     @contextmanager
     def _reading(self) -> Iterator[tuple[Contexts, dict]]:

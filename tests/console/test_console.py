@@ -427,5 +427,6 @@ def test_console_command_refuses_before_any_screen_opens(miteam, tmp_path: Path)
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "x.rules").write_text("view miteam {\n", encoding="utf-8")
-    r = miteam("tui", rules=broken, json_out=False)
+    miteam.configure(rules=broken)
+    r = miteam("tui", json_out=False)
     assert r.code == 2 and "x.rules:" in r.err

@@ -369,3 +369,30 @@ def test_an_unchanged_preview_applies_and_the_command_line_takes_it(db, capsys):
     digest = miteam("integration", "set", "a1", "miteam", "off", "--dry-run").json["preview"]
     r = miteam("integration", "set", "a1", "miteam", "off", "--expect-preview", digest)
     assert r.code == 0 and len(r.json["consequences"][0]["users"]) == 5
+
+
+def test_stopped_lock_holder_names_itself_and_the_wait_ends_with_exit_2(db, child, capsys,
+                                                                       monkeypatch):
+    # An engineer's console suspended with Ctrl-Z keeps the lock: the others must say who
+    # holds it and give up at the deadline, never hang without a word.
+    from rules.records.store import lock
+
+    monkeypatch.setattr(lock, "WARN_AFTER", 0.2)
+    monkeypatch.setenv("MITEAM_LOCK_TIMEOUT", "1")
+    miteam = Miteam(db, capsys)
+    before = miteam.snapshot()
+    p = child("hold", db)
+    assert p.stdout.readline().strip() == "locked"
+    p.send_signal(signal.SIGSTOP)
+    try:
+        r = miteam("license", "set", "u1", "miteam", "on")
+        assert r.code == 2
+        assert f"waiting for the database lock, held by pid {p.pid} (" in r.err
+        assert "child.py hold" in r.err  # the holder's command, as it noted it
+        assert "gave up waiting for the database lock" in r.err
+        assert "Traceback" not in r.err
+    finally:
+        p.send_signal(signal.SIGCONT)
+    p.kill()
+    p.wait(timeout=30)
+    assert miteam.snapshot() == before
