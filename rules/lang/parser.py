@@ -13,7 +13,7 @@ from pathlib import Path as FsPath
 from lark import Token, Transformer, v_args
 from lark.exceptions import UnexpectedInput
 
-from . import ast
+from . import ast, limits
 from .errors import Diagnostic, RuleError, Span, read_source
 from .syntax import Syntax, one_of
 
@@ -216,6 +216,14 @@ class _ToAst(Transformer):
     def when(self, children):
         return children[0]
 
+    def assert_kind(self, children):
+        return str(children[0])
+
+    @v_args(meta=True)
+    def assert_(self, meta, children):
+        kind, name, expr, because = children
+        return ast.Assert(str(kind), self._name(name), expr, because, self._span(meta))
+
     @v_args(meta=True)
     def after(self, meta, children):
         op, *rules = children
@@ -335,6 +343,9 @@ def parse(source: str, file: str = "<rules>") -> ast.RuleFile:
             continue
         if problems:
             break
+        too_big = limits.check(tree, file)
+        if too_big:
+            raise RuleError(too_big, {file: source})
         transformer = _ToAst(file)
         items = transformer.transform(tree)
         if transformer.problems:

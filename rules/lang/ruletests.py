@@ -26,6 +26,7 @@ from lark.exceptions import UnexpectedInput, VisitError
 
 from .. import schema
 from ..schema import Type
+from . import limits
 from .errors import Diagnostic, RuleError, Span, read_source
 from .parser import KINDS, NAMES, expected_text, unquote
 from .syntax import Syntax
@@ -51,6 +52,10 @@ DEFAULTS: dict[str, object] = {
     "value": True,
     "integration": "miteam",
     "entry": {"account": "a-1", "partner": "p-1", "operation": "license.set"},
+    "target": {"id": "a-2", "name": "Account 2", "partner": "p-1",
+               "integrations": {"micollab": False, "miteam": True},
+               "licenses": {p: {"total": 10, "assigned": 1} for p in schema.PRODUCTS},
+               "orders": 1, "users": "a-2"},
     "subject": {"id": "op-2", "name": "Operator 2", "role": "account_admin",
                 "partner": "p-1", "account": "a-1"},
 }
@@ -282,6 +287,9 @@ def parse_tests(source: str, file: str = "<tests>") -> RuleTestFile:
     except UnexpectedInput as exc:
         raise RuleError([SYNTAX.diagnostic(exc, file, source)],
                         {file: source}) from None
+    too_big = limits.check(tree, file)
+    if too_big:
+        raise RuleError(too_big, {file: source})
     try:
         items = _ToTests(file).transform(tree)
     except VisitError as exc:  # pragma: no cover - the grammar admits only what we build
