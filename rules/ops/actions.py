@@ -234,7 +234,7 @@ class RemoveUser(Action):
     dry_runnable: ClassVar[bool] = True
 
     def context(self, s: Session, ctxs: Contexts, op: dict) -> dict:
-        return ctxs.for_user(op, s.get(ctxs.view, "user", self.user))
+        return ctxs.for_user(op, s.visible(ctxs, op, "user", self.user))
 
     def target(self, ctx: dict) -> str:
         return f"user:{ctx['user']['id']}"
@@ -268,10 +268,8 @@ class MoveUser(Action):
     dry_runnable: ClassVar[bool] = True
 
     def context(self, s: Session, ctxs: Contexts, op: dict) -> dict:
-        user = s.get(ctxs.view, "user", self.user)
-        # By id, any account: the user.move policy refuses another partner's with its reason
-        # (issue 12's scenario); by company name, only among the accounts the operator reads.
-        target = ctxs.view.get("accounts", self.to) or s.resolve_account(ctxs, op, self.to)
+        user = s.visible(ctxs, op, "user", self.user)
+        target = s.resolve_account(ctxs, op, self.to)
         return {**ctxs.for_user(op, user), "target": ctxs.account(target)}
 
     def target(self, ctx: dict) -> str:

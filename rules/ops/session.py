@@ -166,13 +166,6 @@ class Session:
 
     reading_view = _reading  # for the ops modules: one consistent read and the operator
 
-    def readable_account(self, ctxs: Contexts, op: dict, key: str) -> dict:
-        """An account by id (refused by account.read when out of scope, as issue 12's
-        daily work expects) or by company name among the readable ones."""
-        account = ctxs.view.get("accounts", key) or self.resolve_account(ctxs, op, key)
-        self.require(READ_ACCOUNT, ctxs.for_account(op, account))
-        return account
-
     @contextmanager
     def writing(self) -> Iterator[tuple[Any, Contexts, dict]]:
         # A refusal or a dry run raises out of the transaction, which then writes nothing.
@@ -278,7 +271,7 @@ class Session:
         self.check_product(product)
         with self._reading() as (ctxs, op):
             if account_id is not None:
-                docs = [self.readable_account(ctxs, op, account_id)]
+                docs = [self.resolve_account(ctxs, op, account_id)]
             else:
                 docs = ctxs.view.by("accounts", "partner", partner) if partner \
                     else ctxs.view.all("accounts")
@@ -375,7 +368,7 @@ class Session:
         keys and values in `bulk.WHERE_KEYS`), in the account's order."""
         self.check_product(product)
         with self._reading() as (ctxs, op):
-            account = self.readable_account(ctxs, op, account_id)
+            account = self.resolve_account(ctxs, op, account_id)
             docs = ctxs.view.by("users", "account", account["id"])
             if not where:
                 return [u["id"] for u in docs]
