@@ -220,7 +220,7 @@ class Session:
         for the users on the page. `query` filters by id, name or e-mail, case-insensitive.
         Returns (how many users match, the page)."""
         with self._reading() as (ctxs, op):
-            account = self.readable_account(ctxs, op, account_id)
+            account = self.resolve_account(ctxs, op, account_id)
             docs = ctxs.view.by("users", "account", account["id"])
             if query:
                 q = query.casefold()
