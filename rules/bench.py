@@ -60,6 +60,7 @@ VIEWS_MAX = 0.2
 COMPILED_RATIO_MAX = 2.0
 FIRST_SCREEN_MAX = 1.0
 PAGE_MAX = 0.2
+VERIFY_MAX = 1.0  # DESIGN.md section 6: `rules verify` of the shipped rules
 # Daily license work (issue 12), for a 10,000-user account: the bulk switch's preview and
 # its application (one transaction), and a 10,000-row CSV import's preview.
 BULK_PREVIEW_MAX = 1.0
@@ -279,6 +280,7 @@ class Reference:
         self.s13, self.s6, self.s7 = (view["s13_integration_off"], view["s6_micollab_license"],
                                       view["s7_micollab_no_license"])
         self.s12, self.s10 = view["s12_none_left"], view["s10_standalone"]
+        self.no_orders = view["s10_no_orders"]
         self.outside, self.s4 = refs["outside_account"], refs["s4_micollab_manages"]
         self.off, self.none = refs["s10_integration_off"], refs["s10_account_without_licenses"]
         self.left, self.allow = refs["s12_no_license_left"], refs["s10_switch_standalone"]
@@ -293,6 +295,9 @@ class Reference:
             if held:
                 return ViewResult("toggle", True, "readonly", None, self.s6)
             return ViewResult("no_licenses", False, None, "no_licenses", self.s7)
+        if not held and account["orders"] == 0:
+            return ViewResult("toggle", False, "disabled", "account_has_no_licenses",
+                              self.no_orders)
         if not held and account["licenses"]["miteam"]["available"] <= 0:
             return ViewResult("toggle", False, "disabled", "licenses_not_available", self.s12)
         return ViewResult("toggle", bool(held), "editable", None, self.s10)
@@ -311,7 +316,7 @@ class Reference:
             denies.append(self.s4)
         if not integrations["miteam"]:
             denies.append(self.off)
-        if value and counts["total"] == 0:
+        if value and not user["licenses"]["miteam"] and account["orders"] == 0:
             denies.append(self.none)
         if value and not user["licenses"]["miteam"] and counts["available"] <= 0:
             denies.append(self.left)
@@ -525,6 +530,12 @@ def _run(accounts: int, users: int, seed: int, rules: RuleSet, work: Path, repea
     fig_view, fig_decide = _compiled(store, rules, big, when, max(5, min(repeat, 21)))
     fig(fig_view)
     fig(fig_decide)
+    say("rules verify")
+    from .engine.verify import verify
+    proved = _times(lambda: verify(rules), 3)
+    fig(Figure("rules verify: every property over every abstract state", proved,
+               target=f"<= {_fmt(VERIFY_MAX)}", met=statistics.median(proved) <= VERIFY_MAX,
+               note=f"{verify(rules).size} abstract states"))
 
     # Whole processes, at this size, beside the SQLite peer --------------------------------
     if process_runs:

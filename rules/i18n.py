@@ -27,8 +27,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "unknown_record": {"en": "unknown {kind} '{id}'", "de": "{kind} '{id}' ist unbekannt"},
     "exists": {"en": "{kind} '{id}' exists already", "de": "{kind} '{id}' existiert bereits"},
     "bad_quantity": {
-        "en": "the quantity must be a whole number of at least 1, not '{value}'",
-        "de": "die Anzahl muss eine ganze Zahl ab 1 sein, nicht '{value}'",
+        "en": "the quantity must be a whole number from 1 to {limit}, not '{value}'",
+        "de": "die Anzahl muss eine ganze Zahl von 1 bis {limit} sein, nicht '{value}'",
     },
     "bad_date": {
         "en": "'{value}' is not a date; write YYYY-MM-DD",
@@ -46,6 +46,29 @@ CATALOG: dict[str, dict[str, str]] = {
     "ambiguous_account": {
         "en": "'{name}' matches several accounts: {ids}",
         "de": "'{name}' passt auf mehrere Konten: {ids}",
+    },
+    # Tenants and text
+    "text_field_name": {"en": "the name", "de": "Der Name"},
+    "text_field_email": {"en": "the e-mail address", "de": "Die E-Mail-Adresse"},
+    "text_control": {
+        "en": "{field} holds a control character ({char} at position {pos}): "
+              "only printable text is accepted",
+        "de": "{field} enthält ein Steuerzeichen ({char} an Stelle {pos}): "
+              "nur druckbarer Text ist erlaubt",
+    },
+    "text_bidi": {
+        "en": "{field} holds a text direction control ({char} at position {pos}): "
+              "it would make the text read differently than it is stored",
+        "de": "{field} enthält ein Schreibrichtungs-Steuerzeichen ({char} an Stelle {pos}): "
+              "der Text würde anders gelesen, als er gespeichert ist",
+    },
+    "text_too_long": {
+        "en": "{field} is {length} characters long; at most {limit} are accepted",
+        "de": "{field} ist {length} Zeichen lang; höchstens {limit} sind erlaubt",
+    },
+    "bad_email": {
+        "en": "'{value}' is not an e-mail address: write name@domain, without spaces",
+        "de": "'{value}' ist keine E-Mail-Adresse: name@domain schreiben, ohne Leerzeichen",
     },
     # Refusals outside the rules (exit 1)
     "unknown_operator": {
@@ -124,6 +147,24 @@ CATALOG: dict[str, dict[str, str]] = {
     "x_all_of": {"en": "(all of)", "de": "(alle)"},
     "x_line": {"en": "line {line}", "de": "Zeile {line}"},
     "x_not_needed": {"en": "(not needed)", "de": "(nicht nötig)"},
+    # Why not: the smallest change that would allow a refused switch
+    "wn_head": {"en": "What would allow it (the smallest change):",
+                "de": "Was es erlauben würde (die kleinste Änderung):"},
+    "wn_none": {"en": "No change within this account would allow it.",
+                "de": "Keine Änderung in diesem Konto würde es erlauben."},
+    "wn_and": {"en": " and ", "de": " und "},
+    "wn_micollab_off": {"en": "switch the MiCollab integration off",
+                        "de": "die MiCollab-Integration ausschalten"},
+    "wn_miteam_on": {"en": "switch the MiTeam Meetings integration on",
+                     "de": "die MiTeam Meetings-Integration einschalten"},
+    "wn_assign_order": {"en": "assign an order with at least {n} license(s) to this account",
+                        "de": "diesem Konto eine Bestellung mit mindestens {n} Lizenz(en) "
+                              "zuweisen"},
+    "wn_free_license": {"en": "switch off another user's license",
+                        "de": "die Lizenz eines anderen Benutzers ausschalten"},
+    "wn_you_can": {"en": "you can do this", "de": "das können Sie selbst"},
+    "wn_ask": {"en": "ask someone who may: to you the rules say \"{reason}\"",
+               "de": "bitten Sie jemanden, der es darf: Ihnen sagen die Regeln \"{reason}\""},
     # Outcomes
     "done": {"en": "done", "de": "erledigt"},
     "unchanged": {"en": "unchanged (already so)", "de": "unverändert (bereits so)"},
@@ -307,6 +348,16 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui_rules_error_marker": {"en": "RULES ERROR", "de": "REGELFEHLER"},
     "tui_rules_reloaded": {"en": "Rule files changed: the new rules are in force",
                            "de": "Regeldateien geändert: die neuen Regeln gelten"},
+    # The database server went away and came back (PostgreSQL: `{server}` names it).
+    "tui_db_lost": {
+        "en": "The database server cannot be reached; what you see may be out of date and "
+              "changes are not saved until it is back. Retrying.\n{error}",
+        "de": "Der Datenbankserver ist nicht erreichbar; die Anzeige kann veraltet sein, und "
+              "Änderungen werden erst gespeichert, wenn er zurück ist. Neuer Versuch läuft.\n"
+              "{error}",
+    },
+    "tui_db_back": {"en": "Connected to {server} again: showing the current state",
+                    "de": "Wieder mit {server} verbunden: die Anzeige ist aktuell"},
     "tui_rules_error": {
         "en": "A rule file has an error; the last good rules stay in force.\n{error}",
         "de": "Eine Regeldatei ist fehlerhaft; die letzten gültigen Regeln gelten weiter.\n"

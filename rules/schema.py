@@ -131,6 +131,17 @@ CONTEXTS: dict[str, dict[str, Type]] = {
                    "entry": record(account=OPT_STR, partner=OPT_STR, operation=STR)},
 }
 
+# What an `assert` block reads (`rules verify` proves it for every state): the names of a
+# user's view, plus what the screen shows for the product (`shown`) and what the rules
+# decide on the switch the screen offers, to the other state than the one stored
+# (`switch`). `shown.message` and `switch.because` are message keys.
+ASSERT_CONTEXT: dict[str, Type] = {
+    **CONTEXTS["view"],
+    "shown": record(display=enum(*DISPLAYS), on=BOOL, mode=enum(*MODES, optional=True),
+                    message=OPT_STR, rule=STR),
+    "switch": record(value=BOOL, allowed=BOOL, because=OPT_STR, rule=STR),
+}
+
 # Operations whose policy must exist in a rule set (every operation the product offers).
 OPERATIONS = tuple(k for k in CONTEXTS if k != "view")
 # Operations after which consequences may follow.

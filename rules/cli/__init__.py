@@ -1,8 +1,8 @@
 """The `miteam` command: one entry point, commands grouped by what they act on.
 
-Exit codes: 0 done; 1 refused by the rules or outside the operator's scope; 2 bad input
-(usage, unknown id, malformed rule file or database). A user's mistake never prints a
-traceback: it prints one message naming what and where.
+Exit codes: 0 done; 1 refused by the rules; 2 bad input (usage, unknown id, malformed rule
+file or database; an id outside the operator's scope is an unknown id). A user's mistake
+never prints a traceback: it prints one message naming what and where.
 """
 
 from __future__ import annotations
@@ -81,8 +81,9 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
         epilog="Exit codes: 0 done, 1 refused by the rules, 2 bad input.",
     )
     parser.add_argument("--version", action="version", version=f"miteam {__version__}")
-    parser.add_argument("--db", metavar="PATH",
-                        help="database file (env MITEAM_DB; default: your data directory)")
+    parser.add_argument("--db", metavar="PATH|URL",
+                        help="database file, or postgresql://USER@HOST/DB for a PostgreSQL "
+                             "server (env MITEAM_DB; default: a file in your data directory)")
     parser.add_argument("--operator", metavar="LOGIN",
                         help="act as this operator: the administrator only, who owns the database "
                              "(env MITEAM_OPERATOR; default: your login)")
@@ -155,8 +156,16 @@ def dispatch(env: Env, handler) -> int:
     from ..errors import CoreError, Refused
     from ..lang.errors import RuleError
     from ..records.store import StoreError
+    from ..text import TerminalSafe, printable
 
     args = env.args
+    # Everything a command prints goes through TerminalSafe: stored text (names, e-mails,
+    # ids from another tenant or a hand-edited file) never reaches a terminal as a command.
+    # (The console writes to the terminal itself and escapes what it shows.)
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalSafe(out), TerminalSafe(err)
+    env.out = sys.stdout if env.out is out else TerminalSafe(env.out)
+    env.err = sys.stderr if env.err is err else TerminalSafe(env.err)
     try:
         env.check_identity()
         return int(handler(env) or 0)
@@ -165,7 +174,7 @@ def dispatch(env: Env, handler) -> int:
               rule=exc.decision.rule.name if exc.decision else None,
               why=exc.explanation.as_dict() if exc.explanation is not None else None)
         if getattr(args, "why", False) and exc.explanation is not None:
-            print("\n".join(exc.explanation.lines(env.lang)), file=env.err)
+            print("\n".join(map(printable, exc.explanation.lines(env.lang))), file=env.err)
         return exc.exit_code
     except CoreError as exc:
         _fail(env, str(exc), exc.exit_code)
@@ -192,6 +201,7 @@ def dispatch(env: Env, handler) -> int:
         _silence_stdout()
         return 0
     finally:
+        sys.stdout, sys.stderr = out, err
         if env._store is not None:
             env._store.close()
 
@@ -217,10 +227,12 @@ def _damaged_records(env: Any) -> str | None:
 def _fail(env: Any, message: str, code: int, **extra: object) -> None:
     import json
 
+    from ..text import json_safe, printable_lines
+
     if env.json:
-        print(json.dumps({"ok": False, "exit": code, "error": message, **extra},
-                         ensure_ascii=False), file=env.out)
-    print(f"miteam: {message}", file=env.err)
+        print(json_safe(json.dumps({"ok": False, "exit": code, "error": message, **extra},
+                                   ensure_ascii=False)), file=env.out)
+    print(f"miteam: {printable_lines(message)}", file=env.err)
 
 
 def _silence_stdout() -> None:

@@ -11,6 +11,7 @@ from ..ops.actions import Action, MicollabSet, SetIntegration, SetLicense
 from ..ops.auditlog import AuditFilter
 from ..ops.session import Session
 from ..schema import INTEGRATIONS, PRODUCTS
+from ..text import printable
 from .bulk import bulk_license_set, cmd_revert
 from .env import Env, add_format
 from .show import audit_lines, outcome_lines
@@ -105,7 +106,7 @@ def explained(env: Env, session: Session, action: Action) -> Iterator[None]:
             exc.explanation = session.why(action)
         raise
     if getattr(env.args, "why", False) and not env.json:
-        print("\n".join(session.why(action).lines(env.lang)), file=env.out)
+        print("\n".join(map(printable, session.why(action).lines(env.lang))), file=env.out)
 
 
 def apply(env: Env, action: Action) -> int:

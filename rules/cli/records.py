@@ -148,7 +148,10 @@ def cmd_operator_add(env: Env) -> int:
 def cmd_whoami(env: Env) -> int:
     op = env.session().whoami()
     where = op.get("partner") or op.get("account") or "everything"
-    env.emit(op, f"{op['id']} ({op['role']}, {where})")
+    # Both identities, as the audit records them: the operator, and the login behind it.
+    real = env.real
+    env.emit({**op, "real": real},
+             f"{op['id']} ({op['role']}, {where})" + (f" [{real}]" if real != op["id"] else ""))
     return 0
 
 

@@ -28,7 +28,7 @@ from lark.exceptions import UnexpectedInput, VisitError
 from .. import schema
 from ..paths import GRAMMAR_DIR
 from ..schema import Type
-from . import larkcache
+from . import larkcache, limits
 from .errors import Diagnostic, RuleError, Span, read_source
 from .parser import _unquote, _WholeWords, syntax_diagnostic
 
@@ -291,6 +291,9 @@ def parse_tests(source: str, file: str = "<tests>") -> RuleTestFile:
     except UnexpectedInput as exc:
         raise RuleError([syntax_diagnostic(exc, file, source, _lark(), _NAMES, _hint_for)],
                         {file: source}) from None
+    too_big = limits.check(tree, file)
+    if too_big:
+        raise RuleError(too_big, {file: source})
     try:
         items = _ToTests(file).transform(tree)
     except VisitError as exc:  # pragma: no cover - the grammar admits only what we build

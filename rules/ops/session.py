@@ -8,16 +8,17 @@ Reads are filtered by the same rules (`account.read`, `order.read`, ...).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
 from .. import schema
 from ..engine.ruleset import Decision, RuleRef, RuleSet
+from ..engine.whynot import why_not
 from ..errors import BadInput, NotFound, Refused
 from ..i18n import t
+from ..text import printable
 from . import outcome as clock
 from .actions import CONSEQUENCE, READ_ACCOUNT, READ_AUDIT, READ_ORDER, READ_PARTNER, Action
 from .auditlog import AuditFilter
@@ -30,7 +31,6 @@ from .revert import RevertResult, revert
 from .userimport import ImportResult, ImportRow, import_users
 from .views import account_view, order_view, user_view
 
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # How far back a stale-edit refusal looks in the account's audit trail for who changed it.
 _STALE_SCAN = 10_000
 # How many users a stale preview's refusal names.
@@ -88,13 +88,43 @@ class Session:
 
     tr = _t  # for actions: a message in the operator's language
 
+    def not_found(self, kind: str, key: str) -> NotFound:
+        return NotFound(self._t("unknown_record", kind=self._t(f"kind_{kind}"),
+                                id=printable(key)), kind, key)
+
     def get(self, view: Any, kind: str, key: str) -> dict:
-        """A record by id, or NotFound naming it."""
+        """A record by id, or NotFound naming it (whoever may read it: for records the
+        operator reached already; to look one up by what they typed, `visible`)."""
         doc = view.get(TABLES[kind], key)
         if doc is None:
-            raise NotFound(self._t("unknown_record", kind=self._t(f"kind_{kind}"), id=key),
-                           kind, key)
+            raise self.not_found(kind, key)
         return doc
+
+    def visible(self, ctxs: Contexts, op: dict, kind: str, key: str) -> dict:
+        """A record by id, if this operator may read it.
+
+        One outside the operator's scope is reported exactly as one that does not exist
+        (same message, same exit code, no rule, no trace): no answer tells a tenant what
+        another tenant holds, or that an id is in use there (adding a record under a taken
+        id is the one exception ids being one namespace allows, see `taken`). Which
+        records are readable is the rules' decision (`may_read`); Python only maps "not
+        readable" to "not found"."""
+        doc = ctxs.view.get(TABLES[kind], key)
+        if doc is None or not self.may_read(ctxs, op, kind, doc):
+            raise self.not_found(kind, key)
+        return doc
+
+    def may_read(self, ctxs: Contexts, op: dict, kind: str, doc: dict) -> bool:
+        if kind == "account":
+            return self._allowed(READ_ACCOUNT, ctxs.for_account(op, doc))
+        if kind == "user":  # a user is seen with their account
+            account = ctxs.view.get("accounts", doc["account"])
+            return account is not None and self.may_read(ctxs, op, "account", account)
+        if kind == "order":
+            return self._allowed(READ_ORDER, self._order_ctx(ctxs, op, doc))
+        if kind == "partner":
+            return self._allowed(READ_PARTNER, {"operator": op, "partner": doc})
+        return False  # operators are nobody's to look up by id
 
     def _operator(self, ctxs: Contexts) -> dict:
         doc = ctxs.view.get("operators", self.login)
@@ -185,21 +215,15 @@ class Session:
         return {"operator": op, "order": ctxs.order(order),
                 "partner": ctxs.partner_of(order["partner"])}
 
-    def _readable_account(self, ctxs: Contexts, op: dict, account_id: str) -> dict:
-        account = self.get(ctxs.view, "account", account_id)
-        self.require(READ_ACCOUNT, ctxs.for_account(op, account))
-        return account
-
     def account(self, account_id: str) -> dict:
         with self._reading() as (ctxs, op):
-            account = self._readable_account(ctxs, op, self.resolve_account(ctxs, account_id))
+            account = self.resolve_account(ctxs, op, account_id)
             return account_view(ctxs, account, self._orders_of(ctxs, op, account))
 
     def users(self, account_id: str | None = None) -> list[dict]:
         with self._reading() as (ctxs, op):
             if account_id is not None:
-                account = self._readable_account(ctxs, op,
-                                                 self.resolve_account(ctxs, account_id))
+                account = self.resolve_account(ctxs, op, account_id)
                 docs = ctxs.view.by("users", "account", account["id"])
             else:
                 readable = {a["id"] for a in ctxs.view.all("accounts")
@@ -213,7 +237,7 @@ class Session:
         for the users on the page. `query` filters by id, name or e-mail, case-insensitive.
         Returns (how many users match, the page)."""
         with self._reading() as (ctxs, op):
-            account = self._readable_account(ctxs, op, self.resolve_account(ctxs, account_id))
+            account = self.resolve_account(ctxs, op, account_id)
             docs = ctxs.view.by("users", "account", account["id"])
             if query:
                 q = query.casefold()
@@ -224,8 +248,7 @@ class Session:
 
     def user(self, user_id: str) -> dict:
         with self._reading() as (ctxs, op):
-            user = self.get(ctxs.view, "user", user_id)
-            self._readable_account(ctxs, op, user["account"])
+            user = self.visible(ctxs, op, "user", user_id)
             return user_view(self.rules, ctxs, op, user, self.lang)
 
     def orders(self, state: str | None = None) -> list[dict]:
@@ -246,8 +269,7 @@ class Session:
         account or all, matching `where` (user, operator, operation, rule, dates)."""
         with self._reading() as (ctxs, op):
             if account_id is not None:
-                account_id = self._readable_account(
-                    ctxs, op, self.resolve_account(ctxs, account_id))["id"]
+                account_id = self.resolve_account(ctxs, op, account_id)["id"]
             entries = (ctxs.view.by("audit", "account", account_id) if account_id
                        else ctxs.view.all("audit"))
             if where is not None:
@@ -283,27 +305,34 @@ class Session:
         """The view decision for a user and product, with every rule's trace."""
         self.check_product(product)
         with self._reading() as (ctxs, op):
-            user = self.get(ctxs.view, "user", user_id)
-            self._readable_account(ctxs, op, user["account"])
-            return self.rules.explain_view(product, {**ctxs.for_user(op, user),
-                                                     "product": product})
+            user = self.visible(ctxs, op, "user", user_id)
+            ctx = {**ctxs.for_user(op, user), "product": product}
+            explanation = self.rules.explain_view(product, ctx)
+            # A toggle that cannot be switched: what would make it switchable.
+            explanation.why_not = why_not(self.rules, ctx, product,
+                                          not ctx["user"]["licenses"][product], self.lang,
+                                          want_view=True)
+            return explanation
 
-    def resolve_account(self, ctxs: Contexts, key: str) -> str:
-        """An account by id, or by company name (S2: the partner picks by name)."""
-        if ctxs.view.get("accounts", key) is not None:
-            return key
-        wanted = key.strip().casefold()
-        hits = [a["id"] for a in ctxs.view.all("accounts") if a["name"].casefold() == wanted]
+    def resolve_account(self, ctxs: Contexts, op: dict, key: str) -> dict:
+        """An account this operator may read, by id or by company name (S2: the partner
+        picks by name). Names resolve only among readable accounts, so neither a match
+        nor an ambiguity names another tenant's account."""
+        doc = ctxs.view.get("accounts", key)
+        if doc is not None and self.may_read(ctxs, op, "account", doc):
+            return doc
+        hits = [a for a in accounts_named(ctxs.view.all("accounts"), key)
+                if self.may_read(ctxs, op, "account", a)]
         if len(hits) == 1:
             return hits[0]
         if len(hits) > 1:
-            raise BadInput(self._t("ambiguous_account", name=key, ids=", ".join(hits)))
-        raise NotFound(self._t("unknown_record", kind=self._t("kind_account"), id=key),
-                       "account", key)
+            raise BadInput(self._t("ambiguous_account", name=printable(key),
+                                   ids=", ".join(a["id"] for a in hits)))
+        raise self.not_found("account", key)
 
     def check_product(self, product: str) -> None:
         if product not in schema.PRODUCTS:
-            raise BadInput(self._t("unknown_record", kind="product", id=product))
+            raise BadInput(self._t("unknown_record", kind="product", id=printable(product)))
 
     # Changes --------------------------------------------------------------
     def apply(self, action: Action, *, dry_run: bool = False, expect: bool | None = None,
@@ -369,7 +398,13 @@ class Session:
         context, for `--why` and the console's Why panel."""
         action.validate(self)
         with self._reading() as (ctxs, op):
-            return self.rules.explain_decision(action.policy, action.context(self, ctxs, op))
+            ctx = action.context(self, ctxs, op)
+            explanation = self.rules.explain_decision(action.policy, ctx)
+            if action.policy == "license.set" and explanation.answer == "refused":
+                # What would allow it: the smallest change of this account's records.
+                explanation.why_not = why_not(self.rules, ctx, ctx["product"], ctx["value"],
+                                              self.lang)
+            return explanation
 
     def stale(self, tx: Any, target: str, in_account: str, key: str, now: bool,
               **values: object) -> Refused:
@@ -414,15 +449,15 @@ class Session:
         ctxs.invalidate()
 
     # Helpers the actions use ------------------------------------------------
-    def new_id(self, tx: Any, kind: str, key: str) -> None:
-        if not _ID.match(key):
-            raise BadInput(self._t("bad_id", value=key))
+    def taken(self, tx: Any, kind: str, key: str) -> None:
+        """BadInput if `key` is in use. Ids are one namespace, so a taken id must be said;
+        actions ask only once the rules let the operator add here, and say no more than
+        that the id is taken."""
         if tx.get(TABLES[kind], key) is not None:
             raise BadInput(self._t("exists", kind=self._t(f"kind_{kind}"), id=key))
 
-    def clean_name(self, name: str) -> str:
-        if not name or not name.strip():
-            raise BadInput(self._t("empty_name"))
-        return name.strip()
 
-
+def accounts_named(accounts: Iterable[dict], name: str) -> list[dict]:
+    """The accounts whose company name is `name` (case and surrounding space ignored)."""
+    wanted = name.strip().casefold()
+    return [a for a in accounts if a["name"].casefold() == wanted]

@@ -81,7 +81,7 @@ def test_generated_database_covers_every_situation_and_verifies_clean(tmp_path, 
     shown = {rules.view("miteam", {**ctxs.for_user(op, u), "product": "miteam"}).rule.name
              for u in store.read().all("users")}
     assert shown == {"s13_integration_off", "s6_micollab_license", "s7_micollab_no_license",
-                     "s12_none_left", "s10_standalone"}
+                     "s10_no_orders", "s12_none_left", "s10_standalone"}
     store.close()
 
 
