@@ -20,7 +20,15 @@ from ..errors import BadInput, NotFound, Refused
 from ..i18n import t
 from ..text import printable
 from . import outcome as clock
-from .actions import CONSEQUENCE, READ_ACCOUNT, READ_AUDIT, READ_ORDER, READ_PARTNER, Action
+from .actions import (
+    CONSEQUENCE,
+    READ_ACCOUNT,
+    READ_AUDIT,
+    READ_ORDER,
+    READ_PARTNER,
+    Action,
+    SetLicense,
+)
 from .auditlog import AuditFilter
 from .bulk import BulkResult, apply_many, matches
 from .context import Contexts
@@ -180,9 +188,6 @@ class Session:
 
     reading_view = _reading  # for the ops modules: one consistent read and the operator
 
-    def readable_account(self, ctxs: Contexts, op: dict, account_id: str) -> dict:
-        return self._readable_account(ctxs, op, account_id)
-
     @contextmanager
     def writing(self) -> Iterator[tuple[Any, Contexts, dict]]:
         # A refusal or a dry run raises out of the transaction, which then writes nothing.
@@ -288,7 +293,7 @@ class Session:
         self.check_product(product)
         with self._reading() as (ctxs, op):
             if account_id is not None:
-                docs = [self._readable_account(ctxs, op, self.resolve_account(ctxs, account_id))]
+                docs = [self.resolve_account(ctxs, op, account_id)]
             else:
                 docs = ctxs.view.by("accounts", "partner", partner) if partner \
                     else ctxs.view.all("accounts")
@@ -386,7 +391,7 @@ class Session:
         keys and values in `bulk.WHERE_KEYS`), in the account's order."""
         self.check_product(product)
         with self._reading() as (ctxs, op):
-            account = self._readable_account(ctxs, op, self.resolve_account(ctxs, account_id))
+            account = self.resolve_account(ctxs, op, account_id)
             docs = ctxs.view.by("users", "account", account["id"])
             if not where:
                 return [u["id"] for u in docs]
@@ -400,7 +405,7 @@ class Session:
         with self._reading() as (ctxs, op):
             ctx = action.context(self, ctxs, op)
             explanation = self.rules.explain_decision(action.policy, ctx)
-            if action.policy == "license.set" and explanation.answer == "refused":
+            if type(action) is SetLicense and explanation.answer == "refused":
                 # What would allow it: the smallest change of this account's records.
                 explanation.why_not = why_not(self.rules, ctx, ctx["product"], ctx["value"],
                                               self.lang)

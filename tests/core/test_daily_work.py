@@ -60,8 +60,10 @@ def test_bulk_list_and_file_an_unknown_or_foreign_user_is_an_error_line(miteam, 
                "on", operator="markus.weber")
     assert r.code == 1
     assert [(x["user"], x["outcome"]) for x in r.json] == [
-        (off[0], "switched"), ("u-1001", "refused"), ("nobody", "error"), (off[1], "switched")]
-    assert "Bergmann" not in r.out  # nothing of the other tenant is told
+        (off[0], "switched"), ("u-1001", "error"), ("nobody", "error"), (off[1], "switched")]
+    # Another tenant's user is as unknown as one that does not exist.
+    assert r.json[1]["reason"] == "unknown user 'u-1001'"
+    assert "Bergmann" not in r.out
     assert miteam.user("u-1001")["licenses"]["miteam"] is True
 
 
@@ -275,7 +277,7 @@ def test_import_into_another_partners_account_is_refused(miteam, tmp_path):
     f = tmp_path / "u.csv"
     f.write_text("id,name\nz-1,Zed\n", encoding="utf-8")
     r = miteam("user", "import", str(f), "--account", "a-oakridge", operator="anna.huber")
-    assert r.code == 1 and "Oakridge" not in r.err
+    assert r.code == 2 and "Oakridge" not in r.err  # another tenant's: not found
 
 
 # Revert ---------------------------------------------------------------------------------
@@ -357,11 +359,12 @@ def test_user_move_takes_the_license_only_where_the_target_allows_it(miteam):
 
 def test_user_move_never_crosses_partners_nor_an_admins_account(miteam):
     before = miteam.snapshot()
-    r = miteam("user", "move", "u-1046", "--to", "a-oakridge", operator="anna.huber",
-               lang="de")
+    r = miteam("user", "move", "u-1046", "--to", "a-oakridge", lang="de")  # as support
     assert r.code == 1 and "desselben Partners" in r.err
+    r = miteam("user", "move", "u-1046", "--to", "a-oakridge", operator="anna.huber")
+    assert r.code == 2 and "Oakridge" not in r.err  # another tenant's: not found
     r = miteam("user", "move", "u-1046", "--to", "a-lindenhof", operator="markus.weber")
-    assert r.code == 1
+    assert r.code == 2  # not his account: as unknown as one that does not exist
     assert miteam.snapshot() == before
 
 
