@@ -20,7 +20,15 @@ from ..errors import BadInput, NotFound, Refused
 from ..i18n import t
 from ..text import printable
 from . import outcome as clock
-from .actions import CONSEQUENCE, READ_ACCOUNT, READ_AUDIT, READ_ORDER, READ_PARTNER, Action
+from .actions import (
+    CONSEQUENCE,
+    READ_ACCOUNT,
+    READ_AUDIT,
+    READ_ORDER,
+    READ_PARTNER,
+    Action,
+    SetLicense,
+)
 from .auditlog import AuditFilter
 from .bulk import BulkResult, apply_many, matches
 from .context import Contexts
@@ -78,6 +86,9 @@ class Session:
         self.on = on
         # While a revert runs: the audit entry it reverts (written into every entry).
         self.reverting: int | None = None
+        # While a dry run computes its outcome: nothing it writes is kept, so its audit
+        # entries are not even made (a 10,000-user preview spends no time on them).
+        self.previewing = False
 
     # Plumbing -------------------------------------------------------------
     def _t(self, key: str, **values: object) -> str:
@@ -150,6 +161,8 @@ class Session:
                     cause: int | None = None) -> int:
         """Append one audit entry. `cause`: for a consequence, the entry of the operation it
         followed (a revert of either reverts the whole operation)."""
+        if self.previewing:
+            return 0
         entry = audit_record(
             self.login, self.real, self.rules, operation, target, before, after, rule,
             account, partner, actor, outcome)
@@ -158,6 +171,15 @@ class Session:
         if self.reverting is not None:
             entry["revert_of"] = self.reverting
         return tx.append("audit", entry)
+
+    @contextmanager
+    def preview(self, on: bool = True) -> Iterator[None]:
+        """Within: audit entries are not made (the transaction will be discarded)."""
+        was, self.previewing = self.previewing, on or self.previewing
+        try:
+            yield
+        finally:
+            self.previewing = was
 
     @contextmanager
     def _reading(self) -> Iterator[tuple[Contexts, dict]]:
@@ -330,12 +352,13 @@ class Session:
         switched on meanwhile would be revoked too), it is refused as stale."""
         action.validate(self)
         try:
-            with self.writing() as (tx, ctxs, op):
+            with self.writing() as (tx, ctxs, op), self.preview(dry_run):
                 outcome = action.perform(self, tx, ctxs, op, expect)
                 if expect_preview is not None and outcome.preview != expect_preview:
                     raise self._stale_preview(outcome)
                 if dry_run:
                     outcome.dry_run = True
+                    outcome.audit = []  # none was made: the transaction is discarded
                     raise _DryRun(outcome)
                 return outcome
         except _DryRun as done:
@@ -382,7 +405,7 @@ class Session:
         with self._reading() as (ctxs, op):
             ctx = action.context(self, ctxs, op)
             explanation = self.rules.explain_decision(action.policy, ctx)
-            if action.policy == "license.set" and explanation.answer == "refused":
+            if type(action) is SetLicense and explanation.answer == "refused":
                 # What would allow it: the smallest change of this account's records.
                 explanation.why_not = why_not(self.rules, ctx, ctx["product"], ctx["value"],
                                               self.lang)
