@@ -82,6 +82,8 @@ class ConsoleApp(App[int]):
         # (tests and a scenario transcript read it).
         self.notices: list[tuple[str, str]] = []
         self._seen_version: int | None = None
+        # The status line's message: (severity, text), or None.
+        self.status: tuple[str, str] | None = None
         super().__init__()
         # Textual's own ctrl+q / ctrl+c stay; ours come in the operator's language.
         base = {k: v for k, v in self._bindings.key_to_bindings.items() if k != "ctrl+p"}
@@ -90,8 +92,15 @@ class ConsoleApp(App[int]):
 
     def notify(self, message: str, *, title: str = "", severity: Any = "information",
                timeout: float | None = None, markup: bool = False) -> None:
-        self.notices.append((str(severity), f"{title}: {message}" if title else message))
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        """Shown in the status line of the place on top (newest replaces older), never as
+        a toast over the list; kept in `notices` for tests and transcripts."""
+        text = f"{title}: {message}" if title else message
+        self.notices.append((str(severity), text))
+        self.status = (str(severity), text)
+        self.log.info(f"{severity}: {text}")
+        place = self.place
+        if place is not None and place.is_mounted:
+            place.show_status()
 
     # Who and what ---------------------------------------------------------
     @property

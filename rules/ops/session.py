@@ -19,6 +19,7 @@ from .. import schema
 from ..engine.ruleset import Decision, RuleRef, RuleSet
 from ..errors import BadInput, NotFound, Refused
 from ..i18n import t
+from . import filters
 from .context import Contexts
 from .views import account_view, order_view, user_view
 
@@ -199,17 +200,22 @@ class Session:
     def users_page(self, account_id: str, offset: int = 0, limit: int = 100,
                    query: str = "") -> tuple[int, list[dict]]:
         """One page of an account's users (for lists of 10,000): the rules are asked only
-        for the users on the page. `query` filters by id, name or e-mail, case-insensitive.
+        for the users on the page. `query` filters by id, name or e-mail, case-insensitive,
+        and by exact license states (`state:off`, `filters.py`): a state is the rules'
+        answer, so a filter by state asks them for every user of the account.
         Returns (how many users match, the page)."""
+        wanted = filters.parse(query)
         with self._reading() as (ctxs, op):
             account = self._readable_account(ctxs, op, self.resolve_account(ctxs, account_id))
-            docs = ctxs.view.by("users", "account", account["id"])
-            if query:
-                q = query.casefold()
-                docs = [u for u in docs if q in u["id"].casefold() or q in u["name"].casefold()
-                        or q in (u.get("email") or "").casefold()]
-            page = docs[max(0, offset): max(0, offset) + max(0, limit)]
-            return len(docs), [user_view(self.rules, ctxs, op, u, self.lang) for u in page]
+            docs = [u for u in ctxs.view.by("users", "account", account["id"])
+                    if wanted.matches_text(u)]
+            start, end = max(0, offset), max(0, offset) + max(0, limit)
+            if wanted.needs_view:
+                views = [user_view(self.rules, ctxs, op, u, self.lang) for u in docs]
+                views = [v for v in views if wanted.matches_view(v)]
+                return len(views), views[start:end]
+            return len(docs), [user_view(self.rules, ctxs, op, u, self.lang)
+                               for u in docs[start:end]]
 
     def user(self, user_id: str) -> dict:
         with self._reading() as (ctxs, op):

@@ -39,7 +39,7 @@ class AccountScreen(Place):
                             id="integrations", classes="section")
         yield ResourceTable([
             Column(tr("tui_col_order"), 10), Column(tr("tui_col_quantity"), 5, "right"),
-            Column(tr("tui_col_state"), 30), Column(tr("tui_col_expires")),
+            Column(tr("tui_col_state"), 30), Column(tr("tui_col_expires"), 10),
         ], empty=tr("tui_no_orders"), id="account-orders", classes="section")
         yield ResourceTable([
             Column(tr("tui_col_name")), Column(tr("tui_col_id"), 8),

@@ -19,7 +19,7 @@ from rules.i18n import t
 from rules.records.store import StoreError
 
 from .. import keys
-from ..widgets import FilterBar, ListSource, ResourceTable, Row, TopBar
+from ..widgets import FilterBar, ListSource, ResourceTable, Row, StatusLine, TopBar
 from ..widgets.table import RowSource
 
 if TYPE_CHECKING:
@@ -62,6 +62,7 @@ class Place(Screen):
         yield TopBar(id="topbar")
         yield from self.compose_body()
         yield from self.console.bars()
+        yield StatusLine(id="status")
         yield FilterBar(placeholder=self.tr("tui_filter_placeholder"), id="filter")
         yield Footer(compact=True)
 
@@ -72,8 +73,19 @@ class Place(Screen):
     # Each place defines `load`: ask the core and fill its widgets.
     load: Callable[[], None]
 
+    def on_mount(self) -> None:
+        # A new place starts with an empty status line: the last message was about the
+        # place it came from.
+        self.console.status = None
+        self.show_status()
+
     def on_screen_resume(self) -> None:
         self.reload()
+        self.show_status()
+
+    def show_status(self) -> None:
+        status = self.console.status
+        self.query_one(StatusLine).show(*(status or ("information", "")))
 
     def reload(self) -> None:
         """Ask the core again and show what it says."""
