@@ -20,9 +20,9 @@ import pytest
 from rules.engine.ruleset import RuleSet
 from rules.errors import Refused
 from rules.ops.session import Session
-from rules.records import store as S
 from rules.records import verify
 from rules.records.store import Store, records
+from rules.records.store import files as F
 from tests.miteam_command import Miteam
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,6 +33,7 @@ STEPS = ["journal-write", "journal-fsync", "compact-temp-write", "compact-fsync"
 CHILD = r'''
 import json, os, sys, time
 from rules.records import store as S
+from rules.records.store import files as F
 from rules.engine.ruleset import RuleSet
 from rules.errors import Refused
 from rules.ops.session import Session
@@ -61,11 +62,11 @@ if mode == "switch":
 elif mode == "crash":
     step = sys.argv[3]
     if step.startswith("compact") or step == "journal-truncate":
-        S.COMPACT_COMMITS = 0  # this commit compacts, and dies at that step
+        F.COMPACT_COMMITS = 0  # this commit compacts, and dies at that step
     def hook(s):
         if s == step:
             os._exit(17)
-    S.FAULT_HOOK = hook
+    F.FAULT_HOOK = hook
     session.set_license("u1", "miteam", True)
     sys.exit(3)
 elif mode == "hold":
@@ -130,7 +131,7 @@ def child(tmp_path: Path):
 @pytest.fixture(autouse=True)
 def _no_fault_hook():
     yield
-    S.FAULT_HOOK = None
+    F.FAULT_HOOK = None
 
 
 def files(directory: Path) -> list[str]:
@@ -277,15 +278,15 @@ def test_full_disk_during_a_switch_keeps_the_saved_data_and_leaves_no_temp_file(
     miteam = Miteam(db, capsys)
     before = miteam.snapshot()
     if step not in ("journal-write", "journal-fsync"):
-        monkeypatch.setattr(S, "COMPACT_COMMITS", 0)  # the switch's commit compacts
+        monkeypatch.setattr(F, "COMPACT_COMMITS", 0)  # the switch's commit compacts
 
     def hook(s: str) -> None:
         if s == step:
             raise OSError(err, os.strerror(err))
 
-    monkeypatch.setattr(S, "FAULT_HOOK", hook)
+    monkeypatch.setattr(F, "FAULT_HOOK", hook)
     r = miteam("license", "set", "u1", "miteam", "on")
-    monkeypatch.setattr(S, "FAULT_HOOK", None)
+    monkeypatch.setattr(F, "FAULT_HOOK", None)
     after = miteam.snapshot()
     if step in ("journal-write", "journal-fsync"):
         # The commit itself failed: one message, exit 2, nothing changed.

@@ -24,6 +24,7 @@ from rules.ops.session import Session
 from rules.records import generate, verify
 from rules.records import store as S
 from rules.records.store import Store, records
+from rules.records.store import files as F
 from tests.miteam_command import Miteam
 
 
@@ -444,9 +445,9 @@ def test_backup_failing_on_disk_full_leaves_no_file(demo_db, capsys, tmp_path, m
         if s == step:
             raise OSError(err, os.strerror(err))
 
-    monkeypatch.setattr(S, "FAULT_HOOK", hook)
+    monkeypatch.setattr(F, "FAULT_HOOK", hook)
     code, _, message = run(demo_db, capsys, "db", "backup", str(target / "b.json"))
-    monkeypatch.setattr(S, "FAULT_HOOK", None)
+    monkeypatch.setattr(F, "FAULT_HOOK", None)
     assert code == 2 and os.strerror(err) in message and message.count("\n") == 1
     assert files(target) == []
 

@@ -19,6 +19,7 @@ from tinydb import Query, TinyDB
 
 from rules.records import store as S
 from rules.records.store import TABLES, Store, StoreError, records
+from rules.records.store import files as F
 
 ROOT = Path(__file__).resolve().parents[2]
 JOURNAL_STEPS = ["journal-write", "journal-fsync"]
@@ -34,6 +35,7 @@ COMPACT_STEPS = [
 CHILD = r'''
 import os, sys
 from rules.records import store as S
+from rules.records.store import files as F
 
 mode, path = sys.argv[1], sys.argv[2]
 store = S.Store(path)
@@ -60,11 +62,11 @@ elif mode == "count":
 elif mode == "crash":
     step = sys.argv[3]
     if step not in ("journal-write", "journal-fsync"):
-        S.COMPACT_COMMITS = 0  # so this commit compacts, and dies at that step
+        F.COMPACT_COMMITS = 0  # so this commit compacts, and dies at that step
     def hook(s):
         if s == step:
             os._exit(17)
-    S.FAULT_HOOK = hook
+    F.FAULT_HOOK = hook
     with store.transaction() as tx:
         u = tx.get("users", "u1")
         tx.put("users", {**u, "plan": "new"})
@@ -483,7 +485,7 @@ def test_disk_full_or_permission_denied_keeps_the_saved_data(
         if s == step:
             raise OSError(err, os.strerror(err))
 
-    monkeypatch.setattr(S, "FAULT_HOOK", hook)
+    monkeypatch.setattr(F, "FAULT_HOOK", hook)
     with pytest.raises(StoreError) as e:
         if step in JOURNAL_STEPS:
             with store.transaction() as tx:
@@ -491,7 +493,7 @@ def test_disk_full_or_permission_denied_keeps_the_saved_data(
                 tx.append("audit", {"account": "a1"})
         else:
             store.compact()
-    monkeypatch.setattr(S, "FAULT_HOOK", None)
+    monkeypatch.setattr(F, "FAULT_HOOK", None)
     assert os.strerror(err) in str(e.value) and "\n" not in str(e.value)
     assert sorted(os.listdir(db.parent)) == ["db.json", "db.json.journal", "db.json.lock"]
     if step in JOURNAL_STEPS:
@@ -506,18 +508,18 @@ def test_failed_automatic_compaction_does_not_fail_the_saved_change(
     db: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     store = Store.create(db, seed())
-    monkeypatch.setattr(S, "COMPACT_COMMITS", 0)
+    monkeypatch.setattr(F, "COMPACT_COMMITS", 0)
 
     def hook(step: str) -> None:
         if step == "compact-replace":
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(S, "FAULT_HOOK", hook)
+    monkeypatch.setattr(F, "FAULT_HOOK", hook)
     set_plan(store, "pro")  # durable once the journal line is synced: no error
     assert "compaction postponed" in caplog.text and "No space left" in caplog.text
     assert Store(db).read().get("users", "u1")["plan"] == "pro"
     assert sorted(os.listdir(db.parent)) == ["db.json", "db.json.journal", "db.json.lock"]
-    monkeypatch.setattr(S, "FAULT_HOOK", None)
+    monkeypatch.setattr(F, "FAULT_HOOK", None)
     set_plan(store, "team")  # compacts this time
     assert journal(db).read_bytes() == b""
     assert Store(db).read().get("users", "u1")["plan"] == "team"
@@ -656,4 +658,4 @@ def test_database_written_by_stock_tinydb_opens_in_the_store(db: Path) -> None:
 def _no_fault_hook() -> Iterator[None]:
     # A failing test must not leave the hook set for the next one.
     yield
-    S.FAULT_HOOK = None
+    F.FAULT_HOOK = None

@@ -1,0 +1,124 @@
+"""The journal format: one line per commit, ``{"v":N,"crc":C,"ops":[...]}``, C the CRC-32
+of the ops text; scanning, checking and sequencing lines."""
+
+from __future__ import annotations
+
+import json
+import re
+import zlib
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from .files import _why
+from .tables import _META, StoreError, _doc_problem, _is_key
+
+_LINE = re.compile(rb'\{"v":(\d{1,18}),"crc":(\d{1,10}),"ops":(.*)\}', re.DOTALL)
+_LINE_START = re.compile(rb'^\{"v":(\d{1,18}),', re.MULTILINE)
+
+
+class _BadLine(Exception):
+    pass
+
+
+class _Corrupt(Exception):
+    def __init__(self, line_no: int, problem: str) -> None:
+        super().__init__(problem)
+        self.line_no = line_no
+        self.problem = problem
+
+
+class _Entry(NamedTuple):
+    v: int
+    ops: list[list[Any]]
+    start: int
+    end: int
+    prefix: bytes  # the line's '{"v":N,"crc":C,"ops":' identifies it cheaply
+
+
+def _encode_line(v: int, body: bytes) -> tuple[bytes, bytes]:
+    prefix = b'{"v":%d,"crc":%d,"ops":' % (v, zlib.crc32(body))
+    return prefix + body + b"}\n", prefix
+
+
+def _ops_problem(ops: Any) -> str | None:
+    if not isinstance(ops, list) or not ops:
+        return "entry has no changes"
+    for op in ops:
+        if not (isinstance(op, list) and len(op) == 3):
+            return "malformed change"
+        table, key, doc = op
+        if not isinstance(table, str) or table == _META or not _is_key(key):
+            return "malformed change"
+        if doc is not None:
+            if not isinstance(doc, dict):
+                return f"{table} #{key} is not a record"
+            problem = _doc_problem(table, key, doc)
+            if problem:
+                return problem
+    return None
+
+
+def _decode_line(line: bytes) -> tuple[int, list[list[Any]], bytes]:
+    m = _LINE.fullmatch(line)
+    if m is None:
+        raise _BadLine("not a journal entry")
+    body = m.group(3)
+    if zlib.crc32(body) != int(m.group(2)):
+        raise _BadLine("checksum mismatch")
+    try:
+        ops = json.loads(body)
+    except ValueError:
+        raise _BadLine("entry is not valid JSON") from None
+    problem = _ops_problem(ops)
+    if problem:
+        raise _BadLine(problem)
+    return int(m.group(1)), ops, line[: m.start(3)]
+
+
+def _scan_journal(buf: bytes, origin: int) -> tuple[list[_Entry], int, bool]:
+    """Split journal bytes (read from offset ``origin``) into valid entries.
+
+    Returns (entries, end of the last valid line, torn). A final segment that lacks its
+    newline or fails its check is a torn write (its writer died) and is left out; a bad
+    line with anything after it is damage, raised as _Corrupt.
+    """
+    entries: list[_Entry] = []
+    pos, n = 0, len(buf)
+    while pos < n:
+        nl = buf.find(b"\n", pos)
+        if nl < 0:
+            return entries, origin + pos, True
+        try:
+            v, ops, prefix = _decode_line(buf[pos:nl])
+        except _BadLine as e:
+            if nl + 1 == n:
+                return entries, origin + pos, True
+            raise _Corrupt(len(entries) + 1, str(e)) from None
+        entries.append(_Entry(v, ops, origin + pos, origin + nl + 1, prefix))
+        pos = nl + 1
+    return entries, origin + pos, False
+
+
+def _sequence(entries: list[_Entry], version: int, skip_upto: int) -> list[_Entry]:
+    """The entries to apply on top of ``version``; versions must follow on exactly."""
+    out: list[_Entry] = []
+    expected = version + 1
+    for i, e in enumerate(entries, 1):
+        # Lines already folded into the base: a compaction died before emptying the journal.
+        if not out and e.v <= skip_upto:
+            continue
+        if e.v != expected:
+            raise _Corrupt(i, f"version {e.v} follows version {expected - 1}")
+        out.append(e)
+        expected += 1
+    return out
+
+
+def _last_journal_version(journal: Path) -> int:
+    try:
+        data = journal.read_bytes()
+    except FileNotFoundError:
+        return 0
+    except OSError as e:
+        raise StoreError(f"{journal}: cannot read the journal: {_why(e)}", journal) from None
+    return max((int(m) for m in _LINE_START.findall(data)), default=0)
