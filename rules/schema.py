@@ -18,6 +18,8 @@ LANGUAGES = ("en", "de")
 DISPLAYS = ("toggle", "no_licenses")
 MODES = ("editable", "readonly", "disabled")
 ACTORS = ("operator", "micollab")
+# The places an operator may be offered (policy place.open decides which).
+PLACES = ("orders", "audit")
 # An order counts as "expiring" this many days before its expiry date.
 EXPIRING_DAYS = 30
 
@@ -112,6 +114,8 @@ CONTEXTS: dict[str, dict[str, Type]] = {
                      "partner": _R["partner"]},
     "user.add": {**_SUBJECT_USER},
     "operator.add": {"operator": _R["operator"], "subject": _R["operator"]},
+    # Which places of the console (and of the CLI's lists) an operator is offered.
+    "place.open": {"operator": _R["operator"], "place": enum(*PLACES)},
     # One audit entry: who may read it (entry.account and entry.partner may be none).
     "audit.read": {"operator": _R["operator"],
                    "entry": record(account=OPT_STR, partner=OPT_STR, operation=STR)},

@@ -22,8 +22,7 @@ from textual.widget import Widget
 
 from rules.engine.reload import RuleSource
 from rules.errors import CoreError, Refused
-from rules.i18n import t
-from rules.ops.session import Outcome, Session
+from rules.ops.session import Capabilities, Outcome, Session
 from rules.records.store import StoreError
 
 from . import keys
@@ -41,7 +40,7 @@ from .screens import (
     UserScreen,
     WhyPanel,
 )
-from .words import onoff, role, shown
+from .words import onoff, role, shown, t
 
 # How many users a confirmation names before "and N more".
 NAMED_USERS = 30
@@ -63,8 +62,12 @@ class Changed(Message):
 
 class ConsoleApp(App[int]):
     CSS_PATH = "console.tcss"
+    # A replay shows a scenario's changes in a read-only console: its rows keep the
+    # rules' answers ("switchable") for the operator shown.
+    replaying = False
     TITLE = "MiTeam"
-    COMMANDS = {JumpProvider}
+    # Textual's own commands (theme, keys, save screenshot) stay beside the jump-to provider.
+    COMMANDS = App.COMMANDS | {JumpProvider}
 
     def __init__(self, session: Session, *, rules: RuleSource | None = None,
                  readonly: bool = False, poll_interval: float | None = 2.0) -> None:
@@ -84,6 +87,7 @@ class ConsoleApp(App[int]):
         self._seen_version: int | None = None
         # The status line's message: (severity, text), or None.
         self.status: tuple[str, str] | None = None
+        self._capabilities: tuple[tuple[int, str, int], Capabilities] | None = None
         super().__init__()
         # Textual's own ctrl+q / ctrl+c stay; ours come in the operator's language.
         base = {k: v for k, v in self._bindings.key_to_bindings.items() if k != "ctrl+p"}
@@ -108,9 +112,29 @@ class ConsoleApp(App[int]):
         return self.operator["role"]
 
     @property
+    def capabilities(self) -> Capabilities:
+        """What the rules offer this operator (places and why not), asked again when the
+        session, its operator or its rules change (a replay changes operators)."""
+        s = self.session
+        key = (id(s), s.login, id(s.rules))
+        if self._capabilities is None or self._capabilities[0] != key:
+            self._capabilities = (key, s.capabilities())
+        return self._capabilities[1]
+
+    @property
     def has_orders(self) -> bool:
-        """Orders are the partner's (and support's) place; an account admin has none (S11)."""
-        return self.role != "account_admin"
+        """Whether the rules offer the Orders place (policy place.open; S11: not to an
+        account admin)."""
+        return self.capabilities.offers("orders")
+
+    def refuse_place(self, place: str) -> bool:
+        """Say why a place is not offered (the rules' reason); False when it is offered."""
+        verdict = self.capabilities.places[place]
+        if verdict.allowed:
+            return False
+        self.notify(verdict.reason or "", title=self.tr("refused").capitalize(),
+                    severity="warning")
+        return True
 
     @property
     def who(self) -> str:
@@ -236,9 +260,7 @@ class ConsoleApp(App[int]):
                                    UserScreen(user_id)])
 
     def open_orders(self, state: str | None = None, select: str | None = None) -> bool:
-        if not self.has_orders:
-            self.notify(self.session.rules.message("orders_partner_only", self.lang),
-                        severity="warning")
+        if self.refuse_place("orders"):
             return False
         return self._jump(lambda: [OrdersScreen(state, select=select)])
 
@@ -246,15 +268,22 @@ class ConsoleApp(App[int]):
         return self.open_orders(None, select=order_id)
 
     def open_audit(self, account: str | None = None, jump: bool = False) -> bool:
+        if self.refuse_place("audit"):
+            return False
         if jump:
             return self._jump(lambda: [AuditScreen(account)])
         self.push_screen(AuditScreen(account))
         return True
 
     def open_assign(self, order_id: str) -> bool:
+        """The Assign picker, with the rules' answer for every account the operator may
+        read: the eligible ones to pick, the others with the reason. When the rules allow
+        no account at all (an expired or assigned order), say why instead of opening."""
+        if self.readonly:
+            return self.refuse_readonly()
         try:
             order = next((o for o in self.session.orders() if o["id"] == order_id), None)
-            accounts = self.session.accounts()
+            targets = self.session.assign_targets(order_id) if order is not None else []
         except (CoreError, StoreError) as exc:
             self.notify(str(exc), severity="error")
             return False
@@ -262,10 +291,27 @@ class ConsoleApp(App[int]):
             self.notify(self.tr("unknown_record", kind=self.tr("kind_order"), id=order_id),
                         severity="error")
             return False
-        self.push_screen(AssignDialog(order, accounts))
+        if not any(verdict.allowed for _, verdict in targets):
+            reasons = [v.reason for _, v in targets if v.reason]
+            reason = reasons[0] if reasons else self.tr("tui_assign_no_account")
+            self.last_refusal = ("order.assign", {"order": order_id,
+                                                  "account": targets[0][0]["id"]
+                                                  if targets else None}, reason)
+            self.notify(f"{order_id}: {reason}\n{self.tr('tui_press_w')}",
+                        title=self.tr("refused").capitalize(), severity="error")
+            return False
+        self.push_screen(AssignDialog(order, targets))
         return True
 
+    def refuse_readonly(self) -> bool:
+        """A key that would change data, in a read-only console: say so."""
+        self.notify(self.tr("readonly_console"), severity="warning")
+        return False
+
     # Keys of the app ------------------------------------------------------
+    def action_refuse_readonly(self) -> None:
+        self.refuse_readonly()
+
     def action_home(self) -> None:
         self.home()
 
@@ -427,7 +473,14 @@ class ConsoleApp(App[int]):
                 self.change(operation, **args)
 
         confirm = self.tr("tui_confirm_button", value=onoff(value, self.lang))
-        self.push_screen(ConfirmDialog(title, lines, confirm, self.tr("tui_cancel")), decided)
+        if operation == "integration.set":
+            def why() -> None:
+                self.why_integration(args["account"], args["integration"])
+        else:
+            def why() -> None:
+                self.why_license(args["user"], args["product"])
+        self.push_screen(ConfirmDialog(title, lines, confirm, self.tr("tui_cancel"), why=why,
+                                       hint=self.tr("tui_confirm_why")), decided)
 
     def preview_lines(self, preview: Outcome) -> list[str]:
         """What a dry run says will happen: how many licenses, which users, which rule."""
@@ -519,8 +572,19 @@ class ConsoleApp(App[int]):
                 and (account is None or refusal[1]["account"] == account):
             account = refusal[1]["account"]
         if account is None:
-            self.notify(self.tr("tui_why_pick_account"), severity="information")
-            return False
+            # No account chosen yet: the rules' answer for the first account they would
+            # allow, else the first they refuse (an expired order: s2_expired).
+            try:
+                targets = self.session.assign_targets(order_id)
+            except (CoreError, StoreError) as exc:
+                self.notify(str(exc), severity="error")
+                return False
+            allowed = [a for a, v in targets if v.allowed]
+            pick = allowed or [a for a, _ in targets]
+            if not pick:
+                self.notify(self.tr("tui_assign_no_account"), severity="warning")
+                return False
+            account = pick[0]["id"]
         summary = self.tr("tui_why_assign", order=order_id, account=account)
         return self._why(self.tr("tui_why_title"), summary, lambda: [
             (self.tr("tui_why_assign_rules"),

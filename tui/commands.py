@@ -13,10 +13,9 @@ from typing import TYPE_CHECKING, cast
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from rules.errors import CoreError
-from rules.i18n import t
 from rules.records.store import StoreError
 
-from .words import state
+from .words import state, t
 
 if TYPE_CHECKING:
     from .app import ConsoleApp

@@ -13,13 +13,13 @@ from typing import Any
 
 from rules.engine.reload import RuleSource
 from rules.errors import BadInput
-from rules.i18n import t
 from rules.ops.session import Session
 from rules.records.orders import today
 from rules.records.store import records
 from rules.scenario.recording import Recording
 
 from .app import Changed, ConsoleApp
+from .words import t
 
 # The console's change arguments → the scenario's (`value` is `on` in a scenario).
 _ARGS = {

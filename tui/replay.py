@@ -21,7 +21,6 @@ from textual.binding import BindingsMap
 from textual.widget import Widget
 
 from rules.errors import CoreError
-from rules.i18n import t
 from rules.ops.session import Session
 from rules.records.store import StoreError
 from rules.scenario import Player, Run, Step, StepReport
@@ -41,6 +40,7 @@ from .screens import (
     WhyPanel,
 )
 from .widgets import ResourceTable
+from .words import t
 
 # Failed expectations the bar lists before "… N more" (the transcript has them all).
 BAR_FAILURES = 2
@@ -132,6 +132,8 @@ def reflow(lines: list[str]) -> list[str]:
 
 class ReplayApp(ConsoleApp):
     """The console over a `Player`: read-only for the person, the scenario changes."""
+
+    replaying = True
 
     def __init__(self, player: Player) -> None:
         self.player = player

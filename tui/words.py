@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from rules.i18n import t
+from rules import i18n
+
+from .catalog import WORDS
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """A console word (`catalog.py`), else the core's (`rules/i18n.py`)."""
+    entry = WORDS.get(key)
+    if entry is None:
+        return i18n.t(key, lang, **values)
+    text = entry.get(lang) or entry["en"]
+    return text.format(**values) if values else text
 
 
 def onoff(value: bool, lang: str) -> str:

@@ -66,6 +66,28 @@ class Outcome:
         }
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """The rules' answer to one question: allowed, the deciding rule, and the reason in
+    the operator's language when refused."""
+
+    allowed: bool
+    rule: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What an operator is offered, as the rules decide it (`Session.capabilities`)."""
+
+    role: str
+    places: dict[str, Verdict]
+
+    def offers(self, place: str) -> bool:
+        verdict = self.places.get(place)
+        return verdict is not None and verdict.allowed
+
+
 class _DryRun(Exception):
     """Raised inside a transaction to discard it after computing the outcome."""
 
@@ -502,6 +524,47 @@ class Session:
             return self._add("operator", doc, "operator.add",
                              {"operator": op, "subject": ctxs.operator(doc)}, tx, ctxs,
                              doc["account"], doc["partner"])
+
+    # What the operator is offered -------------------------------------------
+    def capabilities(self) -> Capabilities:
+        """Which places this operator is offered (policy place.open), with the reason for
+        each one refused: the console shows its keys, palette and menus from this."""
+        with self._reading() as (ctxs, op):
+            places = {}
+            for place in schema.PLACES:
+                d = self.rules.decide("place.open", {"operator": op, "place": place})
+                places[place] = Verdict(d.allowed, d.rule.name, None if d.allowed else
+                                        self.rules.message(d.because or "", self.lang))
+            return Capabilities(op["role"], places)
+
+    def decide(self, op_name: str, **args: str | bool) -> Verdict:
+        """The rules' answer to an operation, without its trace (a list asks it per row:
+        "switchable?"); `why` gives the whole trace."""
+        with self._reading() as (ctxs, op):
+            d = self.rules.decide(op_name, self._decision_context(ctxs, op, op_name, args))
+            return Verdict(d.allowed, d.rule.name, None if d.allowed else
+                           self.rules.message(d.because or "", self.lang))
+
+    def assign_targets(self, order_id: str) -> list[tuple[dict, Verdict]]:
+        """Every account this operator may read, with the rules' answer to assigning the
+        order there (S2): the Assign picker offers the allowed ones and says why not for
+        the others."""
+        with self._reading() as (ctxs, op):
+            order = self._get(ctxs.view, "order", order_id)
+            if not self._allowed("order.read", self._order_ctx(ctxs, op, order)):
+                raise NotFound(self._t("unknown_record", kind=self._t("kind_order"),
+                                       id=order_id), "order", order_id)
+            out = []
+            for a in ctxs.view.all("accounts"):
+                if not self._allowed("account.read", ctxs.for_account(op, a)):
+                    continue
+                d = self.rules.decide("order.assign", {
+                    "operator": op, "order": ctxs.order(order), "account": ctxs.account(a),
+                    "partner": ctxs.partner_of(order["partner"])})
+                out.append(({"id": a["id"], "name": a["name"], "partner": a["partner"]},
+                            Verdict(d.allowed, d.rule.name, None if d.allowed else
+                                    self.rules.message(d.because or "", self.lang))))
+            return out
 
     # Explanations of changes ----------------------------------------------
     def why(self, op_name: str, **args: str | bool) -> Any:

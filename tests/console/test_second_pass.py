@@ -3,6 +3,7 @@ instead of toasts, no silent keys, and a console that follows the rules' answers
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ import pytest
 from rules.engine.ruleset import RuleSet
 from rules.ops.session import Session
 from rules.records.store import Store
+from tui.screens import AssignDialog, ConfirmDialog, HelpScreen, OrdersScreen, WhyPanel
+from tui.widgets import ResourceTable
 
 from .test_console import big_database
 from .test_scases_in_console import (
@@ -17,9 +20,11 @@ from .test_scases_in_console import (
     drive,
     find,
     open_row,
+    refusals,
     rows,
     screen,
     snap,
+    until,
     users_table,
 )
 
@@ -130,3 +135,136 @@ def test_core_filter_by_state_on_users_page(demo_db: Path):
         assert s.users_page("a-seeblick", 0, 100, "state:stored≠shown")[0] == 6
     finally:
         store.close()
+
+
+# 6: every key shown works or says why not ----------------------------------------------
+
+
+def test_account_admin_pressing_o_is_told_why(console):
+    app = console("markus.weber")
+
+    async def walk(pilot):
+        await pilot.press("o")
+        await pilot.pause()
+        assert refusals(app) == [] and app.notices[-1] == (
+            "warning", "Refused: Orders are managed by the partner")
+        assert "Refused: Orders are managed by the partner" in screen(app)
+        assert " o " not in screen(app).splitlines()[-1]  # not offered in the footer
+
+    drive(app, walk)
+
+
+def test_readonly_space_says_the_console_is_read_only(console):
+    app = console("anna.huber", readonly=True)
+
+    async def walk(pilot):
+        await open_row(pilot, "kranich")
+        text = screen(app)
+        assert "read-only console" in text and "switchable" not in text.split("Orders")[0]
+        await pilot.press("space")
+        await pilot.pause()
+        assert app.notices[-1] == ("warning", "this console is read-only")
+        assert "this console is read-only" in screen(app)
+
+    drive(app, walk)
+
+
+def test_orders_section_of_an_account_opens_the_order_and_space_says_where(console):
+    app = console("anna.huber")
+
+    async def walk(pilot):
+        await open_row(pilot, "kranich")
+        app.screen.query_one("#account-orders").focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert "an order is assigned in Billing › Orders" in app.notices[-1][1]
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, OrdersScreen))
+        await until(pilot, lambda: app.screen.query_one(ResourceTable).current is not None)
+        assert app.screen.query_one(ResourceTable).current.key == "ord-1003"
+
+    drive(app, walk)
+
+
+def test_w_in_the_s8_confirm_shows_the_rules_and_returns_to_the_dialog(console):
+    app = console("anna.huber")
+
+    async def walk(pilot):
+        await open_row(pilot, "kranich")
+        app.screen.query_one("#integrations").focus()
+        await pilot.press("down", "space")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("w")
+        await until(pilot, lambda: isinstance(app.screen, WhyPanel))
+        assert "integration.set" in "\n".join(
+            line for _, lines in app.screen.sections for line in lines)
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+
+    drive(app, walk)
+
+
+# 7: the Assign picker offers what the rules allow, the others with the reason -----------
+
+
+def test_assign_picker_shows_other_partners_accounts_disabled_with_the_reason(console):
+    app = console("lena.support")
+    changes = []
+    app.observers.append(changes.append)
+
+    async def walk(pilot):
+        app.open_assign("ord-1006")  # p-alpen's unassigned order
+        await until(pilot, lambda: isinstance(app.screen, AssignDialog)
+                    and bool(app.screen.query(ResourceTable)))
+        table = app.screen.query_one(ResourceTable)
+        offered = rows(table)
+        allowed = [r.key for r in offered if r.data[1].allowed]
+        refused = [r for r in offered if not r.data[1].allowed]
+        assert allowed and all(r.data[0]["partner"] == "p-alpen" for r in offered
+                               if r.key in allowed)
+        assert refused and all("partner" in str(r.cells[2]) for r in refused)
+        assert offered[: len(allowed)] == [r for r in offered if r.key in allowed]
+        table.cursor = len(allowed)  # the first refused account
+        table.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.chosen is None
+        status = str(app.screen.query_one("#assign-status").render())
+        assert refused[0].data[1].reason in status
+        assert app.screen.focused is not app.screen.query_one("#confirm")
+
+    drive(app, walk)
+    assert changes == []  # nothing was attempted
+
+
+# The UI decides nothing: change a rule, the console follows ---------------------------
+
+
+def test_console_follows_a_changed_place_rule_without_python(console, rules_dir: Path,
+                                                             tmp_path: Path):
+    """Give account admins the Orders place in a copy of the rules: help lists `o`, and
+    `o` opens the place (what they may read of it is still order.read's answer)."""
+    mine = tmp_path / "rules"
+    shutil.copytree(rules_dir, mine, ignore=shutil.ignore_patterns("*.test", "__*"))
+    orders = mine / "scope.rules"
+    text = orders.read_text(encoding="utf-8")
+    changed = text.replace('allow admins_open_the_audit when place == "audit"',
+                           'allow admins_open_the_audit when place == "audit" or '
+                           'place == "orders"')
+    assert changed != text
+    orders.write_text(changed, encoding="utf-8")
+    app = console("markus.weber", rules=mine)
+
+    async def walk(pilot):
+        assert app.has_orders
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        assert "Billing › Orders" in str(app.screen.body())
+        await pilot.press("escape")
+        await pilot.press("o")
+        await until(pilot, lambda: isinstance(app.screen, OrdersScreen))
+        assert refusals(app) == []
+
+    drive(app, walk)
+    shipped = console("markus.weber")
+    assert not shipped.has_orders

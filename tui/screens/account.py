@@ -61,9 +61,14 @@ class AccountScreen(Place):
         rows = []
         for name in INTEGRATIONS:
             on = a["integrations"][name]
-            verdict = session.why("integration.set", account=a["id"], integration=name,
-                                  value=not on)
-            can = tr("editable") if verdict.answer == "allowed" else tr("tui_not_switchable")
+            # The rules' answer to switching it (no trace: `w` asks for that).
+            if self.console.readonly and not self.console.replaying:
+                can = tr("tui_readonly_row")
+            elif session.decide("integration.set", account=a["id"], integration=name,
+                                value=not on).allowed:
+                can = tr("editable")
+            else:
+                can = tr("tui_not_switchable")
             # The row carries the state it shows, so a switch can tell if it went stale.
             rows.append(Row(name, [tr(f"integration_{name}"), onoff(on, lang), can], on))
         self.fill(self.query_one("#integrations", ResourceTable), rows)
@@ -111,8 +116,14 @@ class AccountScreen(Place):
 
     def action_open(self) -> None:
         which, row = self._focused()
-        if row is not None and which == "users":
+        if row is None:
+            return
+        if which == "users":
             self.console.open_user(row.key, push=True)
+        elif which == "account-orders":
+            self.console.open_order(row.key)  # Billing › Orders, on this order (or why not)
+        elif which == "integrations":
+            self.action_why()
 
     def on_resource_table_activated(self, event: ResourceTable.Activated) -> None:
         self.action_open()
@@ -125,6 +136,8 @@ class AccountScreen(Place):
             self.console.switch_license(row.key, seen=row.data["licenses"]["miteam"])
         elif which == "integrations":
             self.console.switch_integration(self.account_id, row.key, seen=row.data)
+        else:
+            self.console.notify(self.tr("tui_orders_section_space"), severity="warning")
 
     def action_why(self) -> None:
         which, row = self._focused()

@@ -15,12 +15,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 
 from rules.errors import CoreError
-from rules.i18n import t
 from rules.records.store import StoreError
 
 from .. import keys
 from ..widgets import FilterBar, ListSource, ResourceTable, Row, StatusLine, TopBar
 from ..widgets.table import RowSource
+from ..words import t
 
 if TYPE_CHECKING:
     from ..app import ConsoleApp
@@ -44,6 +44,11 @@ class Place(Screen):
         self._bindings = BindingsMap.merge([
             self._bindings, keys.bindings(self.KEY_IDS, self.console.lang, self.console.readonly,
                                           self.console.has_orders, self.QUIET)])
+        if self.console.readonly:
+            # No key changes anything here; the ones that would say why not.
+            for k in keys.KEYS.values():
+                if k.changes and k.id in self.KEY_IDS:
+                    self._bindings.bind(k.key, "app.refuse_readonly", show=False)
 
     # Shortcuts ------------------------------------------------------------
     @property

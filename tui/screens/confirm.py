@@ -3,6 +3,8 @@ deactivates licenses): what will happen first, from the core's dry run; Cancel h
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
@@ -29,13 +31,18 @@ class DialogButton(Button):
 class ConfirmDialog(ModalScreen[bool]):
     AUTO_FOCUS = "#cancel"
 
-    def __init__(self, title: str, lines: list[str], confirm: str, cancel: str) -> None:
+    def __init__(self, title: str, lines: list[str], confirm: str, cancel: str,
+                 why: Callable[[], object] | None = None, hint: str = "") -> None:
         super().__init__(classes="dialog-screen")
         self.title_text = title
         self.lines = lines
         self.confirm_label = confirm
         self.cancel_label = cancel
+        self.why = why  # `w`: the rules' reasoning for the change previewed
+        self.hint = hint
         self._bindings.bind("escape", "cancel", show=False)
+        if why is not None:
+            self._bindings.bind("w", "why", show=False)
         self._bindings.bind("left", "app.focus_previous", show=False)
         self._bindings.bind("right", "app.focus_next", show=False)
 
@@ -44,6 +51,8 @@ class ConfirmDialog(ModalScreen[bool]):
             yield Static(self.title_text, classes="dialog-title", markup=False)
             with VerticalScroll(id="confirm-body"):
                 yield Static("\n".join(self.lines), markup=False)
+            if self.hint:
+                yield Static(self.hint, classes="dialog-hint", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield DialogButton(self.cancel_label, id="cancel")
                 yield DialogButton(self.confirm_label, id="confirm", variant="warning")
@@ -54,3 +63,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+    def action_why(self) -> None:
+        if self.why is not None:
+            self.why()
