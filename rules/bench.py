@@ -4,8 +4,15 @@ Each operation is done the product's way (the store, through `Session`) and the 
 way (`TinyDB(path)` with its default JSONStorage, the same records, the same rules and
 context code over TinyDB queries), and the medians and their ratio are printed against
 the targets of DESIGN.md section 6. The stock side does the same logical work: read the
-user, build what the rules read, ask the rules, update the user, insert the audit entry;
-it does not fsync (JSONStorage never does), which only flatters it.
+user, build what the rules read, ask the rules, update the user, insert the audit entry.
+Stock TinyDB 4.9's JSONStorage flushes and fsyncs the whole file on every write, so each
+stock write is durable too; it is also measured set up well, with CachingMiddleware
+(reads from memory) and one durable flush per switch.
+
+Whole-process figures (``bench_process``) run real `miteam` commands as fresh processes
+at the database's size, beside ``--version``'s fixed cost and the SQLite peer
+(``bench_sqlite``: stdlib sqlite3, WAL, synchronous=FULL, the same rules and context
+code), with each process's peak memory.
 
 Also measured: the compiled rules against the same decisions written by hand in Python
 (`reference_view` / `reference_license_set` below: the reference, living only here), and
@@ -28,10 +35,15 @@ from pathlib import Path
 from typing import Any
 
 from tinydb import Query, TinyDB
+from tinydb.middlewares import CachingMiddleware
+from tinydb.storages import JSONStorage
 
 from .engine.ruleset import Decision, RuleRef, RuleSet, ViewResult
+from .ops.actions import READ_ACCOUNT, SetLicense
 from .ops.context import Contexts
-from .ops.session import Outcome, Session, _now
+from .ops.outcome import Outcome
+from .ops.outcome import now as _now
+from .ops.session import Session
 from .ops.views import user_view
 from .records import generate
 from .records.orders import today
@@ -115,7 +127,7 @@ class Result:
                f"  generated in {s['generate_s']:.1f} s, written in {s['write_s']:.1f} s",
                "",
                f"{'operation':<44} {'product':>10} {'stock':>10} {'ratio':>8}  target",
-               f"{'':<44} {'':>10} {'(or hand)':>10}"]
+               f"{'':<44} {'':>10} {'(or peer)':>10}"]
         for f in self.figures:
             stock = _fmt(f.stock_median) if f.stock else "-"
             ratio = f"{f.ratio:,.0f}x" if f.ratio is not None and f.ratio >= 10 else (
@@ -191,7 +203,7 @@ def stock_switch(db: TinyDB, rules: RuleSet, user_id: str, on: bool, when: date)
     if user is None:
         raise LookupError(user_id)
     ctx = {**ctxs.for_user(op, user), "product": "miteam", "value": on}
-    decision = rules.decide("license.set", ctx)
+    decision = rules.decide(SetLicense.policy, ctx)
     if not decision.allowed:
         return False
     before = bool(user["licenses"].get("miteam"))
@@ -201,14 +213,14 @@ def stock_switch(db: TinyDB, rules: RuleSet, user_id: str, on: bool, when: date)
                               "set_by": {**user["set_by"], "miteam": "operator"}},
                              doc_ids=[user.doc_id])
     db.table("audit").insert({
-        "at": _now(), "operator": OPERATOR, "actor": "operator", "operation": "license.set",
+        "at": _now(), "operator": OPERATOR, "actor": "operator", "operation": SetLicense.policy,
         "target": f"user:{user_id}", "account": user["account"],
         "partner": ctx["account"]["partner"], "before": before, "after": on,
         "rule": decision.rule.name,
         "rule_at": f"{decision.rule.span.file}:{decision.rule.span.line}",
         "outcome": "applied"})
     ctxs.invalidate()
-    rules.consequences("license.set", {**ctxs.for_user(op, {**user, "licenses": {
+    rules.consequences(SetLicense.policy, {**ctxs.for_user(op, {**user, "licenses": {
         **user["licenses"], "miteam": on}}), "product": "miteam", "value": on})
     return True
 
@@ -221,7 +233,7 @@ def stock_user(db: TinyDB, rules: RuleSet, user_id: str, when: date) -> dict:
     user = view.get("users", user_id)
     assert user is not None
     account = view.get("accounts", user["account"])
-    assert rules.decide("account.read", ctxs.for_account(op, account)).allowed
+    assert rules.decide(READ_ACCOUNT, ctxs.for_account(op, account)).allowed
     return user_view(rules, ctxs, op, user, "en")
 
 
@@ -231,7 +243,7 @@ def stock_users(db: TinyDB, rules: RuleSet, account_id: str, when: date) -> list
     ctxs = Contexts(view, when)
     op = ctxs.operator(view.get("operators", OPERATOR) or {})
     account = view.get("accounts", account_id)
-    assert rules.decide("account.read", ctxs.for_account(op, account)).allowed
+    assert rules.decide(READ_ACCOUNT, ctxs.for_account(op, account)).allowed
     return [user_view(rules, ctxs, op, u, "en") for u in view.by("users", "account", account_id)]
 
 
@@ -248,13 +260,13 @@ class Reference:
         program = rules.program
         view = {r.name.value: RuleRef(r.name.value, r.name.span)
                 for r in program.views["miteam"].rules}
-        policy = program.policies["license.set"]
+        policy = program.policies[SetLicense.policy]
         decisions = {d.name.value: d for d in policy.decisions if d.effect != "default"}
         default = next(d for d in policy.decisions if d.effect == "default")
         refs = {name: RuleRef(name, d.name.span) for name, d in decisions.items()}
         self.because = {name: d.because.value for name, d in decisions.items()
                         if d.because is not None}
-        self.default = RuleRef("license.set.default", default.span)
+        self.default = RuleRef(f"{SetLicense.policy}.default", default.span)
         self.default_because = default.because.value if default.because else ""
         # KeyError here: the rules in use are not the shipped ones (no reference for them).
         self.s13, self.s6, self.s7 = (view["s13_integration_off"], view["s6_micollab_license"],
@@ -324,21 +336,24 @@ def _product_contexts(store: Store, big: str, when: date) -> list[dict]:
 
 def run(accounts: int = 1000, users: int = 100_000, seed: int = 1, *, rules: RuleSet,
         workdir: Path | None = None, repeat: int = 200, stock_repeat: int = 3,
-        stock: bool = True, progress: Callable[[str], None] | None = None) -> Result:
+        stock: bool = True, progress: Callable[[str], None] | None = None,
+        process_runs: int = 5) -> Result:
     """Generate the database, measure, and return the figures."""
     say = progress or (lambda _msg: None)
     own = workdir is None
     work = Path(tempfile.mkdtemp(prefix="miteam-bench-")) if own else Path(workdir)
     work.mkdir(parents=True, exist_ok=True)
     try:
-        return _run(accounts, users, seed, rules, work, repeat, stock_repeat, stock, say)
+        return _run(accounts, users, seed, rules, work, repeat, stock_repeat, stock, say,
+                    process_runs)
     finally:
         if own:
             shutil.rmtree(work, ignore_errors=True)
 
 
 def _run(accounts: int, users: int, seed: int, rules: RuleSet, work: Path, repeat: int,
-         stock_repeat: int, stock: bool, say: Callable[[str], None]) -> Result:
+         stock_repeat: int, stock: bool, say: Callable[[str], None],
+         process_runs: int) -> Result:
     when = today()
     say(f"generating {accounts} accounts, {users} users")
     t = time.perf_counter()
@@ -400,9 +415,9 @@ def _run(accounts: int, users: int, seed: int, rules: RuleSet, work: Path, repea
     def product_switch() -> None:
         nonlocal switches
         uid = next(cycle)
-        outcome: Outcome = session.set_license(uid, "miteam", True)
+        outcome: Outcome = session.apply(SetLicense(uid, "miteam", True))
         assert outcome.changed
-        session.set_license(uid, "miteam", False)
+        session.apply(SetLicense(uid, "miteam", False))
         switches += 2
 
     pairs = _times(product_switch, max(1, repeat // 2))
@@ -426,6 +441,19 @@ def _run(accounts: int, users: int, seed: int, rules: RuleSet, work: Path, repea
         bare = _times(lambda: users_t.update({"name": "Bench"}, doc_ids=[doc_id]),
                       stock_repeat)
         sdb.close()
+        say("switch: stock TinyDB with CachingMiddleware")
+        cdb = TinyDB(stock_path, storage=CachingMiddleware(JSONStorage))
+        ccycle = _cycle(off)
+
+        def cached_pair() -> None:
+            uid = next(ccycle)
+            assert stock_switch(cdb, rules, uid, True, when)
+            cdb.storage.flush()  # JSONStorage.write: the whole file, fsynced
+            stock_switch(cdb, rules, uid, False, when)
+            cdb.storage.flush()
+
+        cached = [p / 2 for p in _times(cached_pair, max(1, stock_repeat // 2 + 1))]
+        cdb.close()
     result.sizes["bytes_per_switch"] = round(written)
     result.sizes["base_rewritten_by_switches"] = not base_same
     ratio = statistics.median(stock_sw) / statistics.median(per_switch) if stock_sw else None
@@ -436,6 +464,10 @@ def _run(accounts: int, users: int, seed: int, rules: RuleSet, work: Path, repea
                note=f"{written:.0f} bytes written per switch; database file "
                     + ("untouched" if base_same else "rewritten (compaction)"))
     fig(f)
+    if stock:
+        fig(Figure("  stock, CachingMiddleware + durable flush", per_switch, cached,
+                   note="TinyDB set up well: reads from memory, the whole file written and"
+                        " fsynced once per switch"))
     if bare:
         fig(Figure("  stock: one bare users.update, for scale", [statistics.median(bare)],
                    note="TinyDB's own update of one user, no rules, no audit: the product's"
@@ -482,6 +514,19 @@ def _run(accounts: int, users: int, seed: int, rules: RuleSet, work: Path, repea
     fig_view, fig_decide = _compiled(store, rules, big, when, max(5, min(repeat, 21)))
     fig(fig_view)
     fig(fig_decide)
+
+    # Whole processes, at this size, beside the SQLite peer --------------------------------
+    if process_runs:
+        from . import bench_process, bench_sqlite
+        from .records.store import records
+
+        say("SQLite peer: writing the same records")
+        peer = work / "peer.sqlite"
+        bench_sqlite.create(peer, records(store.read()))
+        say("whole processes: --version, user show, license set, user list")
+        for f in bench_process.figures(path, peer, OPERATOR, big, off[0], process_runs):
+            fig(f)
+        result.sizes["sqlite_mb"] = peer.stat().st_size / 1e6
     store.close()
     return result
 
@@ -504,7 +549,7 @@ def _compiled(store: Store, rules: RuleSet, big: str, when: date, runs: int
          lambda: [view("miteam", c) for c in contexts],
          lambda: [ref_view(c) for c in contexts]),
         ("compiled license.set policy vs hand-written", decide_ctx,
-         lambda: [decide("license.set", c) for c in decide_ctx],
+         lambda: [decide(SetLicense.policy, c) for c in decide_ctx],
          lambda: [ref_decide(c) for c in decide_ctx]))
     out = []
     for name, cs, compiled, hand in timed:

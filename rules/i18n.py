@@ -11,6 +11,18 @@ import os
 from .schema import LANGUAGES
 
 CATALOG: dict[str, dict[str, str]] = {
+    # The database lock (rules/records/store/lock.py)
+    "lock_waiting": {
+        "en": "waiting for the database lock, held by pid {pid} ({command}) since {since}",
+        "de": "warte auf die Sperre der Datenbank, gehalten von PID {pid} ({command}) "
+              "seit {since}",
+    },
+    "lock_gave_up": {
+        "en": "{path}: gave up waiting for the database lock after {seconds} s, held by "
+              "pid {pid} ({command}) since {since}",
+        "de": "{path}: nach {seconds} s nicht mehr auf die Sperre der Datenbank gewartet, "
+              "gehalten von PID {pid} ({command}) seit {since}",
+    },
     # Errors: bad input (exit 2)
     "unknown_record": {"en": "unknown {kind} '{id}'", "de": "{kind} '{id}' ist unbekannt"},
     "exists": {"en": "{kind} '{id}' exists already", "de": "{kind} '{id}' existiert bereits"},
@@ -58,6 +70,24 @@ CATALOG: dict[str, dict[str, str]] = {
         "de": "die {integration} von Konto '{account}' wurde geändert, nachdem Sie sie "
               "angesehen haben: sie ist jetzt {now}{by}. Es wurde nichts geändert; sehen Sie "
               "erneut nach und schalten Sie, wenn Sie es weiterhin möchten",
+    },
+    # A sweeping change whose preview no longer holds (issue 13: S8 preview, then a change).
+    "stale_preview": {
+        "en": {"one": "{target} changed after its preview: it would now switch {count} "
+                      "user's license ({users}). Nothing was changed; preview it again",
+               "other": "{target} changed after its preview: it would now switch {count} "
+                        "users' licenses ({users}). Nothing was changed; preview it again"},
+        "de": {"one": "{target} hat sich seit der Vorschau geändert: jetzt würde die Lizenz "
+                      "von {count} Benutzer geschaltet ({users}). Es wurde nichts geändert; "
+                      "sehen Sie sich die Vorschau erneut an",
+               "other": "{target} hat sich seit der Vorschau geändert: jetzt würden die "
+                        "Lizenzen von {count} Benutzern geschaltet ({users}). Es wurde nichts "
+                        "geändert; sehen Sie sich die Vorschau erneut an"},
+    },
+    "preview_digest": {
+        "en": "preview {digest}: to apply exactly this, add --expect-preview {digest}",
+        "de": "Vorschau {digest}: um genau dies anzuwenden, fügen Sie --expect-preview "
+              "{digest} hinzu",
     },
     "stale_by": {"en": " (changed by {who} at {at})", "de": " (geändert von {who} am {at})"},
     "readonly_console": {
@@ -466,12 +496,109 @@ CATALOG: dict[str, dict[str, str]] = {
         "de": "Die Datenbank war nicht die Demo: die Daten, die diese Schritte lesen, "
               "folgen als given-Zeilen.",
     },
+    # Trust boundary: identity, the shell of SSH logins, keys, the config file, StrictModes
+    "operator_not_admin": {
+        "en": "--operator (or MITEAM_OPERATOR) is for the administrator, who owns {path}; "
+              "you act as your login '{login}': leave it out",
+        "de": "--operator (oder MITEAM_OPERATOR) ist dem Administrator vorbehalten, dem "
+              "{path} gehört; Sie handeln als Ihr Login '{login}': lassen Sie es weg",
+    },
+    "strict_modes": {
+        "en": "{path} can be written by others than its owner, so it cannot be trusted: "
+              "chmod go-w {path}",
+        "de": "{path} ist für andere als den Eigentümer schreibbar und damit nicht "
+              "vertrauenswürdig: chmod go-w {path}",
+    },
+    "rules_override_refused": {
+        "en": "'{command}' changes records, so it runs under the configured rules: --rules "
+              "(MITEAM_RULES) is only for rules check|fmt|test, scenario run, explain and "
+              "--dry-run",
+        "de": "'{command}' ändert Daten und läuft daher unter den konfigurierten Regeln: "
+              "--rules (MITEAM_RULES) gilt nur für rules check|fmt|test, scenario run, "
+              "explain und --dry-run",
+    },
+    "rules_override_admin": {
+        "en": "'{command}' with other rules (--rules, MITEAM_RULES) reads the database: "
+              "only its administrator may do that",
+        "de": "'{command}' mit anderen Regeln (--rules, MITEAM_RULES) liest die Datenbank: "
+              "das darf nur ihr Administrator",
+    },
+    "config_bad": {"en": "{path}: {problem}", "de": "{path}: {problem}"},
+    "config_unknown_key": {"en": "unknown setting '{name}' (known: {names})",
+                           "de": "unbekannte Einstellung '{name}' (bekannt: {names})"},
+    "config_not_path": {"en": "'{name}' must be a path (a text)",
+                        "de": "'{name}' muss ein Pfad sein (ein Text)"},
+    "config_bad_lang": {"en": "lang '{value}' is not one of {langs}",
+                        "de": "lang '{value}' ist keine von {langs}"},
+    "shell_refused_option": {
+        "en": "{option} is not available over SSH: your identity, rules and database are "
+              "fixed by your key",
+        "de": "{option} ist über SSH nicht verfügbar: Identität, Regeln und Datenbank legt "
+              "Ihr Schlüssel fest",
+    },
+    "shell_refused_command": {
+        "en": "'{command}' is not available over SSH (see: help)",
+        "de": "'{command}' ist über SSH nicht verfügbar (siehe: help)",
+    },
+    "shell_bad_command": {"en": "cannot read the command: {problem}",
+                          "de": "der Befehl ist nicht lesbar: {problem}"},
+    "shell_help": {
+        "en": "You are {login}. Commands over SSH (ssh HOST 'COMMAND'; with no command and a "
+              "terminal, the console):",
+        "de": "Sie sind {login}. Befehle über SSH (ssh HOST 'BEFEHL'; ohne Befehl und mit "
+              "Terminal die Konsole):",
+    },
+    "shell_not_admin": {
+        "en": "miteam shell is the service account's forced command (authorized_keys): "
+              "only the administrator, who owns {path}, runs it",
+        "de": "miteam shell ist der erzwungene Befehl des Dienstkontos (authorized_keys): "
+              "nur der Administrator, dem {path} gehört, führt ihn aus",
+    },
+    "keys_added": {"en": "{login} may log in with {type} {fingerprint}",
+                   "de": "{login} darf sich mit {type} {fingerprint} anmelden"},
+    "keys_removed": {"en": "removed {type} {fingerprint} of {login} from {path}",
+                     "de": "{type} {fingerprint} von {login} aus {path} entfernt"},
+    "keys_empty": {"en": "{path}: no keys managed by miteam",
+                   "de": "{path}: keine von miteam verwalteten Schlüssel"},
+    "keys_header": {"en": "operator|type|fingerprint|comment",
+                    "de": "Operator|Typ|Fingerabdruck|Kommentar"},
+    "keys_bad_key": {"en": "{path}: not an SSH public key: {problem}",
+                     "de": "{path}: kein öffentlicher SSH-Schlüssel: {problem}"},
+    "keys_installed": {"en": "this key is installed already, for '{login}' ({fingerprint})",
+                       "de": "dieser Schlüssel ist schon eingetragen, für '{login}' "
+                             "({fingerprint})"},
+    "keys_none": {"en": "operator '{login}' has no key {fingerprint}",
+                  "de": "Operator '{login}' hat keinen Schlüssel {fingerprint}"},
+    "keys_no_command": {
+        "en": "cannot find the installed miteam command for the forced command: {path}",
+        "de": "der installierte miteam-Befehl für den erzwungenen Befehl fehlt: {path}",
+    },
+    "keys_cannot_write": {"en": "cannot write {path}: {error}",
+                          "de": "{path} kann nicht geschrieben werden: {error}"},
+    "db_unreadable_admin": {
+        "en": "{path} cannot be read, so no operator can be checked: only its administrator "
+              "may replace it ({error})",
+        "de": "{path} ist nicht lesbar, kein Operator kann geprüft werden: nur ihr "
+              "Administrator darf sie ersetzen ({error})",
+    },
+
 }
 
 
+def plural_form(lang: str, count: object) -> str:
+    """CLDR's plural category for English and German (the same rule for both): "one" for
+    exactly 1 (an integer, no fraction shown), "other" for everything else, 0 included."""
+    return "one" if isinstance(count, int) and not isinstance(count, bool) and count == 1 \
+        else "other"
+
+
 def t(key: str, lang: str, **values: object) -> str:
+    """A message in `lang` (English if it has no such language). A message with plural
+    forms ({"one": ..., "other": ...}) picks the form for the value named `count`."""
     entry = CATALOG[key]
     text = entry.get(lang) or entry["en"]
+    if isinstance(text, dict):
+        text = text[plural_form(lang, values.get("count"))]
     return text.format(**values) if values else text
 
 

@@ -89,6 +89,11 @@ RECORDS: dict[str, Type] = {
 }
 
 _R = RECORDS
+_CALLER = record(
+    login=Type("str", doc="the OS login running miteam (the service account over SSH)"),
+    administrator=Type("bool", doc="root, or the owner of the database file: acts as anyone"),
+    ssh=Type("bool", doc="an SSH login (miteam shell): its key is pinned to the operator"),
+)
 _SUBJECT_USER = {"operator": _R["operator"], "user": _R["user"], "account": _R["account"],
                  "partner": _R["partner"]}
 
@@ -113,9 +118,15 @@ CONTEXTS: dict[str, dict[str, Type]] = {
     "account.read": {"operator": _R["operator"], "account": _R["account"],
                      "partner": _R["partner"]},
     "user.add": {**_SUBJECT_USER},
+    # Who may change who acts, and replace the records (administrative commands). `caller`
+    # is the OS login behind the operator: `administrator` when it owns the database.
     "operator.add": {"operator": _R["operator"], "subject": _R["operator"]},
     # Which places of the console (and of the CLI's lists) an operator is offered.
     "place.open": {"operator": _R["operator"], "place": enum(*PLACES)},
+    "db.replace": {"operator": _R["operator"], "caller": _CALLER,
+                   "replacement": enum("demo", "empty", "generated", "backup")},
+    "keys.add": {"operator": _R["operator"], "caller": _CALLER, "subject": _R["operator"]},
+    "keys.remove": {"operator": _R["operator"], "caller": _CALLER, "subject": _R["operator"]},
     # One audit entry: who may read it (entry.account and entry.partner may be none).
     "audit.read": {"operator": _R["operator"],
                    "entry": record(account=OPT_STR, partner=OPT_STR, operation=STR)},

@@ -39,6 +39,17 @@ class Miteam:
         captured = self.capsys.readouterr()
         return Result(code, captured.out, captured.err)
 
+    def configure(self, **settings: object) -> Path:
+        """Write the administrator's config file (~/.config/miteam/config.toml): the rules
+        that changing commands run under are configured there, never passed per command."""
+        from rules.cli.config import config_path
+
+        path = config_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(f"{k} = {json.dumps(str(v))}\n" for k, v in settings.items()),
+                        encoding="utf-8")
+        return path
+
     def user(self, user_id: str, **kw) -> dict:
         r = self("user", "show", user_id, **kw)
         assert r.code == 0, r.err

@@ -22,6 +22,7 @@ from textual.widget import Widget
 
 from rules.engine.reload import RuleSource
 from rules.errors import CoreError, Refused
+from rules.ops.actions import Action, AssignOrder, SetIntegration, SetLicense
 from rules.ops.session import Capabilities, Outcome, Session
 from rules.records.store import StoreError
 
@@ -50,11 +51,10 @@ class Changed(Message):
     """A change the console attempted: applied (`outcome`) or refused (`refused`, the
     reason in the operator's language, and the deciding `rule`)."""
 
-    def __init__(self, operation: str, args: dict[str, Any], outcome: Outcome | None = None,
+    def __init__(self, action: Action, outcome: Outcome | None = None,
                  refused: str | None = None, rule: str | None = None) -> None:
         super().__init__()
-        self.operation = operation
-        self.args = args
+        self.action = action
         self.outcome = outcome
         self.refused = refused
         self.rule = rule
@@ -78,7 +78,8 @@ class ConsoleApp(App[int]):
         self.rules_error: Exception | None = None
         self.poll_interval = poll_interval
         self.operator = session.whoami()
-        self.last_refusal: tuple[str, dict[str, Any], str] | None = None
+        # The last change refused: (the action, the reason), for `w` in a dialog.
+        self.last_refusal: tuple[Action, str] | None = None
         # Called with every `Changed`, in order (a scenario recorder registers here).
         self.observers: list[Callable[[Changed], None]] = []
         # Every notification shown, oldest first: (severity, text). Toasts fade; this stays
@@ -294,9 +295,8 @@ class ConsoleApp(App[int]):
         if not any(verdict.allowed for _, verdict in targets):
             reasons = [v.reason for _, v in targets if v.reason]
             reason = reasons[0] if reasons else self.tr("tui_assign_no_account")
-            self.last_refusal = ("order.assign", {"order": order_id,
-                                                  "account": targets[0][0]["id"]
-                                                  if targets else None}, reason)
+            if targets:
+                self.last_refusal = (AssignOrder(order_id, targets[0][0]["id"]), reason)
             self.notify(f"{order_id}: {reason}\n{self.tr('tui_press_w')}",
                         title=self.tr("refused").capitalize(), severity="error")
             return False
@@ -342,65 +342,59 @@ class ConsoleApp(App[int]):
         for observer in self.observers:
             observer(message)
 
-    def change(self, operation: str, **args: Any) -> Outcome | None:
-        """Apply one change through the core; notify; post `Changed`. None when refused."""
-        s = self.session
-        # `seen`: the state the screen showed; the core refuses if another console
-        # changed it since (a stale edit), instead of overwriting that change.
-        seen = args.pop("seen", None)
+    def change(self, action: Action, seen: bool | None = None,
+               expect_preview: str | None = None) -> Outcome | None:
+        """Apply one action through the core; notify; post `Changed`. None when refused.
+
+        `seen`: the state the screen showed; the core refuses if another console changed
+        it since (a stale edit), instead of overwriting that change. `expect_preview`: the
+        preview the operator confirmed; the core refuses if the change would now do
+        anything else."""
         if self.readonly:
             reason = self.tr("readonly_console")
             self.notify(reason, severity="warning")
-            self.post_message(Changed(operation, args, refused=reason))
+            self.post_message(Changed(action, refused=reason))
             return None
         try:
-            if operation == "license.set":
-                outcome = s.set_license(args["user"], args["product"], args["value"],
-                                        expected=seen)
-            elif operation == "integration.set":
-                outcome = s.set_integration(args["account"], args["integration"],
-                                            args["value"], expected=seen)
-            elif operation == "order.assign":
-                outcome = s.assign_order(args["order"], args["account"])
-            else:
-                raise ValueError(f"no such change: {operation}")
+            outcome = self.session.apply(action, expect=seen, expect_preview=expect_preview)
         except Refused as exc:
-            self._refused(operation, args, exc)
+            self._refused(action, exc)
             return None
         except (CoreError, StoreError) as exc:
             self.notify(str(exc), severity="error")
-            self.post_message(Changed(operation, args, refused=str(exc)))
+            self.post_message(Changed(action, refused=str(exc)))
             return None
         self.last_refusal = None
-        self.notify(self.describe(operation, args, outcome), title=self.tr("done").capitalize())
-        self.post_message(Changed(operation, args, outcome=outcome,
+        self.notify(self.describe(action, outcome), title=self.tr("done").capitalize())
+        self.post_message(Changed(action, outcome=outcome,
                                   rule=outcome.rule.name if outcome.rule else None))
         self.reload_place()
         return outcome
 
-    def _refused(self, operation: str, args: dict[str, Any], exc: Refused) -> None:
-        self.last_refusal = (operation, dict(args), str(exc))
+    def _refused(self, action: Action, exc: Refused) -> None:
+        self.last_refusal = (action, str(exc))
         rule = exc.decision.rule.name if exc.decision else None
         self.notify(f"{exc}\n{self.tr('tui_press_w')}", title=self.tr("refused").capitalize(),
                     severity="error")
-        self.post_message(Changed(operation, args, refused=str(exc), rule=rule))
+        self.post_message(Changed(action, refused=str(exc), rule=rule))
 
-    def describe(self, operation: str, args: dict[str, Any], outcome: Outcome) -> str:
+    def describe(self, action: Action, outcome: Outcome) -> str:
         """One line for the notification, in words."""
         if not outcome.changed:
             return f"{outcome.target}: {self.tr('unchanged')}"
-        if operation == "license.set":
-            user = self.session.user(args["user"])
+        if isinstance(action, SetLicense):
+            user = self.session.user(action.user)
             text = self.tr("tui_license_switched", name=user["name"], id=user["id"],
-                           value=onoff(args["value"], self.lang))
-        elif operation == "integration.set":
-            account = self.session.account(args["account"])
+                           value=onoff(action.on, self.lang))
+        elif isinstance(action, SetIntegration):
+            account = self.session.account(action.account)
             text = self.tr("tui_integration_switched", account=account["name"],
-                           integration=self.tr(f"integration_{args['integration']}"),
-                           value=onoff(args["value"], self.lang))
+                           integration=self.tr(f"integration_{action.integration}"),
+                           value=onoff(action.on, self.lang))
         else:
             account = self.session.account(str(outcome.after))
-            text = self.tr("tui_order_assigned", order=args["order"], account=account["name"])
+            text = self.tr("tui_order_assigned", order=outcome.target.split(":")[1],
+                           account=account["name"])
         for e in outcome.effects:
             if e.users:
                 key = "consequence" if e.action == "revoke" else "tui_consequence_grant"
@@ -416,25 +410,21 @@ class ConsoleApp(App[int]):
             if value is None:
                 value = not (seen if seen is not None else
                              self.session.user(user_id)["licenses"].get(product, False))
-            args = {"user": user_id, "product": product, "value": value}
-            if seen is not None:
-                args["seen"] = seen
+            action = SetLicense(user_id, product, value)
             if self.readonly:
-                return self.change("license.set", **args)
-            preview = self.session.set_license(user_id, product, value, dry_run=True,
-                                               expected=seen)
+                return self.change(action, seen)
+            preview = self.session.apply(action, dry_run=True, expect=seen)
         except Refused as exc:
-            self._refused("license.set", {"user": user_id, "product": product,
-                                          "value": value}, exc)
+            self._refused(SetLicense(user_id, product, bool(value)), exc)
             return None
         except (CoreError, StoreError) as exc:
             self.notify(str(exc), severity="error")
             return None
         if any(e.users for e in preview.effects):
-            self._confirm("license.set", args, preview, self.tr(
+            self._confirm(action, seen, preview, self.tr(
                 "tui_confirm_license", id=user_id, value=onoff(value, self.lang)), value)
             return None
-        return self.change("license.set", **args)
+        return self.change(action, seen)
 
     def switch_integration(self, account: str, integration: str, value: bool | None = None,
                            confirm: bool = True, seen: bool | None = None) -> Outcome | None:
@@ -444,16 +434,12 @@ class ConsoleApp(App[int]):
             acc = self.session.account(account)
             if value is None:
                 value = not (seen if seen is not None else acc["integrations"][integration])
-            args = {"account": acc["id"], "integration": integration, "value": value}
-            if seen is not None:
-                args["seen"] = seen
+            action = SetIntegration(acc["id"], integration, value)
             if self.readonly or not confirm:
-                return self.change("integration.set", **args)
-            preview = self.session.set_integration(acc["id"], integration, value, dry_run=True,
-                                                   expected=seen)
+                return self.change(action, seen)
+            preview = self.session.apply(action, dry_run=True, expect=seen)
         except Refused as exc:
-            self._refused("integration.set", {"account": account, "integration": integration,
-                                              "value": value}, exc)
+            self._refused(SetIntegration(account, integration, bool(value)), exc)
             return None
         except (CoreError, StoreError) as exc:
             self.notify(str(exc), severity="error")
@@ -461,24 +447,26 @@ class ConsoleApp(App[int]):
         title = self.tr("tui_confirm_integration", account=acc["name"],
                         integration=self.tr(f"integration_{integration}"),
                         value=onoff(value, self.lang))
-        self._confirm("integration.set", args, preview, title, value)
+        self._confirm(action, seen, preview, title, value)
         return None
 
-    def _confirm(self, operation: str, args: dict[str, Any], preview: Outcome,
+    def _confirm(self, action: Action, seen: bool | None, preview: Outcome,
                  title: str, value: bool) -> None:
         lines = self.preview_lines(preview)
 
         def decided(confirmed: bool | None) -> None:
+            # The change must do what the dialog showed: the core refuses it as stale if
+            # another console changed what it would touch since (S8's revocations).
             if confirmed:
-                self.change(operation, **args)
+                self.change(action, seen, expect_preview=preview.preview)
 
         confirm = self.tr("tui_confirm_button", value=onoff(value, self.lang))
-        if operation == "integration.set":
+        if isinstance(action, SetIntegration):
             def why() -> None:
-                self.why_integration(args["account"], args["integration"])
+                self.why_integration(action.account, action.integration)
         else:
             def why() -> None:
-                self.why_license(args["user"], args["product"])
+                self.why_license(action.user, action.product)
         self.push_screen(ConfirmDialog(title, lines, confirm, self.tr("tui_cancel"), why=why,
                                        hint=self.tr("tui_confirm_why")), decided)
 
@@ -505,7 +493,7 @@ class ConsoleApp(App[int]):
 
     def assign_order(self, order_id: str, account: str) -> Outcome | None:
         """S2: all licenses of the order to the account (id or company name)."""
-        return self.change("order.assign", order=order_id, account=account)
+        return self.change(AssignOrder(order_id, account))
 
     # Why ------------------------------------------------------------------
     def _why(self, title: str, summary: str, build: Callable[[], list[tuple[str, list[str]]]]
@@ -533,8 +521,7 @@ class ConsoleApp(App[int]):
         return self._why(self.tr("tui_why_title"), summary, lambda: [
             (self.tr("tui_why_shows"), self.session.explain(user_id, product).lines(self.lang)),
             (self.tr("tui_why_switch", value=onoff(value, self.lang)),
-             self.session.why("license.set", user=user_id, product=product,
-                              value=value).lines(self.lang)),
+             self.session.why(SetLicense(user_id, product, value)).lines(self.lang)),
         ])
 
     def why_integration(self, account: str, integration: str) -> bool:
@@ -551,12 +538,12 @@ class ConsoleApp(App[int]):
         def build() -> list[tuple[str, list[str]]]:
             sections = [(self.tr("tui_why_integration", integration=label,
                                  value=onoff(value, self.lang)),
-                         self.session.why("integration.set", account=acc["id"],
-                                          integration=integration, value=value).lines(self.lang))]
+                         self.session.why(SetIntegration(acc["id"], integration, value)
+                                          ).lines(self.lang))]
             if not self.readonly:
                 try:
-                    preview = self.session.set_integration(acc["id"], integration, value,
-                                                           dry_run=True)
+                    preview = self.session.apply(SetIntegration(acc["id"], integration, value),
+                                                 dry_run=True)
                     sections.append((self.tr("tui_why_follows"), self.preview_lines(preview)))
                 except Refused:
                     pass
@@ -567,10 +554,10 @@ class ConsoleApp(App[int]):
     def why_assign(self, order_id: str, account: str | None) -> bool:
         """The rules' answer to assigning this order to this account (the one just refused,
         or the one chosen)."""
-        refusal = self.last_refusal
-        if refusal and refusal[0] == "order.assign" and refusal[1]["order"] == order_id \
-                and (account is None or refusal[1]["account"] == account):
-            account = refusal[1]["account"]
+        refused = self.last_refusal[0] if self.last_refusal else None
+        if isinstance(refused, AssignOrder) and refused.order == order_id \
+                and (account is None or refused.account == account):
+            account = refused.account
         if account is None:
             # No account chosen yet: the rules' answer for the first account they would
             # allow, else the first they refuse (an expired order: s2_expired).
@@ -588,13 +575,13 @@ class ConsoleApp(App[int]):
         summary = self.tr("tui_why_assign", order=order_id, account=account)
         return self._why(self.tr("tui_why_title"), summary, lambda: [
             (self.tr("tui_why_assign_rules"),
-             self.session.why("order.assign", order=order_id, account=account).lines(self.lang))])
+             self.session.why(AssignOrder(order_id, account)).lines(self.lang))])
 
 
 def run(env: Any) -> int:
     """`miteam` / `miteam tui`: open the console for `env`'s operator and database."""
     source = RuleSource(env.rules_paths())  # a broken rule file: the CLI reports it, exit 2
-    session = Session(env.store, source.current, env.operator, env.lang)
+    session = env.session(source.current)
     session.whoami()  # an unknown operator: refused before the screen opens, exit 1
     app = ConsoleApp(session, rules=source, readonly=bool(getattr(env.args, "readonly", False)))
     app.run()

@@ -13,7 +13,7 @@ from typing import Any
 
 from rules.engine.reload import RuleSource
 from rules.errors import BadInput
-from rules.ops.session import Session
+from rules.ops.actions import Action
 from rules.records.orders import today
 from rules.records.store import records
 from rules.scenario.recording import Recording
@@ -21,25 +21,14 @@ from rules.scenario.recording import Recording
 from .app import Changed, ConsoleApp
 from .words import t
 
-# The console's change arguments → the scenario's (`value` is `on` in a scenario).
-_ARGS = {
-    "license.set": lambda a: {"user": a["user"], "product": a["product"], "on": a["value"]},
-    "integration.set": lambda a: {"account": a["account"], "integration": a["integration"],
-                                  "on": a["value"]},
-    "order.assign": lambda a: {"order": a["order"], "account": a["account"]},
-}
 
-
-def as_step(change: Changed) -> tuple[str, dict[str, Any], str | None] | None:
-    """(operation, scenario arguments, refused_by) for a change worth a step: applied, or
-    refused by a rule. None for what a replay cannot reproduce: a read-only console's or a
-    store's refusal, a stale edit (no rule decided those)."""
-    if change.operation not in _ARGS:
-        return None
+def as_step(change: Changed) -> tuple[Action, str | None] | None:
+    """(action, refused_by) for a change worth a step: applied, or refused by a rule. None
+    for what a replay cannot reproduce: a read-only console's or a store's refusal, a
+    stale edit (no rule decided those)."""
     if change.outcome is None and not change.rule:
         return None
-    return (change.operation, _ARGS[change.operation](change.args),
-            None if change.outcome is not None else change.rule)
+    return change.action, None if change.outcome is not None else change.rule
 
 
 class RecordingConsole(ConsoleApp):
@@ -62,8 +51,8 @@ class Recorder:
         step = as_step(change)
         if step is None:
             return
-        operation, args, refused_by = step
-        self.recording.add(operation, args, refused_by, operator=self.app.operator["id"])
+        action, refused_by = step
+        self.recording.add(action, refused_by, operator=self.app.operator["id"])
         self.save()
 
     def save(self) -> bool:
@@ -80,7 +69,7 @@ def run(env: Any, path: Path) -> int:
     """`miteam tui --record FILE`: the console for `env`'s operator and database, with
     every change written to `path` as a scenario."""
     source = RuleSource(env.rules_paths())  # a broken rule file: reported, exit 2
-    session = Session(env.store, source.current, env.operator, env.lang)
+    session = env.session(source.current)
     operator = session.whoami()  # an unknown operator: refused before the screen opens
     recording = Recording(records(env.store.read()), operator["id"], lang=env.lang,
                           on=today())

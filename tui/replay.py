@@ -21,6 +21,7 @@ from textual.binding import BindingsMap
 from textual.widget import Widget
 
 from rules.errors import CoreError
+from rules.ops.actions import AddAccount, AddOrder, AddUser, AssignOrder, SetIntegration, SetLicense
 from rules.ops.session import Session
 from rules.records.store import StoreError
 from rules.scenario import Player, Run, Step, StepReport
@@ -96,17 +97,19 @@ def place_of(step: Step | None) -> tuple[str, str | None]:
     if step is None:
         return "home", None
     if step.action is not None:
-        op, a = step.action.op, step.action.args
-        if op in ("license.set", "micollab.set"):
-            return "user", a["user"]
-        if op == "integration.set":
-            return "account", a["account"]
-        if op in ("order.assign", "order.add"):
-            return "orders", a.get("order") or a.get("id")
-        if op == "user.add":
-            return "account", a["account"]
-        if op == "account.add":
-            return "accounts", a["partner"]
+        a = step.action.do
+        if isinstance(a, SetLicense):  # and MicollabSet
+            return "user", a.user
+        if isinstance(a, SetIntegration):
+            return "account", a.account
+        if isinstance(a, AssignOrder):
+            return "orders", a.order
+        if isinstance(a, AddOrder):
+            return "orders", a.id
+        if isinstance(a, AddUser):
+            return "account", a.account
+        if isinstance(a, AddAccount):
+            return "accounts", a.partner
         return "home", None
     for e in step.expectations:
         if e.kind in ("shows", "stored"):
@@ -182,7 +185,7 @@ class ReplayApp(ConsoleApp):
                        title=self.scenario.title)
 
     def step_line(self, step: Step) -> str:
-        action = (format_action(step.action.op, step.action.args, step.action.dry_run)
+        action = (format_action(step.action.do, step.action.dry_run)
                   if step.action else t("scenario_checks", self.lang))
         return t("scenario_step", self.lang, number=step.number, operator=step.operator,
                  action=action)
@@ -291,10 +294,12 @@ class ReplayApp(ConsoleApp):
         if step is None or step.action is None or not isinstance(place, AccountScreen) \
                 or not place.is_mounted:
             return
-        a = step.action.args
-        table_id, key = {"integration.set": ("#integrations", a.get("integration")),
-                         "user.add": ("#users", a.get("id"))}.get(step.action.op, ("", None))
-        if not table_id:
+        a = step.action.do
+        if isinstance(a, SetIntegration):
+            table_id, key = "#integrations", a.integration
+        elif isinstance(a, AddUser):
+            table_id, key = "#users", a.id
+        else:
             return
         table = place.query_one(table_id, ResourceTable)
         index = table.source.index_of(str(key))

@@ -8,22 +8,36 @@ traceback: it prints one message naming what and where.
 from __future__ import annotations
 
 import argparse
-import json
+import importlib
 import sys
 from collections.abc import Sequence
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-from ..errors import CoreError, Refused
-from ..lang.errors import RuleError
-from ..records.store import StoreError
-from ..schema import LANGUAGES
-from . import db, dbtools, licensing, records, rulescmd, scenario
-from .env import Env
+
+if TYPE_CHECKING:
+    from .env import Env
 
 # Each module adds its commands; a new group is one more entry here. Other packages (the
-# console) contribute theirs through the `miteam.commands` entry point.
-COMMAND_GROUPS = (db, dbtools, records, licensing, rulescmd, scenario)
+# console) contribute theirs through the `miteam.commands` entry point. A command's
+# module is imported only when that command runs (a fresh process pays for what it uses:
+# the rule author's tools, the scenario player and the bench are not loaded to show a
+# user), so each group names the top-level commands it registers; a test holds the
+# names to what the modules really register.
+COMMAND_GROUPS: dict[str, tuple[str, ...]] = {
+    "db": ("db",),
+    "dbtools": ("db", "bench"),
+    "records": ("operator", "partner", "account", "user", "order"),
+    "licensing": ("integration", "license", "micollab", "explain", "audit"),
+    "rulescmd": ("rules",),
+    "scenario": ("scenario",),
+    "keys": ("keys",),
+    "shell": ("shell",),
+}
 ENTRY_POINTS = "miteam.commands"
+# Global options that take a value (the command is the first word that is not one).
+_VALUED = ("--db", "--operator", "--lang", "--rules")
 # `miteam` with no command runs this command when it is installed (the console).
 DEFAULT_COMMAND = "tui"
 
@@ -35,7 +49,30 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def group(name: str) -> ModuleType:
+    return importlib.import_module(f"{__name__}.{name}")
+
+
+def _command_word(argv: Sequence[str]) -> str | None:
+    """The command named in ``argv`` (None: none, or only options)."""
+    skip = False
+    for word in argv:
+        if skip:
+            skip = False
+        elif word == "--":
+            return None
+        elif word in _VALUED:
+            skip = True
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
+    """The parser; with ``command``, only what that command needs is imported ("*":
+    everything, for help and the tests)."""
+    from ..schema import LANGUAGES
+
     parser = _Parser(
         prog="miteam",
         description="Licensing console for MiTeam Meetings. With no command, opens the console.",
@@ -45,18 +82,30 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", metavar="PATH",
                         help="database file (env MITEAM_DB; default: your data directory)")
     parser.add_argument("--operator", metavar="LOGIN",
-                        help="act as this operator (env MITEAM_OPERATOR; default: your login)")
+                        help="act as this operator: the administrator only, who owns the database "
+                             "(env MITEAM_OPERATOR; default: your login)")
     parser.add_argument("--lang", choices=LANGUAGES,
                         help="language of messages (env MITEAM_LANG; default from LANG)")
     parser.add_argument("--rules", metavar="DIR",
-                        help="rule files to use (env MITEAM_RULES; default: the shipped rules)")
+                        help="other rule files, for commands that change nothing (env "
+                             "MITEAM_RULES; default: the configured rules, else the shipped)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for group in COMMAND_GROUPS:
-        group.register(sub)
-    for contributed in _contributed():
-        contributed.register(sub)
+    wanted = [g for g, names in COMMAND_GROUPS.items() if command == "*" or command in names]
+    if wanted and "dbtools" in wanted and "db" not in wanted:
+        wanted.insert(0, "db")  # `bench` and `db generate` hang off the `db` group
+    for name in wanted:
+        group(name).register(sub)
+    if not wanted or command == "*":
+        for contributed in _contributed():
+            contributed.register(sub)
     return parser
+
+
+def _choices(parser: argparse.ArgumentParser) -> dict[str, Any]:
+    for action in parser._subparsers._group_actions if parser._subparsers else ():
+        return dict(getattr(action, "choices", {}) or {})
+    return {}
 
 
 def _contributed() -> list:
@@ -66,25 +115,44 @@ def _contributed() -> list:
 
 
 def _default_handler(parser: argparse.ArgumentParser):
-    for action in parser._subparsers._group_actions if parser._subparsers else ():
-        chosen = getattr(action, "choices", {}).get(DEFAULT_COMMAND)
-        if chosen is not None:
-            return chosen.get_default("handler")
-    return None
+    chosen = _choices(parser).get(DEFAULT_COMMAND)
+    return None if chosen is None else chosen.get_default("handler")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv == ["--version"]:
+        # Touches no data, no rules and no other module: a fixed, small cost.
+        print(f"miteam {__version__}")
+        return 0
+    command = _command_word(argv)
+    wants_help = command is None and any(a in ("-h", "--help") for a in argv)
+    parser = build_parser("*" if wants_help else command)
+    if command is not None and command not in _choices(parser):
+        parser = build_parser("*")  # a mistyped command: argparse lists them all
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
+    from .env import Env
+
     env = Env(args)
     handler = getattr(args, "handler", None) or _default_handler(parser)
     if handler is None:
         parser.print_help(env.err)
         return 2
+    return dispatch(env, handler)
+
+
+def dispatch(env: Env, handler) -> int:
+    """Run one command's handler: every failure is one message and an exit code."""
+    from ..errors import CoreError, Refused
+    from ..lang.errors import RuleError
+    from ..records.store import StoreError
+
+    args = env.args
     try:
+        env.check_identity()
         return int(handler(env) or 0)
     except Refused as exc:
         _fail(env, str(exc), exc.exit_code, key=exc.key,
@@ -102,6 +170,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as exc:
         _fail(env, str(exc), 2)
         return 2
+    except (TypeError, KeyError, AttributeError, ValueError):
+        # Code that trusts the records' shape met one that is not (a quantity that is a
+        # string, a user of a missing account): name the damaged records, exit 2. If
+        # the records are sound, it is a bug of ours, and its traceback is wanted.
+        damage = _damaged_records(env)
+        if damage is None:
+            raise
+        _fail(env, damage, 2)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -113,7 +190,27 @@ def main(argv: Sequence[str] | None = None) -> int:
             env._store.close()
 
 
-def _fail(env: Env, message: str, code: int, **extra: object) -> None:
+def _damaged_records(env: Any) -> str | None:
+    if env._store is None:
+        return None
+    from ..records.verify import check_view
+
+    try:
+        found = [f for f in check_view(env._store.read()) if not f.flagged]
+    except Exception:  # the check itself tripped over the damage: say so, generally
+        return f"{env._store.path}: the database has damaged records (see `miteam db verify`)"
+    if not found:
+        return None
+    more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+    text = "; ".join(f.line() for f in found[:3])
+    # Records are anyone's input: no control characters reach the terminal.
+    text = "".join(c if c.isprintable() else "?" for c in text)
+    return f"{env._store.path}: damaged records: {text}{more} (see `miteam db verify`)"
+
+
+def _fail(env: Any, message: str, code: int, **extra: object) -> None:
+    import json
+
     if env.json:
         print(json.dumps({"ok": False, "exit": code, "error": message, **extra},
                          ensure_ascii=False), file=env.out)

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
+from ..engine.ruleset import RuleRef
 from ..errors import BadInput
+from ..i18n import t
+from ..ops.admin import ReplaceDatabase
+from ..ops.session import Session, audit_record
 from ..records import database
+from ..records.store import Store, StoreError
 from .env import Env
 
 
@@ -25,12 +31,59 @@ def register(sub: argparse._SubParsersAction) -> None:
     where.set_defaults(handler=cmd_path)
 
 
+def guard_replace(env: Env, path: Path, replacement: str) -> tuple[dict, RuleRef | None]:
+    """Before the database at `path` is replaced: the rules decide (`db.replace`, as the
+    operator registered in it), and the decision goes into its own trail first. Returns
+    what it held and the deciding rule, for the successor's first audit entry. A database
+    that cannot be read has nobody to ask: only its administrator may replace it."""
+    env.strict_db(path)
+    try:
+        store = Store(path)
+    except StoreError as exc:
+        if not env.administrator:
+            raise BadInput(t("db_unreadable_admin", env.lang, path=path, error=exc)) from None
+        return {"unreadable": str(exc)}, None
+    try:
+        view = store.read()
+        before = {"version": store.version,
+                  "records": {n: view.count(n) for n in ("accounts", "users", "operators",
+                                                         "audit")}}
+        session = Session(store, env.rules, env.operator, env.lang, real=env.real)
+        outcome = session.apply(ReplaceDatabase(
+            env.caller(), before=before, after=replacement, name=path.name,
+            replacement=replacement))
+    finally:
+        store.close()
+    return before, outcome.rule
+
+
+def successor_entry(env: Env, path: Path, operation: str, store: Store,
+                    replaced: tuple[dict, RuleRef | None] | None) -> dict:
+    """The first audit entry of a new database: what it replaced and who did it."""
+    view = store.read()
+    after = {"version": store.version,
+             "records": {n: view.count(n) for n in ("accounts", "users", "operators")}}
+    before, rule = replaced if replaced is not None else (None, None)
+    return audit_record(env.operator, env.real, env.rules if replaced else None, operation,
+                       f"database:{path.name}", before, after, rule)
+
+
+def record_successor(env: Env, path: Path, operation: str, store: Store,
+                     replaced: tuple[dict, RuleRef | None] | None) -> None:
+    entry = successor_entry(env, path, operation, store, replaced)
+    with store.transaction() as tx:
+        tx.append("audit", entry)
+
+
 def cmd_init(env: Env) -> int:
     path = env.db_path or database.default_db_path()
     if path.exists() and not env.args.force:
         raise BadInput(f"{path}: a database exists already (use --force to replace it)")
+    replaced = guard_replace(env, path, "empty" if env.args.empty else "demo") \
+        if path.exists() else None
     store = database.create(path, env.operator, demo=not env.args.empty, force=env.args.force)
     env._store = store
+    record_successor(env, path, "db.init", store, replaced)
     view = store.read()
     counts = {t: view.count(t) for t in ("partners", "accounts", "orders", "users", "operators")}
     # The login may be a demo operator already (a partner, say): report its real role.

@@ -1,22 +1,23 @@
 """`miteam db generate | verify | backup | restore` and `miteam bench`: scale and durability.
 
-These work on the database file as a whole (like `db init`), not through the rules: who
-may copy or replace the file is a matter of file permissions, not of operator roles. A
-restore is recorded in the restored audit trail, with the operator who did it.
+These work on the database file as a whole (like `db init`). Replacing a database is
+decided by the rules (`db.replace`) under the operator registered in it, recorded first in
+its own trail, and then as the first entry of its successor (a restore: the newest entry
+of the restored trail), with both identities.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
-from .. import bench
 from ..errors import BadInput
-from ..ops.session import _now
+from ..ops.session import audit_record
 from ..records import database, generate, verify
+from .db import guard_replace, record_successor
 from .env import Env
+from .progress import steps
 
 
 def _count(value: str) -> int:
@@ -64,6 +65,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     rest.add_argument("--force", action="store_true", help="replace an existing database")
     rest.set_defaults(handler=cmd_restore)
 
+    rep = dbsub.add_parser("repair", help="salvage a damaged journal: keep its valid lines, "
+                                          "set the rest aside in a side file")
+    rep.set_defaults(handler=cmd_repair)
+
     b = sub.add_parser("bench", help="measure the store against stock TinyDB on a generated "
                                      "database, and against the targets")
     b.add_argument("--accounts", type=_positive, default=1000, metavar="N",
@@ -78,6 +83,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "whole file)")
     b.add_argument("--no-stock", action="store_true",
                    help="measure the product alone (1,000,000 users: stock takes minutes)")
+    b.add_argument("--process-runs", type=_count, default=5, metavar="N",
+                   help="runs of each whole-process command (default 5; 0: none)")
     b.add_argument("--dir", type=Path, metavar="DIR",
                    help="where to put the databases (default: a temporary directory, "
                         "removed afterwards)")
@@ -96,11 +103,16 @@ def cmd_generate(env: Env) -> int:
         raise BadInput("users need at least one account (--accounts)")
     if path.exists() and not a.force:
         raise BadInput(f"{path}: a database exists already (use --force to replace it)")
+    replaced = guard_replace(env, path, "generated") if path.exists() else None
     t = time.perf_counter()
-    gen = generate.generate(a.accounts, a.users, a.seed)
-    store = generate.write(path, gen, overwrite=a.force)
-    env._store = store
-    database.register_support(store, env.operator)
+    with steps(env, f"generating {path.name}") as say:
+        say(f"{a.accounts} accounts, {a.users} users")
+        gen = generate.generate(a.accounts, a.users, a.seed)
+        say("writing")
+        store = generate.write(path, gen, overwrite=a.force)
+        env._store = store
+        record_successor(env, path, "db.generate", store, replaced)
+        database.register_support(store, env.operator)
     seconds = time.perf_counter() - t
     counts = {t_: store.read().count(t_) for t_ in gen.records}
     kinds: dict[str, int] = {}
@@ -121,14 +133,34 @@ def cmd_generate(env: Env) -> int:
 
 
 def cmd_verify(env: Env) -> int:
-    report = verify.verify(_db_path(env))
+    with steps(env, "verifying") as say:
+        say(str(_db_path(env)))
+        report = verify.verify(_db_path(env))
     env.emit(report.as_dict(), report.lines())
     return report.exit_code
 
 
+def cmd_repair(env: Env) -> int:
+    from ..records.store.repair import repair
+
+    path = _db_path(env)
+    done = repair(path)
+    side = str(done.side_file) if done.side_file else None
+    env.emit({"ok": True, "path": str(path), "kept_lines": done.kept,
+              "cut_bytes": done.cut_bytes, "side_file": side, "problem": done.problem},
+             [f"{path}: the journal is sound ({done.kept} lines), nothing to repair"]
+             if side is None else
+             [f"{path}: kept the journal's first {done.kept} lines; cut {done.cut_bytes} "
+              f"bytes from {done.problem}",
+              f"  the cut bytes are kept in {side}"])
+    return 0
+
+
 def cmd_backup(env: Env) -> int:
     dest = Path(env.args.dest).expanduser()
-    report = verify.backup(_db_path(env), dest, overwrite=env.args.force)
+    with steps(env, "backing up") as say:
+        say(f"{_db_path(env)} to {dest}")
+        report = verify.backup(_db_path(env), dest, overwrite=env.args.force)
     env.emit({"ok": True, "backup": str(dest), "version": report.version,
               "records": report.counts, "problems": [f.as_dict() for f in report.problems]},
              [f"backed up {_db_path(env)} (version {report.version}) to {dest}",
@@ -141,21 +173,22 @@ def cmd_backup(env: Env) -> int:
 def cmd_restore(env: Env) -> int:
     src = Path(env.args.src).expanduser()
     path = _db_path(env)
-    entry = {"at": _now(), "operator": env.operator, "actor": "operator",
-             "operation": "db.restore", "target": f"backup:{src.name}", "account": None,
-             "partner": None, "before": None, "after": None, "rule": None, "rule_at": None,
-             "outcome": "applied"}
+    if path.exists() and not env.args.force:
+        raise BadInput(f"{path}: a database exists here (use --force to replace it with "
+                       f"the backup)")
+    checked = verify.verify_file(src)  # a bad backup is refused before anything is asked
+    if not checked.ok:
+        return _refused_backup(env, verify.BackupRefused(checked))
+    replaced = guard_replace(env, path, "backup") if path.exists() else None
+    before, rule = replaced if replaced is not None else (None, None)
+    entry = audit_record(env.operator, env.real, env.rules if replaced else None,
+                        "db.restore", f"backup:{src.name}", before, None, rule)
     try:
-        report = verify.restore(src, path, overwrite=env.args.force, audit=entry)
+        with steps(env, "restoring") as say:
+            say(f"checking {src}, then writing {path}")
+            report = verify.restore(src, path, overwrite=env.args.force, audit=entry)
     except verify.BackupRefused as refused:
-        r = refused.report
-        if env.json:
-            env.emit({"ok": False, "exit": 1, "error": str(refused),
-                      "problems": [f.as_dict() for f in r.problems]})
-        print(f"miteam: {refused}", file=env.err)
-        for f in r.problems:
-            print(f"  {f.line()}", file=env.err)
-        return 1
+        return _refused_backup(env, refused)
     env.emit({"ok": True, "restored": str(src), "path": str(path), "version": report.version,
               "records": report.counts},
              [f"restored {path} from {src} (backup of version {report.version})",
@@ -163,19 +196,28 @@ def cmd_restore(env: Env) -> int:
     return 0
 
 
+def _refused_backup(env: Env, refused: verify.BackupRefused) -> int:
+    r = refused.report
+    if env.json:
+        env.emit({"ok": False, "exit": 1, "error": str(refused),
+                  "problems": [f.as_dict() for f in r.problems]})
+    print(f"miteam: {refused}", file=env.err)
+    for f in r.problems:
+        print(f"  {f.line()}", file=env.err)
+    return 1
+
+
 def cmd_bench(env: Env) -> int:
     a = env.args
+    from .. import bench
+
     rules = env.rules
-    quiet = env.json
-
-    def progress(message: str) -> None:
-        if not quiet:
-            print(f"  ... {message}", file=sys.stderr, flush=True)
-
     try:
-        result = bench.run(a.accounts, a.users, a.seed, rules=rules, workdir=a.dir,
-                           repeat=a.repeat, stock_repeat=a.stock_repeat,
-                           stock=not a.no_stock, progress=progress)
+        with steps(env, "bench") as say:
+            result = bench.run(a.accounts, a.users, a.seed, rules=rules, workdir=a.dir,
+                               repeat=a.repeat, stock_repeat=a.stock_repeat,
+                               stock=not a.no_stock, progress=say,
+                               process_runs=a.process_runs)
     except ValueError as e:
         raise BadInput(str(e)) from None
     env.emit(result.as_dict(), result.lines())

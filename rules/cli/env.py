@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
 import sys
@@ -12,20 +11,36 @@ from pathlib import Path
 from typing import Any
 
 from ..engine.ruleset import RuleSet
-from ..i18n import default_language
+from ..errors import BadInput
+from ..i18n import default_language, t
+from ..ops.admin import Caller
 from ..ops.session import Session
 from ..records import database
 from ..records.store import Store
+from ..schema import LANGUAGES
+from . import config
+from .config import Config
+from .trust import is_administrator, os_login, require_strict
+
+# Commands that change nothing in the database, for which `--rules` (or MITEAM_RULES) may
+# name other rules than the configured ones: rule authors' tools on files ("files"), and
+# reads of the database ("reads": only the administrator, who can read the file anyway;
+# for anyone else other rules could open other tenants' records). Every other command
+# runs under the configured rules.
+RULE_AUTHOR_COMMANDS = {
+    ("rules", "check"): "files", ("rules", "fmt"): "files", ("rules", "test"): "files",
+    ("scenario", "run"): "files", ("scenario", "check"): "files", ("bench",): "files",
+    ("explain",): "reads",
+}
 
 
-def default_operator() -> str:
-    for var in ("MITEAM_OPERATOR",):
-        if os.environ.get(var):
-            return os.environ[var]
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "operator"
+def command_path(args: argparse.Namespace) -> tuple[str, ...]:
+    """The command as typed: ("license", "set"), ("audit",), ..."""
+    if not getattr(args, "command", None):
+        return ()
+    sub = next((getattr(args, d) for d in ("sub", "db_command", "scenario_command", "keys_command")
+                if getattr(args, d, None)), None)
+    return (args.command, sub) if sub else (args.command,)
 
 
 @dataclass
@@ -33,16 +48,65 @@ class Env:
     args: argparse.Namespace
     out: Any = field(default_factory=lambda: sys.stdout)
     err: Any = field(default_factory=lambda: sys.stderr)
+    # `miteam shell OPERATOR` (an SSH login): the identity its key is pinned to, and the
+    # rules the administrator named before `shell`. Nothing the caller sends changes them.
+    pinned: str | None = None
+    service_rules: list[Path] | None = None
     _store: Store | None = None
     _rules: RuleSet | None = None
+    _config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = config.load(self.args.lang or default_language())
+        return self._config
 
     @property
     def lang(self) -> str:
-        return self.args.lang or default_language()
+        env_lang = os.environ.get("MITEAM_LANG")
+        return (self.args.lang or (env_lang if env_lang in LANGUAGES else None)
+                or self.config.lang or default_language())
+
+    # Identity ---------------------------------------------------------------
+    @property
+    def real(self) -> str:
+        """The OS login running this: the kernel's word, never the environment's."""
+        return os_login()
+
+    def _requested(self) -> str | None:
+        return self.args.operator or os.environ.get("MITEAM_OPERATOR") or None
+
+    @property
+    def administrator(self) -> bool:
+        """Root or the owner of the database; never an SSH login (pinned)."""
+        return self.pinned is None and is_administrator(self.db_path or
+                                                        database.default_db_path())
+
+    def caller(self) -> Caller:
+        """The caller as the rules see it (`caller.*` of administrative commands)."""
+        return Caller(self.real, self.administrator, ssh=self.pinned is not None)
+
+    def check_identity(self) -> None:
+        """`--operator`/MITEAM_OPERATOR is the administrator's alone (exit 2 otherwise)."""
+        requested = self._requested()
+        if requested is None or command_path(self.args) == ("shell",):
+            return  # `shell` drops the environment and refuses --operator itself
+        if self.pinned is not None:
+            raise BadInput(t("shell_refused_option", self.lang, option="--operator"))
+        if requested != self.real and not self.administrator:
+            raise BadInput(t("operator_not_admin", self.lang, login=self.real,
+                             path=self.db_path or database.default_db_path()))
 
     @property
     def operator(self) -> str:
-        return self.args.operator or default_operator()
+        if self.pinned is not None:
+            return self.pinned
+        requested = self._requested()
+        if requested is not None:
+            self.check_identity()
+            return requested
+        return self.real
 
     @property
     def json(self) -> bool:
@@ -52,11 +116,37 @@ class Env:
     def db_path(self) -> Path | None:
         if self.args.db:
             return Path(self.args.db).expanduser()
-        return database.env_db_path()
+        return database.env_db_path() or self.config.db
 
-    def rules_paths(self) -> list[Path] | None:
+    # Rules ------------------------------------------------------------------
+    def _override(self) -> list[Path] | None:
         value = self.args.rules or os.environ.get("MITEAM_RULES")
         return [Path(p).expanduser() for p in value.split(os.pathsep)] if value else None
+
+    def _override_kind(self) -> str | None:
+        path = command_path(self.args)
+        if path == ("tui",) and getattr(self.args, "replay", None):
+            return "files"  # a replay runs on a temporary database
+        if getattr(self.args, "dry_run", False):
+            return "reads"
+        return RULE_AUTHOR_COMMANDS.get(path)
+
+    def rules_paths(self) -> list[Path] | None:
+        """The rule files in force: the configured ones (the config file's, or the shipped
+        rules), held to StrictModes. Other rules only for commands that change nothing."""
+        override = self._override()
+        if override is not None:
+            kind = self._override_kind()
+            command = " ".join(command_path(self.args)) or "tui"
+            if kind is None:
+                raise BadInput(t("rules_override_refused", self.lang, command=command))
+            if kind == "reads" and not self.administrator:
+                raise BadInput(t("rules_override_admin", self.lang, command=command))
+            return override
+        configured = self.service_rules or self.config.rules
+        if configured:
+            require_strict(configured, self.lang)
+        return configured
 
     @property
     def rules(self) -> RuleSet:
@@ -64,16 +154,21 @@ class Env:
             self._rules = RuleSet.load(self.rules_paths())
         return self._rules
 
+    def strict_db(self, path: Path) -> None:
+        """StrictModes for a database: the file, its journal and its directory."""
+        require_strict([path, path.with_name(path.name + ".journal")], self.lang)
+
     @property
     def store(self) -> Store:
         if self._store is None:
+            self.strict_db(self.db_path or database.default_db_path())
             self._store = database.open_or_first_run(self.db_path, self.operator)
         return self._store
 
-    def session(self) -> Session:
+    def session(self, rules: RuleSet | None = None) -> Session:
         # Rules first: a broken rule file is reported before the database is touched.
-        rules = self.rules
-        return Session(self.store, rules, self.operator, self.lang)
+        rules = rules or self.rules
+        return Session(self.store, rules, self.operator, self.lang, real=self.real)
 
     # Output -----------------------------------------------------------------
     def emit(self, data: Any, text: str | list[str] | None = None) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from ..errors import Refused
+from ..ops.actions import Action, MicollabSet, SetIntegration, SetLicense
 from ..ops.session import Session
 from ..schema import INTEGRATIONS, PRODUCTS
 from .env import Env
@@ -31,6 +32,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--why", action="store_true", help="show the rules' reasoning")
     s.add_argument("--expect", type=_onoff, metavar="on|off",
                    help="the state you saw: refuse if another console changed it since")
+    s.add_argument("--expect-preview", metavar="DIGEST",
+                   help="the preview a --dry-run printed: refuse if the change would now "
+                        "switch other licenses than it showed")
     s.set_defaults(handler=cmd_integration_set)
 
     for name, helptext in (("license", "switch a user's license in the console"),
@@ -60,45 +64,44 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 @contextmanager
-def explained(env: Env, session: Session, op: str, **args: object) -> Iterator[None]:
+def explained(env: Env, session: Session, action: Action) -> Iterator[None]:
     """With --why: a refusal carries the rules' full reasoning; a success prints it."""
     try:
         yield
     except Refused as exc:
         if getattr(env.args, "why", False):
-            exc.explanation = session.why(op, **args)
+            exc.explanation = session.why(action)
         raise
     if getattr(env.args, "why", False) and not env.json:
-        print("\n".join(session.why(op, **args).lines(env.lang)), file=env.out)
+        print("\n".join(session.why(action).lines(env.lang)), file=env.out)
+
+
+def apply(env: Env, action: Action) -> int:
+    """Apply one action as the command line asked (--dry-run, --expect, --expect-preview,
+    --why) and print its outcome."""
+    a = env.args
+    session = env.session()
+    with explained(env, session, action):
+        outcome = session.apply(action, dry_run=getattr(a, "dry_run", False),
+                                expect=getattr(a, "expect", None),
+                                expect_preview=getattr(a, "expect_preview", None))
+    env.emit({"ok": True, **outcome.as_dict()}, outcome_lines(outcome, env.lang))
+    return 0
 
 
 def cmd_integration_set(env: Env) -> int:
     a = env.args
-    session = env.session()
-    with explained(env, session, "integration.set", account=a.account,
-                   integration=a.integration, value=a.value):
-        outcome = session.set_integration(a.account, a.integration, a.value,
-                                          dry_run=a.dry_run, expected=a.expect)
-    env.emit({"ok": True, **outcome.as_dict()}, outcome_lines(outcome, env.lang))
-    return 0
-
-
-def _license(env: Env, op: str) -> int:
-    a = env.args
-    session = env.session()
-    run = session.set_license if op == "license.set" else session.micollab_set
-    with explained(env, session, op, user=a.user, product=a.product, value=a.value):
-        outcome = run(a.user, a.product, a.value, dry_run=a.dry_run, expected=a.expect)
-    env.emit({"ok": True, **outcome.as_dict()}, outcome_lines(outcome, env.lang))
-    return 0
+    return apply(env, SetIntegration(a.account, a.integration, a.value))
 
 
 def cmd_license_set(env: Env) -> int:
-    return _license(env, "license.set")
+    a = env.args
+    return apply(env, SetLicense(a.user, a.product, a.value))
 
 
 def cmd_micollab_set(env: Env) -> int:
-    return _license(env, "micollab.set")
+    a = env.args
+    return apply(env, MicollabSet(a.user, a.product, a.value))
 
 
 def cmd_explain(env: Env) -> int:

@@ -5,10 +5,19 @@ from __future__ import annotations
 import argparse
 
 from ..i18n import t
+from ..ops.actions import (
+    Action,
+    AddAccount,
+    AddOperator,
+    AddOrder,
+    AddPartner,
+    AddUser,
+    AssignOrder,
+)
 from ..schema import ORDER_STATES, PRODUCTS, ROLES
 from .env import Env
-from .licensing import explained
-from .show import account_lines, outcome_lines, user_lines
+from .licensing import apply
+from .show import account_lines, user_lines
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -94,14 +103,15 @@ def _quantity(value: str) -> int:
     return n
 
 
-def _added(env: Env, outcome) -> int:
+def _added(env: Env, action: Action) -> int:
+    outcome = env.session().apply(action)
     env.emit({"ok": True, **outcome.as_dict()}, f"added {outcome.target}")
     return 0
 
 
 def cmd_operator_add(env: Env) -> int:
     a = env.args
-    return _added(env, env.session().add_operator(a.login, a.role, a.partner, a.account, a.name))
+    return _added(env, AddOperator(a.login, a.role, a.partner, a.account, a.name))
 
 
 def cmd_whoami(env: Env) -> int:
@@ -112,7 +122,7 @@ def cmd_whoami(env: Env) -> int:
 
 
 def cmd_partner_add(env: Env) -> int:
-    return _added(env, env.session().add_partner(env.args.id, env.args.name))
+    return _added(env, AddPartner(env.args.id, env.args.name))
 
 
 def cmd_partner_list(env: Env) -> int:
@@ -123,8 +133,8 @@ def cmd_partner_list(env: Env) -> int:
 
 def cmd_account_add(env: Env) -> int:
     a = env.args
-    return _added(env, env.session().add_account(
-        a.id, a.partner, a.name, micollab=a.micollab == "on", miteam=a.miteam == "on"))
+    return _added(env, AddAccount(a.id, a.partner, a.name, micollab=a.micollab == "on",
+                                  miteam=a.miteam == "on"))
 
 
 def cmd_account_list(env: Env) -> int:
@@ -151,7 +161,7 @@ def cmd_account_show(env: Env) -> int:
 
 def cmd_user_add(env: Env) -> int:
     a = env.args
-    return _added(env, env.session().add_user(a.id, a.account, a.name, a.email))
+    return _added(env, AddUser(a.id, a.account, a.name, a.email))
 
 
 def cmd_user_list(env: Env) -> int:
@@ -175,17 +185,11 @@ def cmd_user_show(env: Env) -> int:
 
 def cmd_order_add(env: Env) -> int:
     a = env.args
-    return _added(env, env.session().add_order(a.id, a.partner, a.product, a.quantity,
-                                               a.expires))
+    return _added(env, AddOrder(a.id, a.partner, a.quantity, a.product, a.expires))
 
 
 def cmd_order_assign(env: Env) -> int:
-    a = env.args
-    session = env.session()
-    with explained(env, session, "order.assign", order=a.order, account=a.account):
-        outcome = session.assign_order(a.order, a.account, dry_run=a.dry_run)
-    env.emit({"ok": True, **outcome.as_dict()}, outcome_lines(outcome, env.lang))
-    return 0
+    return apply(env, AssignOrder(env.args.order, env.args.account))
 
 
 def cmd_order_list(env: Env) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..i18n import t
 from ..ops.session import Outcome
+from ..ops.views import audit_who
 
 
 def _onoff(value: bool, lang: str) -> str:
@@ -69,6 +70,10 @@ def outcome_lines(o: Outcome, lang: str) -> list[str]:
                      f"  {len(e.users)} license(s) switched on by rule {e.rule.name}")
         if e.users:
             lines.append("    " + ", ".join(e.users))
+    if o.dry_run and o.effects:
+        # A sweeping change: applying it with this digest refuses it if it would now do
+        # anything other than this preview shows (issue 13: the preview cannot lie).
+        lines.append("  " + t("preview_digest", lang, digest=o.preview))
     return lines
 
 
@@ -76,9 +81,10 @@ def audit_lines(entries: list[dict]) -> list[str]:
     out = []
     for e in entries:
         actor = "" if e.get("actor") in (None, "operator") else f" as {e['actor']}"
-        out.append(f"#{e['seq']}  {e['at']}  {e['operator']}{actor}  {e['operation']}  "
+        rules = f" ({e['rules']})" if e.get("rules") else ""
+        out.append(f"#{e['seq']}  {e['at']}  {audit_who(e)}{actor}  {e['operation']}  "
                    f"{e['target']}  {_v(e.get('before'))} → {_v(e.get('after'))}"
-                   f"  rule {e.get('rule') or '-'}  {e.get('outcome', '')}")
+                   f"  rule {e.get('rule') or '-'}{rules}  {e.get('outcome', '')}")
     return out
 
 

@@ -9,19 +9,21 @@ Each answer names the rule that decided; `explain_*` also gives every value seen
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .. import schema
 from ..i18n import t
 from ..lang import ast
-from ..lang.checker import Program, check
+from ..lang.checker import Program
 from ..lang.compiler import Compiled, compile_expr
 from ..lang.errors import Diagnostic, RuleError, Span
 from ..lang.explain import Step, trace
-from ..lang.parser import parse_file
 from ..paths import SHIPPED_RULES_DIR, display_name
+from . import cache
 
 RULE_SUFFIX = ".rules"
 
@@ -177,11 +179,30 @@ class RuleSet:
         self._lets = {k: v for k, v in program.lets.items()}
         self._compile()
 
+    @cached_property
+    def fingerprint(self) -> str:
+        """Which rules decided, for the audit trail: sha256 over the rule files' names and
+        texts, short form. Two rule sets with the same files have the same fingerprint."""
+        digest = hashlib.sha256()
+        for name, text in sorted((Path(k).name, v) for k, v in self.sources.items()):
+            digest.update(f"{name}\0{len(text.encode())}\0".encode())
+            digest.update(text.encode())
+        return f"sha256:{digest.hexdigest()[:16]}"
+
     # Loading --------------------------------------------------------------
     @classmethod
     def load(cls, paths: Iterable[Path | str] | None = None) -> RuleSet:
         """Load rule files (a directory means every `*.rules` in it). RuleError on any error."""
         files = rule_files(paths)
+        k = cache.key(files)
+        hit = cache.load(k) if k else None
+        if isinstance(hit, tuple) and len(hit) == 3:
+            program, diagnostics, sources = hit
+            return cls(program, diagnostics, sources, files)
+        # Parsing needs the Lark parser: imported only when the cache cannot answer.
+        from ..lang.checker import check
+        from ..lang.parser import parse_file
+
         parsed: list[ast.RuleFile] = []
         sources: dict[str, str] = {}
         diagnostics: list[Diagnostic] = []
@@ -199,6 +220,8 @@ class RuleSet:
         diagnostics.extend(checked)
         if any(d.severity == "error" for d in diagnostics):
             raise RuleError(diagnostics, sources)
+        if k:
+            cache.store(k, (program, diagnostics, sources))
         return cls(program, diagnostics, sources, files)
 
     def _compile(self) -> None:

@@ -15,7 +15,7 @@ from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from ..paths import GRAMMAR_DIR
-from . import ast
+from . import ast, larkcache
 from .errors import Diagnostic, RuleError, Span, read_source
 
 # What a person calls each token the grammar can expect.
@@ -54,8 +54,8 @@ class _WholeWords:
 @cache
 def _lark() -> Lark:
     grammar = (GRAMMAR_DIR / "rules.lark").read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=True,
-                postlex=_WholeWords())
+    return larkcache.build(grammar, "rules", parser="lalr", propagate_positions=True,
+                           maybe_placeholders=True, postlex=_WholeWords())
 
 
 @cache

@@ -28,6 +28,7 @@ from lark.exceptions import UnexpectedInput, VisitError
 from .. import schema
 from ..paths import GRAMMAR_DIR
 from ..schema import Type
+from . import larkcache
 from .errors import Diagnostic, RuleError, Span, read_source
 from .parser import _unquote, _WholeWords, syntax_diagnostic
 
@@ -127,8 +128,8 @@ _NAMES = {"NAME": "a name", "STRING": 'a text in double quotes', "INT": "a numbe
 @cache
 def _lark() -> Lark:
     grammar = (GRAMMAR_DIR / "ruletest.lark").read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=True,
-                postlex=_WholeWords())
+    return larkcache.build(grammar, "ruletests", parser="lalr", propagate_positions=True,
+                           maybe_placeholders=True, postlex=_WholeWords())
 
 
 def _hint_for(text: str, expected: set[str]) -> str | None:

@@ -65,3 +65,11 @@ def account_view(ctxs: Contexts, account: dict, orders: list[dict] | None) -> di
         "orders": [order_view(ctxs, o) for o in orders],
         "users": len(ctxs.view.by("users", "account", acc["id"])),
     }
+
+
+def audit_who(entry: dict) -> str:
+    """Who acted, as an audit line shows it: the operator, then the OS login behind it when
+    that is another (the administrator acting as the operator): `anna.huber [root]`."""
+    who = entry.get("operator") or ""
+    real = entry.get("real")
+    return f"{who} [{real}]" if real and real != who else who

@@ -382,12 +382,10 @@ def restore(src: Path, db: Path, *, overwrite: bool = False,
                          f"the backup)", db)
     view = read_file(src)
     db.parent.mkdir(parents=True, exist_ok=True)
-    store = Store.create(db, records(view), overwrite=True, next_id=next_ids(view))
-    try:
-        if audit is not None:
-            with store.transaction() as tx:
-                tx.append("audit", audit)
-    finally:
-        store.close()
+    data, used = records(view), next_ids(view)
+    if audit is not None:
+        # In the same write as the data: a restore is never on disk without its entry.
+        data["audit"].append({**audit, "seq": used.get("audit", 1)})
+    Store.create(db, data, overwrite=True, next_id=used).close()
     return report
 

@@ -1,7 +1,7 @@
 """A parsed scenario: plain dataclasses, each piece with the span it was written at.
 
-Also the vocabulary shared by the parser, the runner and the writer: which operations a
-step can name, with which options, and which fields a `given` record can set.
+Also the vocabulary shared by the parser, the runner and the writer: which options an
+`add` step takes (from the actions) and which fields a `given` record can set.
 """
 
 from __future__ import annotations
@@ -12,28 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from ..lang.errors import Span
+from ..ops import actions as ops
+from ..ops.actions import ADDERS
 
 # The date scenarios run on unless they say `date ...`: the day the demo data describes
 # (orders expiring soon, one expired), so a scenario means the same thing every day.
 DEFAULT_DATE = date(2026, 11, 24)
 # Every scenario database has this support operator; steps before any `as` act as it.
 DEFAULT_OPERATOR = "support"
-
-# Operations a step can name: the operation (as the rules call it) → the words of the step.
-OPERATION_WORDS = {
-    "license.set": ("license", "set"),
-    "micollab.set": ("micollab", "set"),
-    "integration.set": ("integration", "set"),
-    "order.assign": ("order", "assign"),
-    "partner.add": ("partner", "add"),
-    "account.add": ("account", "add"),
-    "user.add": ("user", "add"),
-    "order.add": ("order", "add"),
-    "operator.add": ("operator", "add"),
-}
-# Operations that can be tried without writing (`dry-run`), as on the command line.
-DRY_RUNNABLE = ("license.set", "micollab.set", "integration.set", "order.assign")
-
 
 @dataclass(frozen=True)
 class Field:
@@ -49,18 +35,9 @@ def _f(name: str, kind: str, key: str | None = None, required: bool = False) -> 
     return Field(name, kind, key or name, required)
 
 
-# Options of `KIND add ID ...` steps: what the `miteam KIND add` command takes.
-ADD_OPTIONS: dict[str, tuple[Field, ...]] = {
-    "partner": (_f("name", "text", required=True),),
-    "account": (_f("partner", "word", required=True), _f("name", "text", required=True),
-                _f("micollab", "switch"), _f("miteam", "switch")),
-    "user": (_f("account", "text", required=True), _f("name", "text", required=True),
-             _f("email", "text")),
-    "order": (_f("partner", "word", required=True), _f("quantity", "int", required=True),
-              _f("product", "product"), _f("expires", "date")),
-    "operator": (_f("role", "role", required=True), _f("partner", "word"),
-                 _f("account", "word"), _f("name", "text")),
-}
+# Options of `KIND add ID ...` steps: what the `miteam KIND add` command takes (the
+# actions declare them).
+ADD_OPTIONS = {kind: action.options for kind, action in ADDERS.items()}
 
 # Fields of `given KIND ID ...`: records written as they are, without asking the rules
 # (a starting state the operations could not reach, or a shortcut to one).
@@ -81,17 +58,10 @@ KINDS = ("partner", "account", "user", "order", "operator")
 
 @dataclass(frozen=True)
 class Action:
-    """One operation, with the arguments the writer and the runner both use.
+    """One step's operation: the core's action (`SetLicense`, `AssignOrder`, ...), which
+    knows its words in a scenario, and whether it is only tried (`dry-run`)."""
 
-    `args` per operation: license.set / micollab.set: user, product, on;
-    integration.set: account, integration, on; order.assign: order, account;
-    partner.add: id, name; account.add: id, partner, name, micollab, miteam;
-    user.add: id, account, name, email; order.add: id, partner, product, quantity,
-    expires; operator.add: id, role, partner, account, name.
-    """
-
-    op: str
-    args: dict[str, Any]
+    do: ops.Action
     span: Span
     dry_run: bool = False
 

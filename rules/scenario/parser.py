@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -19,14 +20,16 @@ from typing import Any
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+from ..lang import larkcache
 from ..lang.errors import Diagnostic, RuleError, Span, read_source
+from ..ops import actions as ops
+from ..ops.actions import ADDERS, AssignOrder, MicollabSet, SetIntegration, SetLicense
 from ..paths import GRAMMAR_DIR, display_name
 from ..schema import ACTORS, LANGUAGES, PRODUCTS, ROLES
 from .model import (
     ADD_OPTIONS,
     DEFAULT_DATE,
     DEFAULT_OPERATOR,
-    DRY_RUNNABLE,
     GIVEN_FIELDS,
     OUTCOME_KINDS,
     Action,
@@ -61,8 +64,8 @@ class ScenarioError(RuleError):
 @cache
 def _lark() -> Lark:
     grammar = (GRAMMAR_DIR / "scenario.lark").read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False,
-                postlex=_WholeWords())
+    return larkcache.build(grammar, "scenario", parser="lalr", propagate_positions=True,
+                           maybe_placeholders=False, postlex=_WholeWords())
 
 
 @cache
@@ -326,29 +329,30 @@ class _ToStatements(Transformer):
     def account(self, c):
         return self._text(c[0])
 
-    def _license(self, op, c):
+    # A step: (the action type, its arguments, what checking it needs to point at).
+    def _license(self, action, c):
         user, product, on = c
-        return op, {"user": str(user), "product": str(product), "on": on}, \
+        return action, {"user": str(user), "product": str(product), "on": on}, \
             {"product": self._tspan(product)}
 
     def license_set(self, c):
-        return self._license("license.set", c)
+        return self._license(SetLicense, c)
 
     def micollab_set(self, c):
-        return self._license("micollab.set", c)
+        return self._license(MicollabSet, c)
 
     def integration_set(self, c):
         account, integration, on = c
-        return "integration.set", {"account": account, "integration": integration, "on": on}, {}
+        return SetIntegration, {"account": account, "integration": integration, "on": on}, {}
 
     def order_assign(self, c):
         order, account = c
-        return "order.assign", {"order": str(order), "account": account}, {}
+        return AssignOrder, {"order": str(order), "account": account}, {}
 
     def adding(self, c):
         kind, key, *opts = c
-        return f"{kind}.add", {"id": str(key)}, {"kind": str(kind), "options": opts,
-                                                  "id_span": self._tspan(key)}
+        return ADDERS[str(kind)], {"id": str(key)}, {"kind": str(kind), "options": opts,
+                                                     "id_span": self._tspan(key)}
 
     # Expectations
     @v_args(meta=True)
@@ -628,23 +632,24 @@ class _Checker:
             return None
         return Given(kind, key, fields, span)
 
-    def _action(self, op: str, args: dict, extra: dict, dry: bool, dry_span: Span | None,
-                span: Span) -> Action:
-        if dry and op not in DRY_RUNNABLE:
-            self.error(f"'{' '.join(op.split('.'))}' cannot be tried as a dry run",
+    def _action(self, kind: type[ops.Action], args: dict, extra: dict, dry: bool,
+                dry_span: Span | None, span: Span) -> Action:
+        if dry and not kind.dry_runnable:
+            self.error(f"'{' '.join(kind.words)}' cannot be tried as a dry run",
                        dry_span or span, "dry-run applies to license set, micollab set, "
                        "integration set and order assign")
         if "product" in args and args["product"] not in PRODUCTS:
             self.error(f"unknown product '{args['product']}'", extra["product"],
                        "the products are: " + ", ".join(PRODUCTS))
-        if op.endswith(".add"):
-            kind = extra["kind"]
-            fields = self._fields(ADD_OPTIONS[kind], extra["options"], f"'{kind} add'",
+        if "kind" in extra:
+            word = extra["kind"]
+            fields = self._fields(ADD_OPTIONS[word], extra["options"], f"'{word} add'",
                                   None, span) or {}
             args = {**args, **fields}
-            if op == "order.add":
-                args.setdefault("product", PRODUCTS[0])
-        return Action(op, args, span, dry)
+        # A required option missing is reported already (the scenario will not run): the
+        # step still gets its action, so what follows it is checked as usual.
+        return Action(kind(**{f.name: args.get(f.name) for f in dataclass_fields(kind)
+                              if f.name in args or f.default is MISSING}), span, dry)
 
     def _expectation(self, e: Expectation, step: Step) -> None:
         if e.kind in OUTCOME_KINDS:

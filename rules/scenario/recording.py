@@ -29,6 +29,7 @@ from typing import Any
 
 from ..i18n import t
 from ..lang.errors import Span
+from ..ops.actions import Action, AssignOrder, SetIntegration, SetLicense
 from ..records.database import demo_records
 from ..records.store import StoreError
 from ..schema import ACTORS, PRODUCTS
@@ -72,11 +73,10 @@ class Recording:
                        for table in (*STATE_TABLES, "operators")}
 
     # What happened ----------------------------------------------------------------
-    def add(self, operation: str, args: Mapping[str, Any], refused_by: str | None = None,
+    def add(self, action: Action, refused_by: str | None = None,
             operator: str | None = None) -> None:
-        """One change: `args` as the scenario takes them (`on`, not the console's `value`)."""
-        self.steps.append(Recorded(operator or self.operator, operation, dict(args),
-                                   refused_by))
+        """One change the operator made (or tried: `refused_by` the rule that refused it)."""
+        self.steps.append(Recorded(operator or self.operator, action, refused_by))
 
     # The scenario -----------------------------------------------------------------
     def text(self) -> str:
@@ -136,16 +136,16 @@ class Recording:
         partners: set[str] = set()
         orders: set[str] = set()
         for step in self.steps:
-            a = step.arguments
-            if step.operation in ("license.set", "micollab.set"):
-                user = start["users"].get(a.get("user"))
+            a = step.action
+            if isinstance(a, SetLicense):  # and MicollabSet
+                user = start["users"].get(a.user)
                 if user is not None:
                     accounts.add(user["account"])
-            elif step.operation == "integration.set":
-                accounts.add(self._account_id(a.get("account")) or "")
-            elif step.operation == "order.assign":
-                accounts.add(self._account_id(a.get("account")) or "")
-                order = start["orders"].get(a.get("order"))
+            elif isinstance(a, SetIntegration):
+                accounts.add(self._account_id(a.account) or "")
+            elif isinstance(a, AssignOrder):
+                accounts.add(self._account_id(a.account) or "")
+                order = start["orders"].get(a.order)
                 if order is not None:
                     orders.add(order["id"])
                     partners.add(order["partner"])

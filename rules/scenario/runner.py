@@ -191,7 +191,7 @@ class Player:
             if action is None or action.dry_run or report.result.kind == "error":
                 continue
             refused = (report.result.rule or "") if report.result.kind == "refused" else None
-            out.append(Recorded(report.step.operator, action.op, dict(action.args), refused))
+            out.append(Recorded(report.step.operator, action.do, refused))
         return out
 
     def close(self) -> None:
@@ -210,7 +210,7 @@ class Player:
     def _apply(self, step: Step) -> StepReport:
         lang = self.scenario.language
         session = self.session(step.operator)
-        action_text = (format_action(step.action.op, step.action.args, step.action.dry_run)
+        action_text = (format_action(step.action.do, step.action.dry_run)
                        if step.action else t("scenario_checks", lang))
         lines = [t("scenario_step", lang, number=step.number, operator=step.operator,
                    action=action_text)]
@@ -323,32 +323,8 @@ class Player:
 
 
 def _perform(session: Session, action: Action) -> Result:
-    a, dry = action.args, action.dry_run
     try:
-        if action.op == "license.set":
-            o = session.set_license(a["user"], a["product"], a["on"], dry_run=dry)
-        elif action.op == "micollab.set":
-            o = session.micollab_set(a["user"], a["product"], a["on"], dry_run=dry)
-        elif action.op == "integration.set":
-            o = session.set_integration(a["account"], a["integration"], a["on"], dry_run=dry)
-        elif action.op == "order.assign":
-            o = session.assign_order(a["order"], a["account"], dry_run=dry)
-        elif action.op == "partner.add":
-            o = session.add_partner(a["id"], a["name"])
-        elif action.op == "account.add":
-            o = session.add_account(a["id"], a["partner"], a["name"],
-                                    micollab=a.get("micollab", False),
-                                    miteam=a.get("miteam", True))
-        elif action.op == "user.add":
-            o = session.add_user(a["id"], a["account"], a["name"], a.get("email"))
-        elif action.op == "order.add":
-            o = session.add_order(a["id"], a["partner"], a.get("product", PRODUCT),
-                                  a["quantity"], a.get("expires"))
-        elif action.op == "operator.add":
-            o = session.add_operator(a["id"], a["role"], a.get("partner"), a.get("account"),
-                                     a.get("name"))
-        else:  # pragma: no cover - the parser knows only the operations above
-            raise AssertionError(action.op)
+        o = session.apply(action.do, dry_run=action.dry_run)
     except Refused as exc:
         return Result("refused", None, str(exc),
                       exc.decision.rule.name if exc.decision else None, exc.key)

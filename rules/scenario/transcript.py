@@ -62,7 +62,7 @@ class StepReport:
         return {
             "step": self.step.number, "line": self.step.span.line,
             "operator": self.step.operator,
-            "action": format_action(action.op, action.args, action.dry_run) if action
+            "action": format_action(action.do, action.dry_run) if action
             else None,
             "outcome": r.kind, "rule": rule, "reason": r.reason or None,
             "consequences": [{"action": a, "rule": by, "users": users}

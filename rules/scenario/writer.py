@@ -13,7 +13,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
-from .model import ADD_OPTIONS, DEFAULT_OPERATOR, GIVEN_FIELDS, OPERATION_WORDS, Given
+from ..ops.actions import Action, AssignOrder, SetIntegration, SetLicense
+from ..schema import PRODUCTS
+from .model import DEFAULT_OPERATOR, GIVEN_FIELDS, Given
 
 _PLAIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._@+/-]*$")
 # Words the grammar spells out: written in quotes where a name may be quoted, so that an
@@ -27,13 +29,12 @@ _KEYWORDS = frozenset(
 
 
 class Recorded(NamedTuple):
-    """One operation an operator did. `refused_by`: None when it was done, else the rule
+    """One action an operator did. `refused_by`: None when it was done, else the rule
     that refused it ("" when no rule did): a recorder keeps refusals too, and replaying
     them proves they are still refused."""
 
     operator: str
-    operation: str
-    arguments: Mapping[str, Any]
+    action: Action
     refused_by: str | None = None
 
 
@@ -66,24 +67,21 @@ def _options(fields: Iterable[tuple[str, str, str]], values: Mapping[str, Any]) 
     return out
 
 
-def format_action(op: str, args: Mapping[str, Any], dry_run: bool = False) -> str:
+def format_action(action: Action, dry_run: bool = False) -> str:
     """One step as a scenario line: `license set u-1030 miteam on`."""
-    if op not in OPERATION_WORDS:
-        raise ValueError(f"no scenario step for the operation '{op}'")
-    words = list(OPERATION_WORDS[op])
-    if op in ("license.set", "micollab.set"):
-        words += [str(args["user"]), str(args.get("product", "miteam")), _switch(args["on"])]
-    elif op == "integration.set":
-        words += [name(str(args["account"])), str(args["integration"]), _switch(args["on"])]
-    elif op == "order.assign":
-        words += [str(args["order"]), name(str(args["account"]))]
-    else:
-        kind = op.split(".")[0]
-        specs = [(f.name, f.kind, f.key) for f in ADD_OPTIONS[kind]]
-        values = dict(args)
-        if op == "order.add" and values.get("product") == "miteam":
+    words = list(action.words)
+    if isinstance(action, SetLicense):  # and MicollabSet, its kind
+        words += [action.user, action.product, _switch(action.on)]
+    elif isinstance(action, SetIntegration):
+        words += [name(action.account), action.integration, _switch(action.on)]
+    elif isinstance(action, AssignOrder):
+        words += [action.order, name(action.account)]
+    else:  # an `add` step: the id, then its options
+        specs = [(o.name, o.kind, o.key) for o in action.options]  # type: ignore[attr-defined]
+        values = action.args()
+        if values.get("product") == PRODUCTS[0]:
             values.pop("product")  # the default: the one product there is
-        words += [str(args["id"]), *_options(specs, values)]
+        words += [str(values.pop("id")), *_options(specs, values)]
     if dry_run:
         words.append("dry-run")
     return " ".join(words)
@@ -159,8 +157,8 @@ def write_scenario(steps: Iterable[Recorded | tuple], *, title: str, start: str 
                    language: str | None = None, given: Sequence[Given] = ()) -> str:
     """Scenario text for what operators did, in order.
 
-    `steps`: (operator, operation, arguments) or (..., refused_by): operation as the rules
-    name it ("license.set", "order.assign", ...), arguments as `Action.args` describes.
+    `steps`: (operator, action) or (..., refused_by), the action as the core applies it
+    (`SetLicense(...)`, `AssignOrder(...)`, ...).
     `start`: "demo", "empty", or a scenario file name to start after. A refused step is
     written with `expect refused by RULE`, so that the replay checks it is still refused.
     """
@@ -181,7 +179,7 @@ def write_scenario(steps: Iterable[Recorded | tuple], *, title: str, start: str 
             lines.append("")
             lines.append(f"as {rec.operator}")
             current = rec.operator
-        lines.append(format_action(rec.operation, rec.arguments))
+        lines.append(format_action(rec.action))
         if rec.refused_by is not None:
             # "" for a refusal no rule decided (an operator not registered, say).
             lines.append(f"  {format_expectation('refused', {'by': rec.refused_by or None})}")
@@ -193,12 +191,12 @@ def format_change(o: Any) -> str:
     def onoff(v: Any) -> str:
         return ("on" if v else "off") if isinstance(v, bool) else str(v or "-")
 
-    # Targets read "u-1030", "account:a-kranich:miteam", "order:ord-1006", "user:u-9".
+    # Targets read KIND:ID ("user:u-1030", "order:ord-1006") or account:ID:INTEGRATION.
     parts = o.target.split(":")
-    if o.operation in ("license.set", "micollab.set"):
-        return f"{parts[-1]} miteam {onoff(o.before)} → {onoff(o.after)}"
-    if o.operation == "integration.set":
-        return f"{parts[-2]} {parts[-1]} {onoff(o.before)} → {onoff(o.after)}"
-    if o.operation == "order.assign":
-        return f"{parts[-1]} {o.before or 'unassigned'} → {o.after}"
-    return " ".join(parts)
+    if isinstance(o.after, dict):  # a new record
+        return " ".join(parts)
+    if len(parts) == 3:
+        return f"{parts[1]} {parts[2]} {onoff(o.before)} → {onoff(o.after)}"
+    if isinstance(o.after, bool):  # a user's license (the one product)
+        return f"{parts[1]} {PRODUCTS[0]} {onoff(o.before)} → {onoff(o.after)}"
+    return f"{parts[-1]} {o.before or 'unassigned'} → {o.after}"

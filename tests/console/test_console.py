@@ -11,6 +11,7 @@ import pytest
 
 from rules.engine.ruleset import RuleSet
 from rules.ops import session as operations
+from rules.ops.actions import SetLicense
 from rules.ops.session import Session
 from rules.records.store import Store
 from tui.screens import (
@@ -161,7 +162,8 @@ def test_another_consoles_commit_shows_up_without_a_key(console, demo_db: Path):
         assert str(rows(users_table(app))[0].cells[3]) == "OFF"
         other = Store(demo_db)
         try:
-            Session(other, RuleSet.load(), "markus.weber").set_license("u-1036", "miteam", True)
+            Session(other, RuleSet.load(), "markus.weber").apply(
+                SetLicense("u-1036", "miteam", True))
         finally:
             other.close()
         app.poll()
@@ -182,7 +184,8 @@ def test_a_stale_switch_is_refused_not_overwritten(console, demo_db: Path):
         assert isinstance(app.screen, UserScreen) and toggle(app)["on"] is False
         other = Store(demo_db)
         try:
-            Session(other, RuleSet.load(), "markus.weber").set_license("u-1036", "miteam", True)
+            Session(other, RuleSet.load(), "markus.weber").apply(
+                SetLicense("u-1036", "miteam", True))
         finally:
             other.close()
         await pilot.press("space")  # before the console has polled: it still shows OFF
@@ -406,7 +409,7 @@ def test_every_place_fits_80x24(console):
                   lambda: app.open_audit(None, jump=True)]
         for go in places:
             go()
-            await pilot.pause()
+            await until(pilot, lambda: "Hilfe" in screen(app).splitlines()[-1])
             lines = screen(app).splitlines()
             assert len(lines) == 24
             assert lines[0].strip() and "anna.huber" in lines[0]
@@ -424,5 +427,6 @@ def test_console_command_refuses_before_any_screen_opens(miteam, tmp_path: Path)
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "x.rules").write_text("view miteam {\n", encoding="utf-8")
-    r = miteam("tui", rules=broken, json_out=False)
+    miteam.configure(rules=broken)
+    r = miteam("tui", json_out=False)
     assert r.code == 2 and "x.rules:" in r.err

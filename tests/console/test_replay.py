@@ -14,7 +14,7 @@ import pytest
 
 from rules.engine.reload import RuleSource
 from rules.engine.ruleset import RuleSet
-from rules.ops import session as operations
+from rules.ops import outcome
 from rules.ops.session import Session
 from rules.paths import SCENARIOS_DIR
 from rules.records.store import Store, records
@@ -47,7 +47,7 @@ def rules() -> RuleSet:
 @pytest.fixture(autouse=True)
 def _steady(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.chdir(ROOT)  # rule files cited as rules/policy/...
-    monkeypatch.setattr(operations, "_now", lambda: NOW)  # audit times on screen
+    monkeypatch.setattr(outcome, "now", lambda: NOW)  # audit times on screen
     monkeypatch.setattr(ConsoleApp, "NOTIFICATION_TIMEOUT", 600)
 
 

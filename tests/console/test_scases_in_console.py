@@ -17,7 +17,8 @@ import pytest
 from rich.console import Console
 
 from rules.engine.reload import RuleSource
-from rules.ops import session as operations
+from rules.ops import outcome
+from rules.ops.actions import AssignOrder, SetLicense
 from rules.ops.session import Session
 from rules.records.store import Store
 from tui.app import Changed, ConsoleApp
@@ -46,7 +47,7 @@ Walk = Callable[[object], Awaitable[None]]
 def consoles(demo_db: Path, monkeypatch: pytest.MonkeyPatch):
     """The `console` fixture's body (test_tui_console.py shares it)."""
     monkeypatch.chdir(ROOT)  # rule files are cited as rules/policy/...: the same everywhere
-    monkeypatch.setattr(operations, "_now", lambda: NOW)  # audit times in snapshots
+    monkeypatch.setattr(outcome, "now", lambda: NOW)  # audit times in snapshots
     monkeypatch.setattr(ConsoleApp, "NOTIFICATION_TIMEOUT", 600)  # toasts stay for snapshots
     stores: list[Store] = []
 
@@ -220,8 +221,8 @@ def test_s2_assign_dialog_picks_the_account_by_company_name(console, snapshot):
         assert "Order ord-1006 assigned to Kranich Logistik GmbH" in app.notices[-1][1]
 
     drive(app, walk)
-    assert [(c.operation, c.args, c.refused) for c in changes] == [
-        ("order.assign", {"order": "ord-1006", "account": "a-kranich"}, None)]
+    assert [(c.action, c.refused) for c in changes] == [
+        (AssignOrder("ord-1006", "a-kranich"), None)]
     assert changes[0].rule == "s2_partner_assigns"
 
 
@@ -301,7 +302,8 @@ def test_s4_s6_micollab_license_is_on_read_only_and_a_switch_is_refused(console,
         assert "s6_micollab_license" in why and "s4_micollab_manages" in why
 
     drive(app, walk)
-    assert [(c.operation, c.rule) for c in changes] == [("license.set", "s4_micollab_manages")]
+    assert [(c.action, c.rule) for c in changes] == [
+        (SetLicense("u-1001", "miteam", False), "s4_micollab_manages")]
     assert changes[0].refused and changes[0].outcome is None
 
 
@@ -451,9 +453,8 @@ def test_s10_partner_switches_a_standalone_license_on(console, snapshot):
 
     drive(app, walk)
     assert stored(app, "u-1036") is True
-    assert [(c.operation, c.args, c.rule) for c in changes] == [
-        ("license.set", {"user": "u-1036", "product": "miteam", "value": True},
-         "s10_switch_standalone")]
+    assert [(c.action, c.rule) for c in changes] == [
+        (SetLicense("u-1036", "miteam", True), "s10_switch_standalone")]
 
 
 def test_s10_refused_for_an_account_without_orders(console):

@@ -41,7 +41,8 @@ def test_malformed_rule_file_is_bad_input_with_location(miteam, rules_dir, tmp_p
     f.write_text(f.read_text().replace("when account.integrations.micollab\n",
                                        "when account.integrations.micolab\n", 1))
     before = miteam.snapshot()
-    r = miteam("license", "set", "u-1030", "miteam", "on", rules=broken, json_out=False)
+    miteam.configure(rules=broken)
+    r = miteam("license", "set", "u-1030", "miteam", "on", json_out=False)
     assert r.code == 2
     first = r.err.splitlines()[0]
     assert "licenses.rules:" in first and ": error: " in first
@@ -62,7 +63,8 @@ def test_changed_rule_file_changes_the_decision_without_python_changes(miteam, r
     f.write_text(text.replace("  deny s4_micollab_manages\n"
                               "    when account.integrations.micollab\n"
                               "    because micollab_manages\n", ""))
-    r = miteam("license", "set", user, "miteam", "off", rules=changed)
+    miteam.configure(rules=changed)  # the administrator's rules, in the config file
+    r = miteam("license", "set", user, "miteam", "off")
     assert r.code == 0, r.err
     assert miteam.user(user)["licenses"]["miteam"] is False
 
@@ -125,7 +127,7 @@ def test_build_a_database_from_nothing(tmp_path, capsys):
     assert run("--json", "audit", "--limit", "0") == 0
     import json
     ops = [e["operation"] for e in json.loads(capsys.readouterr().out)]
-    assert ops == ["partner.add", "account.add", "user.add", "order.add", "operator.add",
+    assert ops == ["db.init", "partner.add", "account.add", "user.add", "order.add", "operator.add",
                    "order.assign", "license.set"]
 
 

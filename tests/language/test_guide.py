@@ -77,7 +77,8 @@ def test_the_readme_guide_works_as_written(miteam, workdir):
     same(output_of(g["covered"]), covered.out.splitlines())
     assert "s2_expiring_soon" not in covered.out
 
-    why = miteam("order", "assign", "ord-1007", "a-kranich", "--why", operator="anna.huber",
+    why = miteam("order", "assign", "ord-1007", "a-kranich", "--dry-run", "--why",
+                 operator="anna.huber",
                  rules=Path("my-rules"), json_out=False)
     assert why.code == 1
     same(output_of(g["why"]), why.err.splitlines())

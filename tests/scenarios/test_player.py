@@ -9,6 +9,17 @@ from pathlib import Path
 import pytest
 
 from rules.engine.ruleset import RuleSet
+from rules.ops.actions import (
+    AddAccount,
+    AddOperator,
+    AddOrder,
+    AddPartner,
+    AddUser,
+    AssignOrder,
+    MicollabSet,
+    SetIntegration,
+    SetLicense,
+)
 from rules.paths import SCENARIOS_DIR
 from rules.records.store import records
 from rules.scenario import Player, Recorded, parse, parse_file, run, write_scenario
@@ -91,24 +102,20 @@ def test_a_recorded_session_replays_to_the_same_records(path, rules):
 
 def test_the_writer_writes_what_the_parser_reads_back():
     cases = [
-        ("license.set", {"user": "u-1", "product": "miteam", "on": True}, True),
-        ("micollab.set", {"user": "u-1", "product": "miteam", "on": False}, False),
-        ("integration.set", {"account": "Kranich Logistik GmbH", "integration": "micollab",
-                             "on": False}, True),
-        ("order.assign", {"order": "ord-1", "account": "orders"}, False),
-        ("partner.add", {"id": "p-1", "name": 'Say "Hi" \\ GmbH'}, False),
-        ("account.add", {"id": "a-1", "partner": "p-1", "name": "A", "micollab": True,
-                         "miteam": False}, False),
-        ("user.add", {"id": "u-1", "account": "a-1", "name": "Eva", "email": "e@x.de"}, False),
-        ("order.add", {"id": "o-1", "partner": "p-1", "product": "miteam", "quantity": 5,
-                       "expires": "2027-01-31"}, False),
-        ("operator.add", {"id": "x.y", "role": "account_admin", "account": "a-1",
-                          "name": "X Y"}, False),
+        (SetLicense("u-1", "miteam", True), True),
+        (MicollabSet("u-1", "miteam", False), False),
+        (SetIntegration("Kranich Logistik GmbH", "micollab", False), True),
+        (AssignOrder("ord-1", "orders"), False),
+        (AddPartner("p-1", 'Say "Hi" \\ GmbH'), False),
+        (AddAccount("a-1", "p-1", "A", micollab=True, miteam=False), False),
+        (AddUser("u-1", "a-1", "Eva", "e@x.de"), False),
+        (AddOrder("o-1", "p-1", 5, "miteam", "2027-01-31"), False),
+        (AddOperator("x.y", "account_admin", account="a-1", name="X Y"), False),
     ]
-    for op, args, dry in cases:
-        line = format_action(op, args, dry)
+    for action, dry in cases:
+        line = format_action(action, dry)
         (step,) = parse(f'scenario "x"\nstart empty\n{line}\n', "w.scenario").steps
-        assert step.action == Action(op, args, step.action.span, dry), line
+        assert step.action == Action(action, step.action.span, dry), line
 
 
 def test_names_are_quoted_only_when_they_must_be():
@@ -120,10 +127,9 @@ def test_names_are_quoted_only_when_they_must_be():
 
 def test_a_refusal_is_recorded_as_an_expectation():
     text = write_scenario([
-        Recorded("anna.huber", "license.set", {"user": "u-1057", "product": "miteam",
-                                               "on": True}, "s12_no_license_left"),
-        ("nobody", "license.set", {"user": "u-1", "product": "miteam", "on": True}, ""),
-        ("anna.huber", "order.assign", {"order": "ord-1006", "account": "a-kranich"}),
+        Recorded("anna.huber", SetLicense("u-1057", "miteam", True), "s12_no_license_left"),
+        ("nobody", SetLicense("u-1", "miteam", True), ""),
+        ("anna.huber", AssignOrder("ord-1006", "a-kranich")),
     ], title="recorded")
     assert text == (
         'scenario "recorded"\nstart demo\n\n'

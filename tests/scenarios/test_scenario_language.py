@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rules.ops.actions import SetIntegration, SetLicense
 from rules.paths import SCENARIOS_DIR
 from rules.scenario import ScenarioError, parse
 
@@ -47,18 +48,18 @@ def test_a_scenario_reads_header_given_steps_and_expectations():
                                                            "set_by": "micollab"})
     # Expectations join the step before them; `as` starts a new step for the checks
     # that follow it; each operation is a step of its own.
-    shape = [(s.number, s.operator, s.action.op if s.action else None,
+    shape = [(s.number, s.operator, type(s.action.do) if s.action else None,
               [e.kind for e in s.expectations]) for s in sc.steps]
     assert shape == [
         (1, "support", None, ["stored"]),
         (2, "anna.huber", None, ["sees"]),
-        (3, "anna.huber", "integration.set", ["effect"]),
-        (4, "anna.huber", "license.set", []),
-        (5, "markus.weber", "license.set", []),
+        (3, "anna.huber", SetIntegration, ["effect"]),
+        (4, "anna.huber", SetLicense, []),
+        (5, "markus.weber", SetLicense, []),
     ]
     action = sc.steps[2].action
-    assert action.dry_run and action.args == {"account": "Kranich Logistik GmbH",
-                                              "integration": "miteam", "on": False}
+    assert action.dry_run
+    assert action.do == SetIntegration("Kranich Logistik GmbH", "miteam", False)
 
 
 def test_windows_line_ends_and_a_missing_last_newline_are_fine():

@@ -44,10 +44,10 @@ def test_every_s_case_and_the_cross_tenant_refusals_have_a_scenario():
 
 
 def test_every_operation_is_a_step_of_some_shipped_scenario():
-    from rules.scenario.model import OPERATION_WORDS
+    from rules.ops.actions import ACTIONS
 
-    used = {s.action.op for path in SHIPPED for s in parse_file(path).steps if s.action}
-    assert used == set(OPERATION_WORDS)
+    used = {type(s.action.do) for path in SHIPPED for s in parse_file(path).steps if s.action}
+    assert used == set(ACTIONS)
 
 
 def test_every_snapshot_belongs_to_a_shipped_scenario():

@@ -1,7 +1,7 @@
 """Durability through the real operations: license switches (rules, store, audit) by
 several processes at once, killed at every write step, on a full disk, stale edits
 between two consoles, and a lock holder that dies. The store-level versions of these
-are in test_store.py; here the whole path of `Session.set_license` is on trial.
+are in test_store.py; here the whole path of `Session.apply(SetLicense(...))` is on trial.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import pytest
 
 from rules.engine.ruleset import RuleSet
 from rules.errors import Refused
+from rules.ops.actions import AddOperator, AddPartner, SetIntegration, SetLicense
 from rules.ops.session import Session
 from rules.records import verify
 from rules.records.store import Store, records
@@ -36,6 +37,7 @@ from rules.records import store as S
 from rules.records.store import files as F
 from rules.engine.ruleset import RuleSet
 from rules.errors import Refused
+from rules.ops.actions import SetLicense
 from rules.ops.session import Session
 
 mode, path = sys.argv[1], sys.argv[2]
@@ -50,7 +52,7 @@ if mode == "switch":
         while True:  # as an engineer would: look, switch; if refused as stale, look again
             seen = session.user(uid)["licenses"]["miteam"]
             try:
-                out = session.set_license(uid, "miteam", not seen, expected=seen)
+                out = session.apply(SetLicense(uid, "miteam", not seen), expect=seen)
             except Refused as e:
                 assert e.key == "stale_edit", e
                 stale += 1
@@ -67,7 +69,7 @@ elif mode == "crash":
         if s == step:
             os._exit(17)
     F.FAULT_HOOK = hook
-    session.set_license("u1", "miteam", True)
+    session.apply(SetLicense("u1", "miteam", True))
     sys.exit(3)
 elif mode == "hold":
     with session.store.transaction() as tx:
@@ -191,27 +193,27 @@ def test_stale_edit_between_two_consoles_is_refused_and_names_who_changed_it(db,
     seen_first = first.user("u1")["licenses"]["miteam"]
     seen_second = second.user("u1")["licenses"]["miteam"]
     assert seen_first is seen_second is False
-    assert first.set_license("u1", "miteam", True, expected=seen_first).changed
+    assert first.apply(SetLicense("u1", "miteam", True), expect=seen_first).changed
     journal = db.with_name(db.name + ".journal").read_bytes()
     with pytest.raises(Refused) as refused:
-        second.set_license("u1", "miteam", True, expected=seen_second)
+        second.apply(SetLicense("u1", "miteam", True), expect=seen_second)
     message = str(refused.value)
     assert refused.value.key == "stale_edit" and refused.value.exit_code == 1
     assert "u1" in message and "ON now" in message and "changed by other" in message
     assert db.with_name(db.name + ".journal").read_bytes() == journal  # nothing written
     # Without `expected` (a script that means it), the switch is simply applied.
-    assert not second.set_license("u1", "miteam", True).changed
+    assert not second.apply(SetLicense("u1", "miteam", True)).changed
     # Looking again and switching works.
     seen = second.user("u1")["licenses"]["miteam"]
-    assert second.set_license("u1", "miteam", False, expected=seen).changed
+    assert second.apply(SetLicense("u1", "miteam", False), expect=seen).changed
 
 
 def test_stale_integration_switch_is_refused(db, rules):
     a, b = Session(Store(db), rules, "other"), Session(Store(db), rules, "tester")
-    assert a.set_integration("a1", "micollab", True, expected=False).changed
+    assert a.apply(SetIntegration("a1", "micollab", True), expect=False).changed
     before = records(Store(db).read())
     with pytest.raises(Refused) as refused:
-        b.set_integration("a1", "micollab", True, expected=False)
+        b.apply(SetIntegration("a1", "micollab", True), expect=False)
     assert refused.value.key == "stale_edit"
     assert "MiCollab integration of account 'a1'" in str(refused.value)
     assert "changed by other" in str(refused.value)
@@ -237,11 +239,11 @@ def test_stale_edit_from_the_command_line_exits_1_in_the_operators_language(db, 
 
 def test_stale_check_tells_nothing_to_an_operator_outside_the_account(db, capsys, rules):
     store = Store(db)
-    Session(store, rules, "tester").add_partner("p2", "Someone Else")
-    Session(store, rules, "tester").add_operator("stranger", "partner", partner="p2")
-    Session(store, rules, "tester").set_license("u1", "miteam", True)
+    Session(store, rules, "tester").apply(AddPartner("p2", "Someone Else"))
+    Session(store, rules, "tester").apply(AddOperator("stranger", "partner", partner="p2"))
+    Session(store, rules, "tester").apply(SetLicense("u1", "miteam", True))
     with pytest.raises(Refused) as refused:
-        Session(store, rules, "stranger").set_license("u1", "miteam", True, expected=False)
+        Session(store, rules, "stranger").apply(SetLicense("u1", "miteam", True), expect=False)
     assert refused.value.key == "not_your_account"
     assert "tester" not in str(refused.value)
 
@@ -265,7 +267,7 @@ def test_console_killed_at_any_step_of_a_switch_leaves_old_or_new_state(db, chil
     assert (on, len(entries)) == ((False, 0) if step == "journal-write" else (True, 1))
     assert verify.verify(db).ok
     # The next console carries on, and cleans up after the dead one.
-    Session(store, rules, "tester").set_license("u1", "miteam", not on)
+    Session(store, rules, "tester").apply(SetLicense("u1", "miteam", not on))
     store.compact()
     assert files(db.parent) == ["db.json", "db.json.journal", "db.json.lock"]
     assert Store(db).read().get("users", "u1")["licenses"]["miteam"] is (not on)
@@ -312,7 +314,7 @@ def test_lock_holder_killed_never_wedges_the_other_consoles(db, child, rules):
     assert p.stdout.readline().strip() == "locked"
     outcome: list = []
     waiting = threading.Thread(
-        target=lambda: outcome.append(session.set_license("u1", "miteam", True)))
+        target=lambda: outcome.append(session.apply(SetLicense("u1", "miteam", True))))
     waiting.start()
     waiting.join(0.5)
     assert waiting.is_alive() and not outcome  # it waits for the holder...
@@ -323,3 +325,74 @@ def test_lock_holder_killed_never_wedges_the_other_consoles(db, child, rules):
     view = Store(db).read()
     assert view.get("users", "u1")["licenses"]["miteam"] is True
     assert view.get("users", "u2")["name"] == "User u2"  # the dead one's change is gone
+
+
+# ---------------------------------------------------------------------------------------
+# A sweeping change carries what it previewed (issue 13, defect 1)
+
+
+def test_s8_preview_goes_stale_when_another_console_switches_a_user_meanwhile(db, rules):
+    first = Session(Store(db), rules, "tester")
+    second = Session(Store(db), rules, "other")
+    off = SetIntegration("a1", "miteam", False)
+    preview = first.apply(off, dry_run=True)  # console 1 shows the S8 preview...
+    (effect,) = preview.effects
+    assert sorted(effect.users) == ["u0", "u2", "u4", "u6"]
+    second.apply(SetLicense("u1", "miteam", True))  # ...console 2 switches u1 on...
+    before = records(Store(db).read())
+    with pytest.raises(Refused) as refused:  # ...console 1 confirms what it was shown
+        first.apply(off, expect_preview=preview.preview)
+    assert refused.value.key == "stale_preview" and refused.value.exit_code == 1
+    message = str(refused.value)
+    assert "5 users' licenses" in message and "u1" in message
+    assert records(Store(db).read()) == before  # u1's license was not revoked
+    # Previewed again, it applies what the new preview shows.
+    again = first.apply(off, dry_run=True)
+    assert again.preview != preview.preview
+    done = first.apply(off, expect_preview=again.preview)
+    assert sorted(done.effects[0].users) == ["u0", "u1", "u2", "u4", "u6"]
+
+
+def test_an_unchanged_preview_applies_and_the_command_line_takes_it(db, capsys):
+    miteam = Miteam(db, capsys)
+    dry = miteam("integration", "set", "a1", "miteam", "off", "--dry-run")
+    assert dry.code == 0 and dry.json["dry_run"]
+    digest = dry.json["preview"]
+    text = miteam("integration", "set", "a1", "miteam", "off", "--dry-run", json_out=False)
+    assert f"--expect-preview {digest}" in text.out
+    assert miteam("license", "set", "u3", "miteam", "on", operator="other").code == 0
+    before = miteam.snapshot()
+    r = miteam("integration", "set", "a1", "miteam", "off", "--expect-preview", digest,
+               lang="de")
+    assert r.code == 1 and "seit der Vorschau geändert" in r.err and "u3" in r.err
+    assert miteam.snapshot() == before
+    digest = miteam("integration", "set", "a1", "miteam", "off", "--dry-run").json["preview"]
+    r = miteam("integration", "set", "a1", "miteam", "off", "--expect-preview", digest)
+    assert r.code == 0 and len(r.json["consequences"][0]["users"]) == 5
+
+
+def test_stopped_lock_holder_names_itself_and_the_wait_ends_with_exit_2(db, child, capsys,
+                                                                       monkeypatch):
+    # An engineer's console suspended with Ctrl-Z keeps the lock: the others must say who
+    # holds it and give up at the deadline, never hang without a word.
+    from rules.records.store import lock
+
+    monkeypatch.setattr(lock, "WARN_AFTER", 0.2)
+    monkeypatch.setenv("MITEAM_LOCK_TIMEOUT", "1")
+    miteam = Miteam(db, capsys)
+    before = miteam.snapshot()
+    p = child("hold", db)
+    assert p.stdout.readline().strip() == "locked"
+    p.send_signal(signal.SIGSTOP)
+    try:
+        r = miteam("license", "set", "u1", "miteam", "on")
+        assert r.code == 2
+        assert f"waiting for the database lock, held by pid {p.pid} (" in r.err
+        assert "child.py hold" in r.err  # the holder's command, as it noted it
+        assert "gave up waiting for the database lock" in r.err
+        assert "Traceback" not in r.err
+    finally:
+        p.send_signal(signal.SIGCONT)
+    p.kill()
+    p.wait(timeout=30)
+    assert miteam.snapshot() == before

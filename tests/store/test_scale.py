@@ -19,6 +19,7 @@ from hypothesis import strategies as hs
 
 from rules.cli import main
 from rules.engine.ruleset import RuleSet
+from rules.ops.actions import SetLicense
 from rules.ops.context import Contexts
 from rules.ops.session import Session
 from rules.records import generate, verify
@@ -111,7 +112,7 @@ def test_db_generate_command_writes_the_database_and_refuses_to_replace_one(tmp_
 def test_bench_compares_with_stock_tinydb_and_the_hand_written_reference(tmp_path, capsys):
     code, out, err = run(tmp_path / "unused.json", capsys, "bench", "--accounts", "6",
                          "--users", "300", "--repeat", "4", "--stock-repeat", "1",
-                         "--dir", str(tmp_path / "work"))
+                         "--process-runs", "1", "--dir", str(tmp_path / "work"))
     assert code == 0, err
     figures = {f["name"].split(" (")[0]: f for f in out["figures"]}
     switch = figures["switch one license"]
@@ -126,7 +127,15 @@ def test_bench_compares_with_stock_tinydb_and_the_hand_written_reference(tmp_pat
     # A switch appends a few hundred bytes; the database file itself is not rewritten.
     assert 0 < out["sizes"]["bytes_per_switch"] < 1000
     assert out["sizes"]["base_rewritten_by_switches"] is False
-    assert out["targets"] == 7
+    # Stock TinyDB set up well (CachingMiddleware, a durable flush per switch) beside it.
+    cached = figures["  stock, CachingMiddleware + durable flush"]
+    assert cached["stock_runs"] >= 1 and cached["ratio"] is not None
+    # Whole processes at this size: the fixed cost, and the SQLite peer beside each.
+    assert figures["process: miteam --version"]["versus"] == "python -c pass"
+    for name in ("process: user show", "process: license set"):
+        assert figures[name]["versus"] == "SQLite" and figures[name]["stock_runs"] == 1
+        assert "peak" in figures[name]["note"] and "MB" in figures[name]["note"]
+    assert out["targets"] == 12
     # The stock copy was stock TinyDB's to change; the product's file verifies clean.
     assert verify.verify(tmp_path / "work" / "bench.json").problems == []
 
@@ -134,7 +143,7 @@ def test_bench_compares_with_stock_tinydb_and_the_hand_written_reference(tmp_pat
 def test_bench_text_output_names_every_target(tmp_path, capsys):
     capsys.readouterr()
     code = main(["bench", "--accounts", "3", "--users", "60", "--repeat", "2",
-                 "--stock-repeat", "1", "--no-stock"])
+                 "--stock-repeat", "1", "--no-stock", "--process-runs", "0"])
     out = capsys.readouterr().out
     assert code == 0
     assert "targets met:" in out and "switch one license" in out and "hand-written" in out
@@ -149,7 +158,7 @@ def _switch_bytes(db: Path, rules: RuleSet, user: str) -> tuple[int, bool]:
     base = db.stat()
     size = journal.stat().st_size if journal.exists() else 0
     store = Store(db)
-    Session(store, rules, "support-1").set_license(user, "miteam", True)
+    Session(store, rules, "support-1").apply(SetLicense(user, "miteam", True))
     store.close()
     now = db.stat()
     return journal.stat().st_size - size, (now.st_ino, now.st_mtime_ns) == (
@@ -199,7 +208,7 @@ def test_license_counts_do_not_walk_the_accounts_users(tmp_path, rules, monkeypa
         return original(self, table, field, value)
 
     monkeypatch.setattr(S.View, "by", by)
-    session.set_license(user, "miteam", True)
+    session.apply(SetLicense(user, "miteam", True))
     assert scans == []  # neither the rules' counts nor the switch read the 500 users
     monkeypatch.undo()
     after = session.account(gen.big_account)["licenses"]["miteam"]
@@ -379,7 +388,7 @@ def test_restore_to_a_new_place_and_into_an_open_console(demo_db, capsys, tmp_pa
     # A console that had the database open sees the restored records at its next read.
     store = Store(demo_db)
     session = Session(store, rules, "tester")
-    session.set_license("u-1030", "miteam", False)
+    session.apply(SetLicense("u-1030", "miteam", False))
     assert run(demo_db, capsys, "db", "restore", str(dest), "--force")[0] == 0
     assert session.user("u-1030")["licenses"]["miteam"] is True
     store.close()
@@ -411,7 +420,7 @@ def test_backup_is_consistent_while_another_console_writes(demo_db, tmp_path, ru
     def switch() -> None:
         on = False
         while not stop.is_set():
-            writer.set_license("u-1030", "miteam", on)
+            writer.apply(SetLicense("u-1030", "miteam", on))
             on = not on
 
     thread = threading.Thread(target=switch)
@@ -459,3 +468,13 @@ def test_records_survive_backup_and_restore_unchanged(tmp_path):
     Store(db).backup(dest)
     verify.restore(dest, back)
     assert records(Store(back).read()) == records(Store(db).read())
+
+
+def test_damaged_records_give_exit_2_naming_the_record_not_a_traceback(demo_db, capsys):
+    data = json.loads(demo_db.read_text())
+    order = next(iter(data["orders"].values()))
+    order["quantity"] = "ten\x1b[2J"  # a string, with a hostile escape in it
+    demo_db.write_text(json.dumps(data))
+    code, _out, err = run(demo_db, capsys, "account", "list")
+    assert code == 2 and "Traceback" not in err and "\x1b" not in err
+    assert f"orders {order['id']}: the quantity should be a whole number" in err

@@ -447,6 +447,27 @@ def test_console_killed_inside_a_transaction_does_not_block_the_others(db: Path,
     assert b"uncommitted" not in journal(db).read_bytes()
 
 
+def test_readers_open_and_reload_without_waiting_for_a_writer(db: Path, child,
+                                                                monkeypatch) -> None:
+    # A compaction (or an engineer's stopped console) holds the lock: reading consoles
+    # and new commands must not wait for it (a wrong wait would fail within 1 s here).
+    monkeypatch.setenv("MITEAM_LOCK_TIMEOUT", "1")
+    store = Store.create(db, seed())
+    set_plan(store, "v1")
+    open_console = Store(db)
+    set_plan(store, "v2")
+    store.compact()  # the base is replaced: the open console must reload it whole
+    p = child("hold", db)
+    assert p.stdout.readline().strip() == "locked"
+    try:
+        assert Store(db).read().get("users", "u1")["plan"] == "v2"
+        assert open_console.read().get("users", "u1")["plan"] == "v2"
+        assert b"uncommitted" not in journal(db).read_bytes()
+    finally:
+        p.kill()
+        p.wait(timeout=30)
+
+
 # ---------------------------------------------------------------------------
 # Crashes, full disks, damaged files
 
@@ -529,7 +550,7 @@ def test_failed_automatic_compaction_does_not_fail_the_saved_change(
     "tail",
     [
         b'{"v":2,"crc":123,"ops":[["users","1",{"id":"u1","pl',  # killed mid-append
-        b'{"v":2,"crc":123,"ops":[["users","1",{"id":"u1"}]]}\n',  # complete, bad checksum
+        b'{"v":2,"crc":123,"ops":[["users","1",{"id":"u1"}]]}',  # killed before the newline
     ],
 )
 def test_half_written_journal_line_is_ignored_then_cut_off(db: Path, tail: bytes) -> None:
@@ -600,6 +621,73 @@ def test_damaged_journal_line_is_reported_with_file_and_line(
         Store(db)
     assert str(e.value) == f"{journal(db)}: the journal is damaged at line 2: {problem}"
     assert e.value.path == journal(db)
+
+
+def test_complete_journal_line_with_a_bad_checksum_is_damage_never_cut_silently(
+    db: Path,
+) -> None:
+    store = Store.create(db, seed())
+    set_plan(store, "v1")
+    good = journal(db).read_bytes()
+    bad = b'{"v":2,"crc":123,"ops":[["users","1",{"id":"u1"}]]}\n'  # ends in its newline
+    with open(journal(db), "ab") as f:
+        f.write(bad)
+    with pytest.raises(StoreError, match="damaged at line 2: checksum mismatch"):
+        Store(db)
+    with pytest.raises(StoreError, match="damaged at line 2"), store.transaction():
+        pass  # an open console refuses to write over it too
+    assert journal(db).read_bytes() == good + bad  # nothing was cut
+    # `db repair` keeps the valid prefix and the cut bytes in a side file.
+    from rules.records.store.repair import repair
+
+    done = repair(db)
+    assert done.kept == 1 and done.cut_bytes == len(bad) and "checksum mismatch" in done.problem
+    assert done.side_file.read_bytes() == bad and journal(db).read_bytes() == good
+    assert Store(db).read().get("users", "u1")["plan"] == "v1"
+    assert repair(db).side_file is None  # sound now: nothing more to cut
+
+
+def test_journal_damaged_in_the_middle_is_salvaged_up_to_the_damage(db: Path) -> None:
+    from rules.records.store.repair import repair
+
+    store = Store.create(db, seed())
+    for plan in ("v1", "v2", "v3"):
+        set_plan(store, plan)
+    lines = journal(db).read_bytes().split(b"\n")
+    lines[1] = lines[1].replace(b'"plan":"v2"', b'"plan":"vX"')
+    journal(db).write_bytes(b"\n".join(lines))
+    done = repair(db)
+    assert done.kept == 1 and done.problem == "line 2: checksum mismatch"
+    assert done.side_file.read_bytes() == b"\n".join(lines[1:])
+    assert Store(db).read().get("users", "u1")["plan"] == "v1"
+
+
+def test_absurd_meta_version_is_refused_on_open(db: Path) -> None:
+    # A version too long for the journal's lines would make every later commit vanish.
+    db.write_text('{"_meta": {"1": {"version": 1000000000000000000, "next_id": {}}},'
+                  ' "users": {}}')
+    with pytest.raises(StoreError, match="beyond what the journal can hold"):
+        Store(db)
+
+
+def test_json_nested_too_deeply_is_reported_not_a_crash(db: Path) -> None:
+    db.write_text('{"users": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    with pytest.raises(StoreError, match="nested too deeply"):
+        Store(db)
+
+
+def test_compaction_keeps_the_database_group(db: Path) -> None:
+    store = Store.create(db, seed())
+    other_gid = next(g for g in (1, 2, 3, 4, 100, 1000) if g != os.getgid())
+    try:
+        os.chown(db, -1, other_gid)
+    except PermissionError:
+        pytest.skip("needs a second group this user belongs to")
+    journal(db).unlink()  # created again by the next commit: with the database's group
+    set_plan(store, "v1")
+    assert journal(db).stat().st_gid == other_gid
+    store.compact()
+    assert db.stat().st_gid == other_gid
 
 
 # ---------------------------------------------------------------------------

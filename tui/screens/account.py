@@ -7,6 +7,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 
+from rules.ops.actions import SetIntegration
 from rules.schema import INTEGRATIONS
 
 from ..widgets import Column, PagedSource, ResourceTable, Row
@@ -64,8 +65,7 @@ class AccountScreen(Place):
             # The rules' answer to switching it (no trace: `w` asks for that).
             if self.console.readonly and not self.console.replaying:
                 can = tr("tui_readonly_row")
-            elif session.decide("integration.set", account=a["id"], integration=name,
-                                value=not on).allowed:
+            elif session.decide(SetIntegration(a["id"], name, not on)).allowed:
                 can = tr("editable")
             else:
                 can = tr("tui_not_switchable")

@@ -124,7 +124,7 @@ class AssignDialog(ModalScreen[bool]):
             self.dismiss(True)
             return
         refusal = self.console.last_refusal
-        reason = refusal[2] if refusal else ""
+        reason = refusal[1] if refusal else ""
         self._status(f"{self.tr('refused').capitalize()}: {reason}\n{self.tr('tui_press_w')}")
 
     def action_why(self) -> None:

@@ -7,6 +7,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
+from rules.ops.views import audit_who
+
 from ..widgets import Column, ResourceTable, Row
 from ..words import value, when
 from .base import Place
@@ -40,7 +42,7 @@ class AuditScreen(Place):
         entries = self.console.session.audit(self.account, limit=LIMIT)
         rows = []
         for e in reversed(entries):
-            who = e.get("operator", "")
+            who = audit_who(e)
             if e.get("actor") not in (None, "operator"):
                 who = f"{e['actor']}"
             rows.append(Row(str(e["seq"]), [
@@ -67,9 +69,10 @@ class AuditScreen(Place):
         e = row.data
         actor = f" ({e['actor']})" if e.get("actor") not in (None, "operator") else ""
         box.update(Text(
-            f"#{e['seq']} {when(e.get('at'))} {e.get('operator', '')}{actor} · "
+            f"#{e['seq']} {when(e.get('at'))} {audit_who(e)}{actor} · "
             f"{e.get('operation', '')} {e.get('target', '')}\n"
             f"{value(e.get('before'), self.lang)} → {value(e.get('after'), self.lang)} · "
             f"{e.get('outcome', '')} · {self.tr('tui_col_rule')} {e.get('rule') or '-'}"
-            + (f" ({e['rule_at']})" if e.get("rule_at") else ""), no_wrap=True,
+            + (f" ({e['rule_at']})" if e.get("rule_at") else "")
+            + (f" · {e['rules']}" if e.get("rules") else ""), no_wrap=True,
             overflow="ellipsis"))

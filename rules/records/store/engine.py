@@ -4,6 +4,7 @@ journals its changes; transactions, commit, rollback, compaction, loading, refre
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import logging
 import os
@@ -17,7 +18,7 @@ from typing import Any, cast
 from tinydb.storages import Storage
 
 from . import files
-from .files import _fault, _fsync_dir, _gc_paused, _pread_all, _sig, _why, _write_all
+from .files import _fault, _fsync_dir, _gc_paused, _keep_group, _pread_all, _sig, _why, _write_all
 from .journal import _Corrupt, _encode_line, _scan_journal, _sequence
 from .lock import FileLock
 from .state import _base_bytes, _read_base, _State, _TxState
@@ -53,8 +54,7 @@ class JournalStorage(Storage):
             if not self.path.exists():
                 # Before the lock: opening nothing must not leave a PATH.lock behind.
                 raise StoreError(f"{self.path}: no database here (file not found)", self.path)
-            with self._shared():
-                self.state = self._load_all()
+            self.state = self._load_unlocked()
 
     # -- Storage interface
 
@@ -214,20 +214,19 @@ class JournalStorage(Storage):
         return True
 
     def _cut_torn_tail(self, fd: int, end: int) -> None:
-        """Cut what follows the last valid line: a torn write by a writer that died."""
+        """Cut what follows the last valid line: a torn write by a writer that died.
+
+        Only ever bytes without a newline: a complete line there is either another
+        writer's (without the lock) or damage, and neither is cut here (``db repair``
+        keeps what it cuts)."""
         size = os.fstat(fd).st_size
         if size == end:
             return
         if size > end:
-            # Only ever a torn line. Complete lines here would mean someone wrote without
-            # the lock; refuse rather than cut them off.
-            try:
-                entries, _, _ = _scan_journal(_pread_all(fd, size - end, end), end)
-            except _Corrupt:
-                entries = []
-            if entries:
+            if b"\n" in _pread_all(fd, size - end, end):
                 raise StoreError(
-                    f"{self.journal_path}: changed by another writer without the lock",
+                    f"{self.journal_path}: complete lines after the last valid one (damage,"
+                    " or a writer without the lock): run `miteam db repair`",
                     self.journal_path,
                 )
         os.ftruncate(fd, end)
@@ -318,6 +317,7 @@ class JournalStorage(Storage):
                     # Keep the base's permissions: the temp file is born with our umask,
                     # and the other engineers must keep access to a shared database.
                     os.fchmod(fd, stat.S_IMODE(os.stat(self.path).st_mode))
+                _keep_group(fd, self.path)
                 _write_all(fd, data, "compact-temp-write" if hooks else None)
                 step("compact-fsync")
                 os.fsync(fd)
@@ -385,6 +385,7 @@ class JournalStorage(Storage):
                 self.journal_path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o666
             )
             if on_disk is None:
+                _keep_group(self._jfd, self.path)
                 _fsync_dir(self.path.parent)
         return self._jfd
 
@@ -393,7 +394,11 @@ class JournalStorage(Storage):
     def _load_all(self) -> _State:
         """Base plus journal, into a new state (the current one is kept on error)."""
         with _gc_paused():
-            return self._load_all_now()
+            st = self._load_all_now()
+        # The loaded records live as long as the process (or until the next reload):
+        # keep the collector from rescanning them at every later collection.
+        gc.freeze()
+        return st
 
     def _load_all_now(self) -> _State:
         st = _read_base(self.path)
@@ -421,11 +426,24 @@ class JournalStorage(Storage):
         return st
 
     def _reload(self, exclusive: bool) -> None:
-        if exclusive:
-            self.state = self._load_all()
-        else:
-            with self._shared():
-                self.state = self._load_all()
+        self.state = self._load_all() if exclusive else self._load_unlocked()
+
+    def _load_unlocked(self) -> _State:
+        """Load without the lock, so that a compaction (or a stopped writer) never holds
+        up a reader; fall back to the shared lock if a writer replaced the base meanwhile.
+
+        The base is only ever replaced whole (rename) before the journal is emptied, so a
+        load whose base is still the one on disk when it ends read a base and a journal
+        that belong together (replay skips what the base already holds). Otherwise, or
+        on any error (real damage is then reported under the lock), load again locked."""
+        try:
+            st = self._load_all()
+            if st.base_sig == _sig(os.stat(self.path)):
+                return st
+        except (StoreError, OSError):
+            pass
+        with self._shared():
+            return self._load_all()
 
     def refresh(self, *, exclusive: bool) -> None:
         """Catch up with other processes' commits; cheap (two stats) if there are none."""

@@ -111,3 +111,15 @@ def _write_file_atomically(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise StoreError(f"could not write {path}: {_why(e)}", path) from None
+
+
+def _keep_group(fd: int, like: Path) -> None:
+    """Give a new file the group of ``like`` (the database): engineers who share the
+    database through a group keep write access after one of them compacts or restores.
+    Not possible for someone outside that group: then the file keeps its own."""
+    try:
+        gid = os.stat(like).st_gid
+        if os.fstat(fd).st_gid != gid:
+            os.fchown(fd, -1, gid)
+    except OSError:
+        pass

@@ -58,6 +58,12 @@ def _ops_problem(ops: Any) -> str | None:
     return None
 
 
+# The journal's format holds versions of up to 18 digits; a base claiming more could
+# never be followed by a readable line (every later commit would vanish), so it is
+# refused on open. A million commits a second would take 30,000 years to get here.
+MAX_VERSION = 10**18 - 10**12
+
+
 def _decode_line(line: bytes) -> tuple[int, list[list[Any]], bytes]:
     m = _LINE.fullmatch(line)
     if m is None:
@@ -69,6 +75,8 @@ def _decode_line(line: bytes) -> tuple[int, list[list[Any]], bytes]:
         ops = json.loads(body)
     except ValueError:
         raise _BadLine("entry is not valid JSON") from None
+    except RecursionError:
+        raise _BadLine("entry is nested too deeply") from None
     problem = _ops_problem(ops)
     if problem:
         raise _BadLine(problem)
@@ -79,8 +87,10 @@ def _scan_journal(buf: bytes, origin: int) -> tuple[list[_Entry], int, bool]:
     """Split journal bytes (read from offset ``origin``) into valid entries.
 
     Returns (entries, end of the last valid line, torn). A final segment that lacks its
-    newline or fails its check is a torn write (its writer died) and is left out; a bad
-    line with anything after it is damage, raised as _Corrupt.
+    newline is a torn write (its writer died before the newline, so before its fsync) and
+    is left out. A complete line (newline included) that fails its check is damage,
+    wherever it is, raised as _Corrupt: a line is written whole with one final newline,
+    so a bad complete line is not a torn write, and cutting it could lose a commit.
     """
     entries: list[_Entry] = []
     pos, n = 0, len(buf)
@@ -91,8 +101,6 @@ def _scan_journal(buf: bytes, origin: int) -> tuple[list[_Entry], int, bool]:
         try:
             v, ops, prefix = _decode_line(buf[pos:nl])
         except _BadLine as e:
-            if nl + 1 == n:
-                return entries, origin + pos, True
             raise _Corrupt(len(entries) + 1, str(e)) from None
         entries.append(_Entry(v, ops, origin + pos, origin + nl + 1, prefix))
         pos = nl + 1

@@ -4,7 +4,8 @@ The kernel drops a flock when its holder dies, so the lock never goes stale; but
 that is *stopped* (Ctrl-Z in an SSH session) keeps it. So a wait is never silent: after
 ``WARN_AFTER`` seconds one line on stderr names the holder, and past the deadline
 (``MITEAM_LOCK_TIMEOUT`` seconds, default 30) the wait fails with a ``StoreError``,
-which the command line turns into exit 2.
+which the command line turns into exit 2. Both in the language of the environment
+(``MITEAM_LANG``, ``LANG``): the store does not know the command's ``--lang``.
 
 The exclusive holder writes ``pid<TAB>unix time<TAB>command`` into the lock file (never
 fsynced: it is a hint for the message, not data); the pid itself is read from
@@ -21,6 +22,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from ...i18n import default_language, t
 from .files import _why
 from .tables import StoreError
 
@@ -144,20 +146,14 @@ class FileLock:
             waited = time.monotonic() - start
             if waited >= deadline:
                 pid, command, since = holder(fd)
-                raise StoreError(
-                    f"{self.path}: gave up waiting for the database lock after"
-                    f" {waited:.0f} s, held by pid {pid if pid else '?'} ({command})"
-                    f" since {since}",
-                    self.path,
-                )
+                raise StoreError(t("lock_gave_up", default_language(), path=self.path,
+                                   seconds=f"{waited:.0f}", pid=pid or "?",
+                                   command=command, since=since), self.path)
             if not warned and waited >= WARN_AFTER:
                 warned = True
                 pid, command, since = holder(fd)
-                print(
-                    f"waiting for the database lock, held by pid {pid if pid else '?'}"
-                    f" ({command}) since {since}",
-                    file=sys.stderr, flush=True,
-                )
+                print(t("lock_waiting", default_language(), pid=pid or "?",
+                        command=command, since=since), file=sys.stderr, flush=True)
 
     def exclusive(self) -> None:
         fd = self.fd()

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .files import Sig, _sig, _why
+from .journal import MAX_VERSION
 from .tables import (
     _INDEXABLE,
     _KEY,
@@ -57,6 +58,9 @@ def _read_base(path: Path) -> _State:
         ) from None
     except ValueError:
         raise StoreError(f"{path}: not a valid database: not UTF-8 text", path) from None
+    except RecursionError:
+        raise StoreError(f"{path}: not a valid database: JSON nested too deeply", path
+                         ) from None
     st = _State.from_base(data, path)
     st.base_sig = sig
     return st
@@ -108,6 +112,8 @@ class _State:
                 or not all(type(n) is int for n in next_id.values())
             ):
                 raise bad("the _meta table is malformed")
+            if version > MAX_VERSION:
+                raise bad(f"the _meta version {version} is beyond what the journal can hold")
         for name, table in data.items():
             if name == _META:
                 continue
