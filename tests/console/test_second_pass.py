@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from rules.engine.ruleset import RuleSet
+from rules.ops.actions import SetLicense
 from rules.ops.session import Session
 from rules.records.store import Store
 from tui.screens import AssignDialog, ConfirmDialog, HelpScreen, OrdersScreen, WhyPanel
@@ -24,6 +25,7 @@ from .test_scases_in_console import (
     rows,
     screen,
     snap,
+    stored,
     until,
     users_table,
 )
@@ -268,3 +270,33 @@ def test_console_follows_a_changed_place_rule_without_python(console, rules_dir:
     drive(app, walk)
     shipped = console("markus.weber")
     assert not shipped.has_orders
+
+
+# 1: the S8 confirm carries what it previewed; the core refuses a stale apply -----------
+
+
+def test_s8_confirm_is_refused_when_another_console_changed_what_it_previewed(
+        console, demo_db: Path):
+    """Console 1 previews switching MiTeam off at Kranich (7 licenses revoked); console 2
+    switches u-1036 on; console 1 confirms: refused as stale, nothing revoked, u-1036
+    keeps the license console 2 gave."""
+    app = console("anna.huber")
+    holders = [f"u-10{n}" for n in range(29, 36)]
+
+    async def walk(pilot):
+        await open_row(pilot, "kranich")
+        await pilot.press("tab", "down", "space")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        other = Store(demo_db)
+        try:
+            Session(other, RuleSet.load(), "markus.weber").apply(
+                SetLicense("u-1036", "miteam", True))
+        finally:
+            other.close()
+        await pilot.press("right", "enter")  # confirm what the dialog showed
+        await until(pilot, lambda: not isinstance(app.screen, ConfirmDialog))
+        assert "changed after its preview" in refusals(app)[-1]
+        assert "Nothing was changed; preview it again" in " ".join(screen(app).split())
+
+    drive(app, walk)
+    assert all(stored(app, uid) for uid in [*holders, "u-1036"])

@@ -1,6 +1,6 @@
 """The status line above the footer: what the last change did or why it was refused.
 
-One line (two when a reason is long), the newest replacing the older, so it never covers
+One line (up to three when a reason is long), the newest replacing the older, so it never covers
 the rows a change just touched (toasts did, for seconds, over half a list at 80x24). The
 words carry the meaning (`Refused: …`, `Done: …`); colour only repeats it.
 """
