@@ -41,6 +41,7 @@ from .screens import (
     UserScreen,
     WhyPanel,
 )
+from .widgets import PagedSource, Row
 from .words import onoff, role, shown, t
 
 # How many users a confirmation names before "and N more".
@@ -397,7 +398,8 @@ class ConsoleApp(App[int]):
                            account=account["name"])
         for e in outcome.effects:
             if e.users:
-                key = "consequence" if e.action == "revoke" else "tui_consequence_grant"
+                key = "tui_consequence_revoke" if e.action == "revoke" \
+                    else "tui_consequence_grant"
                 text += "\n" + self.tr(key, count=len(e.users), rule=e.rule.name)
         return text
 
@@ -452,7 +454,7 @@ class ConsoleApp(App[int]):
 
     def _confirm(self, action: Action, seen: bool | None, preview: Outcome,
                  title: str, value: bool) -> None:
-        lines = self.preview_lines(preview)
+        lines, users = self.preview_summary(preview)
 
         def decided(confirmed: bool | None) -> None:
             # The change must do what the dialog showed: the core refuses it as stale if
@@ -467,8 +469,39 @@ class ConsoleApp(App[int]):
         else:
             def why() -> None:
                 self.why_license(action.user, action.product)
-        self.push_screen(ConfirmDialog(title, lines, confirm, self.tr("tui_cancel"), why=why,
-                                       hint=self.tr("tui_confirm_why")), decided)
+        self.push_screen(ConfirmDialog(
+            title, lines, confirm, self.tr("tui_cancel"), why=why,
+            hint=self.tr("tui_confirm_why"), users=self.users_source(users) if users else None,
+            users_title=self.tr("tui_preview_users", count=len(users))), decided)
+
+    def preview_summary(self, preview: Outcome) -> tuple[list[str], list[str]]:
+        """A dry run in a few lines (how many licenses each rule switches) and every user
+        it touches, in order (the dialog lists them all, a page at a time)."""
+        if not preview.changed:
+            return [self.tr("unchanged")], []
+        touched = [e for e in preview.effects if e.users]
+        if not touched:
+            return [self.tr("tui_no_license_changes")], []
+        lines = []
+        for e in touched:
+            key = "tui_preview_revoke" if e.action == "revoke" else "tui_preview_grant"
+            lines.append(self.tr(key, count=len(e.users), rule=e.rule.name))
+        return lines, [u for e in touched for u in e.users]
+
+    def users_source(self, ids: list[str]) -> PagedSource:
+        """Rows for user ids, their names asked of the core a page at a time (a sweeping
+        change can touch thousands)."""
+        def fetch(offset: int, limit: int, query: str) -> tuple[int, list[Row]]:
+            out = []
+            for uid in ids[offset: offset + limit]:
+                try:
+                    name = self.session.user(uid)["name"]
+                except (CoreError, StoreError):
+                    name = ""
+                out.append(Row(uid, [uid, name]))
+            return len(ids), out
+
+        return PagedSource(fetch, page_size=32)
 
     def preview_lines(self, preview: Outcome) -> list[str]:
         """What a dry run says will happen: how many licenses, which users, which rule."""

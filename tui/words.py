@@ -16,6 +16,8 @@ def t(key: str, lang: str, **values: object) -> str:
     if entry is None:
         return i18n.t(key, lang, **values)
     text = entry.get(lang) or entry["en"]
+    if isinstance(text, dict):  # plural forms, picked by `count` (CLDR's rule for en/de)
+        text = text[i18n.plural_form(lang, values.get("count"))]
     return text.format(**values) if values else text
 
 

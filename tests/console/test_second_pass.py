@@ -300,3 +300,33 @@ def test_s8_confirm_is_refused_when_another_console_changed_what_it_previewed(
 
     drive(app, walk)
     assert all(stored(app, uid) for uid in [*holders, "u-1036"])
+
+
+# 2: the preview of a sweeping change lists every user, with the total -------------------
+
+
+def test_s8_preview_lists_every_user_of_a_big_account_with_the_total(
+        console, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    db = big_database(tmp_path / "big.json", 3651)
+    monkeypatch.setattr("tests.console.test_scases_in_console.Store", lambda _path: Store(db))
+    app = console("big.partner")
+
+    async def walk(pilot):
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen.query("#integrations"))
+        app.screen.query_one("#integrations").focus()
+        await pilot.press("down", "space")  # MiTeam integration OFF: 1217 licenses go
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        assert app.screen.focused.id == "cancel"
+        text = screen(app)
+        assert "1217 MiTeam Meetings licenses will be switched off" in " ".join(text.split())
+        assert "1217 users" in text and "u-00000" in text
+        table = app.screen.query_one("#confirm-users", ResourceTable)
+        assert table.total == 1217
+        for _ in range(31):
+            await pilot.press("down")
+        await pilot.pause()
+        assert table.cursor == 31 and f"u-{31 * 3:05d}" in screen(app)
+        assert app.screen.focused.id == "cancel"  # scrolling never moved the focus
+
+    drive(app, walk)
