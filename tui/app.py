@@ -17,6 +17,7 @@ from typing import Any
 from textual.app import App
 from textual.binding import BindingsMap
 from textual.command import CommandPalette
+from textual.filter import Monochrome, NoColor
 from textual.message import Message
 from textual.widget import Widget
 
@@ -41,8 +42,9 @@ from .screens import (
     UserScreen,
     WhyPanel,
 )
+from .why import Why, WhyBuilder
 from .widgets import PagedSource, Row
-from .words import onoff, role, shown, t
+from .words import onoff, role, t
 
 # How many users a confirmation names before "and N more".
 NAMED_USERS = 30
@@ -91,6 +93,12 @@ class ConsoleApp(App[int]):
         self.status: tuple[str, str] | None = None
         self._capabilities: tuple[tuple[int, str, int], Capabilities] | None = None
         super().__init__()
+        if self.no_color:
+            # NO_COLOR means no colour: Textual's Monochrome filter still paints grey
+            # shades; NoColor leaves the terminal's own two colours (the words, the "›"
+            # cursor mark and bold carry every meaning).
+            self._filters = [NoColor() if isinstance(f, Monochrome) else f
+                             for f in self._filters]
         # Textual's own ctrl+q / ctrl+c stay; ours come in the operator's language.
         base = {k: v for k, v in self._bindings.key_to_bindings.items() if k != "ctrl+p"}
         self._bindings = BindingsMap.merge([BindingsMap.from_keys(base), keys.bindings(
@@ -529,60 +537,26 @@ class ConsoleApp(App[int]):
         return self.change(AssignOrder(order_id, account))
 
     # Why ------------------------------------------------------------------
-    def _why(self, title: str, summary: str, build: Callable[[], list[tuple[str, list[str]]]]
-             ) -> bool:
+    @property
+    def whys(self) -> WhyBuilder:
+        return WhyBuilder(self.session, self.lang, self.preview_lines, self.readonly)
+
+    def _why(self, build: Callable[[], Why]) -> bool:
         try:
-            sections = build()
+            why = build()
         except (CoreError, StoreError) as exc:
             self.notify(str(exc), severity="error")
             return False
-        self.push_screen(WhyPanel(title, summary, sections, self.tr("tui_close_hint")))
+        self.push_screen(WhyPanel(why.title, why.summary, why.sections,
+                                  self.tr("tui_close_hint")))
         return True
 
     def why_license(self, user_id: str, product: str = "miteam") -> bool:
         """What Products and Licenses shows and why; what switching it would meet."""
-        try:
-            user = self.session.user(user_id)
-        except (CoreError, StoreError) as exc:
-            self.notify(str(exc), severity="error")
-            return False
-        p = next(x for x in user["products"] if x["product"] == product)
-        value = not user["licenses"].get(product, False)
-        summary = (f"{user['name']} ({user['id']}) · {p['name']}: {shown(p, self.lang)} · "
-                   f"{self.tr('tui_stored_license')}: "
-                   f"{onoff(user['licenses'].get(product, False), self.lang)}")
-        return self._why(self.tr("tui_why_title"), summary, lambda: [
-            (self.tr("tui_why_shows"), self.session.explain(user_id, product).lines(self.lang)),
-            (self.tr("tui_why_switch", value=onoff(value, self.lang)),
-             self.session.why(SetLicense(user_id, product, value)).lines(self.lang)),
-        ])
+        return self._why(lambda: self.whys.license(user_id, product))
 
     def why_integration(self, account: str, integration: str) -> bool:
-        try:
-            acc = self.session.account(account)
-        except (CoreError, StoreError) as exc:
-            self.notify(str(exc), severity="error")
-            return False
-        value = not acc["integrations"][integration]
-        label = self.tr(f"integration_{integration}")
-        summary = f"{acc['name']} ({acc['id']}) · {label}: " \
-                  f"{onoff(acc['integrations'][integration], self.lang)}"
-
-        def build() -> list[tuple[str, list[str]]]:
-            sections = [(self.tr("tui_why_integration", integration=label,
-                                 value=onoff(value, self.lang)),
-                         self.session.why(SetIntegration(acc["id"], integration, value)
-                                          ).lines(self.lang))]
-            if not self.readonly:
-                try:
-                    preview = self.session.apply(SetIntegration(acc["id"], integration, value),
-                                                 dry_run=True)
-                    sections.append((self.tr("tui_why_follows"), self.preview_lines(preview)))
-                except Refused:
-                    pass
-            return sections
-
-        return self._why(self.tr("tui_why_title"), summary, build)
+        return self._why(lambda: self.whys.integration(account, integration))
 
     def why_assign(self, order_id: str, account: str | None) -> bool:
         """The rules' answer to assigning this order to this account (the one just refused,
@@ -605,10 +579,8 @@ class ConsoleApp(App[int]):
                 self.notify(self.tr("tui_assign_no_account"), severity="warning")
                 return False
             account = pick[0]["id"]
-        summary = self.tr("tui_why_assign", order=order_id, account=account)
-        return self._why(self.tr("tui_why_title"), summary, lambda: [
-            (self.tr("tui_why_assign_rules"),
-             self.session.why(AssignOrder(order_id, account)).lines(self.lang))])
+        chosen = account
+        return self._why(lambda: self.whys.assign(order_id, chosen))
 
 
 def run(env: Any) -> int:

@@ -330,3 +330,60 @@ def test_s8_preview_lists_every_user_of_a_big_account_with_the_total(
         assert app.screen.focused.id == "cancel"  # scrolling never moved the focus
 
     drive(app, walk)
+
+
+# 11: NO_COLOR is monochrome ------------------------------------------------------------
+
+
+def test_no_color_leaves_no_colour_not_even_grey(console, monkeypatch: pytest.MonkeyPatch):
+    from rich.segment import Segment
+    from rich.style import Style
+    from textual.color import Color
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = console("anna.huber")
+    painted = [Segment("x", Style(color="#ff8800", bgcolor="#003366", bold=True))]
+    for f in app._filters:
+        painted = f.apply(painted, Color(0, 0, 0))
+    (segment,) = painted
+    assert segment.style.bold  # emphasis stays
+    assert segment.style.color.is_default and segment.style.bgcolor.is_default
+
+
+# 8, 9: the Why panel in the operator's words, using the width ---------------------------
+
+
+def test_why_builder_words_message_keys_in_german_without_a_screen(demo_db: Path):
+    from tui.why import WhyBuilder
+
+    store = Store(demo_db)
+    try:
+        session = Session(store, RuleSet.load(), "anna.huber", "de")
+        why = WhyBuilder(session, "de", lambda _outcome: []).license("u-1057")
+        text = "\n".join(line for _, lines in why.sections for line in lines)
+        assert "abgelehnt weil “Lizenzen nicht verfügbar” (licenses_not_available)" in text
+        assert "message “Lizenzen nicht verfügbar”" in text
+        assert "weil licenses_not_available" not in text
+        assign = WhyBuilder(session, "de", lambda _outcome: []).assign("ord-1008",
+                                                                      "a-kranich")
+        text = "\n".join(line for _, lines in assign.sections for line in lines)
+        assert "“Diese Bestellung ist abgelaufen" in text
+    finally:
+        store.close()
+
+
+def test_why_panel_uses_the_width_and_keeps_indentation_on_wrap(console):
+    app = console("anna.huber")
+
+    async def walk(pilot):
+        app.open_user("u-1057")
+        await until(pilot, lambda: app.screen.query("LicenseToggle"))
+        await pilot.press("w")
+        await until(pilot, lambda: isinstance(app.screen, WhyPanel))
+        panel = app.screen.query_one("#why")
+        assert panel.size.width > 100  # not 78 at 120 columns
+        lines = screen(app).splitlines()
+        cond = [line for line in lines if "not account.integrations.miteam" in line]
+        assert cond and cond[0].index("not account") > 6  # indented under its rule
+
+    drive(app, walk, size=(120, 40))
