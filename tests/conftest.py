@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.miteam_command"]
+pytest_plugins = ["tests.miteam_command", "tests.backends"]
 
 TODAY = "2026-11-24"
 

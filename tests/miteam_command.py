@@ -23,7 +23,7 @@ class Result:
 
 
 class Miteam:
-    def __init__(self, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def __init__(self, db: Path | str, capsys: pytest.CaptureFixture[str]) -> None:
         self.db = db
         self.capsys = capsys
 
@@ -67,9 +67,9 @@ class Miteam:
 
     def snapshot(self) -> dict:
         """Every record, to prove a refusal changed nothing."""
-        from rules.records.store import Store
+        from rules.records.database import open_store
 
-        store = Store(self.db)
+        store = open_store(self.db)
         try:
             view = store.read()
             return {t: view.all(t) for t in ("partners", "accounts", "orders", "users",

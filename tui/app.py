@@ -26,6 +26,7 @@ from rules.errors import CoreError, Refused
 from rules.ops.actions import Action, AssignOrder, SetIntegration, SetLicense
 from rules.ops.session import Capabilities, Outcome, Session
 from rules.records.store import StoreError
+from rules.text import printable, printable_lines
 
 from . import keys
 from .commands import JumpProvider
@@ -108,6 +109,8 @@ class ConsoleApp(App[int]):
                timeout: float | None = None, markup: bool = False) -> None:
         """Shown in the status line of the place on top (newest replaces older), never as
         a toast over the list; kept in `notices` for tests and transcripts."""
+        # Messages quote names and ids: shown with control characters written out.
+        message, title = printable_lines(message), printable(title)
         text = f"{title}: {message}" if title else message
         self.notices.append((str(severity), text))
         self.status = (str(severity), text)
@@ -172,6 +175,26 @@ class ConsoleApp(App[int]):
             self.push_screen(place)
         if self.poll_interval:
             self.set_interval(self.poll_interval, self.poll)
+            # A store on a server tells of every commit as it happens (PostgreSQL's
+            # LISTEN/NOTIFY): no waiting for the next poll, and no polling the server.
+            subscribe = getattr(self.session.store, "subscribe", None)
+            if subscribe is not None:
+                subscribe(self._store_event)
+
+    def _store_event(self, event: str, detail: str) -> None:
+        """From the store's listening thread: handled on the console's own."""
+        try:
+            self.call_from_thread(self.store_event, event, detail)
+        except RuntimeError:  # the console is closing (or not running yet)
+            pass
+
+    def store_event(self, event: str, detail: str) -> None:
+        if event == "lost":
+            self.notify(self.tr("tui_db_lost", error=detail), severity="warning",
+                        timeout=20)
+        elif event == "back":
+            self.notify(self.tr("tui_db_back", server=detail))
+        self.check_store()
 
     def home_chain(self) -> list[Place]:
         """Where each role starts (S11): support at the partners, a partner at their
@@ -210,6 +233,10 @@ class ConsoleApp(App[int]):
                 self.notify(self.tr("tui_rules_error", error=source.error.render()),
                             severity="error", timeout=20)
                 self.reload_place()
+        self.check_store()
+
+    def check_store(self) -> None:
+        """Show the place again if another console committed since it was drawn."""
         try:
             version = self.session.store.read().version
         except StoreError as exc:

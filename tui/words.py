@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from rules import i18n
+from rules.text import printable, unsafe_character
 
 from .catalog import WORDS
 
@@ -19,6 +20,17 @@ def t(key: str, lang: str, **values: object) -> str:
     if isinstance(text, dict):  # plural forms, picked by `count` (CLDR's rule for en/de)
         text = text[i18n.plural_form(lang, values.get("count"))]
     return text.format(**values) if values else text
+
+
+def safe(cell: str | Text) -> Text:
+    """Stored text as the console shows it: never markup (a name holding `[bold]` shows
+    those characters), and control characters written out (`\\x1b`, rules/text.py), so
+    nothing stored reaches the terminal as a command."""
+    if not isinstance(cell, Text):
+        return Text(printable(cell))
+    if unsafe_character(cell.plain) is None:
+        return cell.copy()
+    return Text(printable(cell.plain), style=cell.style)
 
 
 def onoff(value: bool, lang: str) -> str:

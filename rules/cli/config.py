@@ -1,6 +1,7 @@
 """The service account's own configuration: `~/.config/miteam/config.toml`.
 
-    db = "/srv/miteam/miteam.json"     # the database (default: the data directory's)
+    db = "/srv/miteam/miteam.json"     # the database (default: the data directory's),
+                                       # or "postgresql://miteam@db.example.net/licensing"
     rules = "/srv/miteam/policy"       # a rules directory or file, or a list of them
     lang = "de"                        # the default language of messages
 
@@ -20,6 +21,7 @@ import platformdirs
 
 from ..errors import BadInput
 from ..i18n import t
+from ..records.postgres.connect import is_url
 from ..schema import LANGUAGES
 from .trust import require_strict
 
@@ -29,7 +31,7 @@ KEYS = ("db", "rules", "lang")
 @dataclass(frozen=True)
 class Config:
     path: Path | None = None  # None: there is no config file
-    db: Path | None = None
+    db: Path | str | None = None  # a file, or a postgresql:// URL
     rules: list[Path] | None = None
     lang: str | None = None
 
@@ -61,7 +63,9 @@ def load(lang: str, path: Path | None = None) -> Config:
         p = Path(value).expanduser()
         return p if p.is_absolute() else path.parent / p
 
-    db = a_path("db", data["db"]) if "db" in data else None
+    db: Path | str | None = None
+    if "db" in data:  # a file, or a PostgreSQL server's URL (kept as written)
+        db = data["db"] if is_url(data["db"]) else a_path("db", data["db"])
     rules = None
     if "rules" in data:
         value = data["rules"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from ..engine.ruleset import RuleRef
 from ..errors import BadInput
@@ -31,14 +30,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     where.set_defaults(handler=cmd_path)
 
 
-def guard_replace(env: Env, path: Path, replacement: str) -> tuple[dict, RuleRef | None]:
+def guard_replace(env: Env, path: database.Target, replacement: str) -> tuple[dict, RuleRef | None]:
     """Before the database at `path` is replaced: the rules decide (`db.replace`, as the
     operator registered in it), and the decision goes into its own trail first. Returns
     what it held and the deciding rule, for the successor's first audit entry. A database
     that cannot be read has nobody to ask: only its administrator may replace it."""
     env.strict_db(path)
     try:
-        store = Store(path)
+        store = database.open_store(path)
     except StoreError as exc:
         if not env.administrator:
             raise BadInput(t("db_unreadable_admin", env.lang, path=path, error=exc)) from None
@@ -50,14 +49,14 @@ def guard_replace(env: Env, path: Path, replacement: str) -> tuple[dict, RuleRef
                                                          "audit")}}
         session = Session(store, env.rules, env.operator, env.lang, real=env.real)
         outcome = session.apply(ReplaceDatabase(
-            env.caller(), before=before, after=replacement, name=path.name,
+            env.caller(), before=before, after=replacement, name=database.name_of(path),
             replacement=replacement))
     finally:
         store.close()
     return before, outcome.rule
 
 
-def successor_entry(env: Env, path: Path, operation: str, store: Store,
+def successor_entry(env: Env, path: database.Target, operation: str, store: Store,
                     replaced: tuple[dict, RuleRef | None] | None) -> dict:
     """The first audit entry of a new database: what it replaced and who did it."""
     view = store.read()
@@ -65,10 +64,10 @@ def successor_entry(env: Env, path: Path, operation: str, store: Store,
              "records": {n: view.count(n) for n in ("accounts", "users", "operators")}}
     before, rule = replaced if replaced is not None else (None, None)
     return audit_record(env.operator, env.real, env.rules if replaced else None, operation,
-                       f"database:{path.name}", before, after, rule)
+                       f"database:{database.name_of(path)}", before, after, rule)
 
 
-def record_successor(env: Env, path: Path, operation: str, store: Store,
+def record_successor(env: Env, path: database.Target, operation: str, store: Store,
                      replaced: tuple[dict, RuleRef | None] | None) -> None:
     entry = successor_entry(env, path, operation, store, replaced)
     with store.transaction() as tx:
@@ -77,10 +76,12 @@ def record_successor(env: Env, path: Path, operation: str, store: Store,
 
 def cmd_init(env: Env) -> int:
     path = env.db_path or database.default_db_path()
-    if path.exists() and not env.args.force:
-        raise BadInput(f"{path}: a database exists already (use --force to replace it)")
+    name = database.describe(path)
+    exists = database.exists(path)
+    if exists and not env.args.force:
+        raise BadInput(f"{name}: a database exists already (use --force to replace it)")
     replaced = guard_replace(env, path, "empty" if env.args.empty else "demo") \
-        if path.exists() else None
+        if exists else None
     store = database.create(path, env.operator, demo=not env.args.empty, force=env.args.force)
     env._store = store
     record_successor(env, path, "db.init", store, replaced)
@@ -88,9 +89,9 @@ def cmd_init(env: Env) -> int:
     counts = {t: view.count(t) for t in ("partners", "accounts", "orders", "users", "operators")}
     # The login may be a demo operator already (a partner, say): report its real role.
     role = (view.get("operators", env.operator) or {}).get("role", "support")
-    env.emit({"ok": True, "path": str(path), "records": counts, "operator": env.operator,
+    env.emit({"ok": True, "path": name, "records": counts, "operator": env.operator,
               "role": role},
-             [f"created {path}",
+             [f"created {name}",
               "  " + ", ".join(f"{n} {t}" for t, n in counts.items()),
               f"  you act as {env.operator} ({role})"])
     return 0
@@ -98,5 +99,6 @@ def cmd_init(env: Env) -> int:
 
 def cmd_path(env: Env) -> int:
     path = env.db_path or database.default_db_path()
-    env.emit({"path": str(path), "exists": path.exists()}, str(path))
+    name = database.describe(path)
+    env.emit({"path": name, "exists": database.exists(path)}, name)
     return 0

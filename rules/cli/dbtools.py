@@ -15,6 +15,8 @@ from pathlib import Path
 from ..errors import BadInput
 from ..ops.session import audit_record
 from ..records import database, generate, verify
+from ..records.postgres.connect import is_url
+from . import dbserver
 from .db import guard_replace, record_successor
 from .env import Env
 from .progress import steps
@@ -89,9 +91,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="where to put the databases (default: a temporary directory, "
                         "removed afterwards)")
     b.set_defaults(handler=cmd_bench)
+    dbserver.register(sub)  # `db migrate`, `db copy`: the PostgreSQL backend's
 
 
-def _db_path(env: Env) -> Path:
+def _db_path(env: Env) -> database.Target:
     # Never the first-run copy of the demo: these commands name the file they act on.
     return env.db_path or database.default_db_path()
 
@@ -101,11 +104,13 @@ def cmd_generate(env: Env) -> int:
     path = _db_path(env)
     if a.users and not a.accounts:
         raise BadInput("users need at least one account (--accounts)")
-    if path.exists() and not a.force:
-        raise BadInput(f"{path}: a database exists already (use --force to replace it)")
-    replaced = guard_replace(env, path, "generated") if path.exists() else None
+    exists = database.exists(path)
+    if exists and not a.force:
+        raise BadInput(f"{database.describe(path)}: a database exists already (use --force "
+                       "to replace it)")
+    replaced = guard_replace(env, path, "generated") if exists else None
     t = time.perf_counter()
-    with steps(env, f"generating {path.name}") as say:
+    with steps(env, f"generating {database.name_of(path)}") as say:
         say(f"{a.accounts} accounts, {a.users} users")
         gen = generate.generate(a.accounts, a.users, a.seed)
         say("writing")
@@ -120,11 +125,11 @@ def cmd_generate(env: Env) -> int:
         kinds[kind] = kinds.get(kind, 0) + 1
     big = gen.big_account
     big_users = len(store.read().by("users", "account", big)) if big else 0
-    env.emit({"ok": True, "path": str(path), "records": counts, "seed": a.seed,
+    env.emit({"ok": True, "path": database.describe(path), "records": counts, "seed": a.seed,
               "accounts_by_kind": kinds, "largest_account": big,
               "largest_account_users": big_users, "operator": env.operator,
               "seconds": round(seconds, 2)},
-             [f"generated {path} in {seconds:.1f} s (seed {a.seed})",
+             [f"generated {database.describe(path)} in {seconds:.1f} s (seed {a.seed})",
               "  " + ", ".join(f"{n} {t_}" for t_, n in counts.items()),
               "  accounts: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())),
               *([f"  largest account: {big} ({big_users} users)"] if big else []),
@@ -134,7 +139,7 @@ def cmd_generate(env: Env) -> int:
 
 def cmd_verify(env: Env) -> int:
     with steps(env, "verifying") as say:
-        say(str(_db_path(env)))
+        say(database.describe(_db_path(env)))
         report = verify.verify(_db_path(env))
     env.emit(report.as_dict(), report.lines())
     return report.exit_code
@@ -159,11 +164,11 @@ def cmd_repair(env: Env) -> int:
 def cmd_backup(env: Env) -> int:
     dest = Path(env.args.dest).expanduser()
     with steps(env, "backing up") as say:
-        say(f"{_db_path(env)} to {dest}")
+        say(f"{database.describe(_db_path(env))} to {dest}")
         report = verify.backup(_db_path(env), dest, overwrite=env.args.force)
     env.emit({"ok": True, "backup": str(dest), "version": report.version,
               "records": report.counts, "problems": [f.as_dict() for f in report.problems]},
-             [f"backed up {_db_path(env)} (version {report.version}) to {dest}",
+             [f"backed up {database.describe(_db_path(env))} (version {report.version}) to {dest}",
               "  " + ", ".join(f"{n} {t}" for t, n in report.counts.items()),
               *(["  the copy has the database's problems: see `miteam db verify`"]
                 if report.problems else [])])
@@ -173,25 +178,27 @@ def cmd_backup(env: Env) -> int:
 def cmd_restore(env: Env) -> int:
     src = Path(env.args.src).expanduser()
     path = _db_path(env)
-    if path.exists() and not env.args.force:
-        raise BadInput(f"{path}: a database exists here (use --force to replace it with "
-                       f"the backup)")
+    exists = database.exists(path)
+    if exists and not env.args.force:
+        raise BadInput(f"{database.describe(path)}: a database exists here (use --force to "
+                       "replace it with the backup)")
     checked = verify.verify_file(src)  # a bad backup is refused before anything is asked
     if not checked.ok:
         return _refused_backup(env, verify.BackupRefused(checked))
-    replaced = guard_replace(env, path, "backup") if path.exists() else None
+    replaced = guard_replace(env, path, "backup") if exists else None
     before, rule = replaced if replaced is not None else (None, None)
     entry = audit_record(env.operator, env.real, env.rules if replaced else None,
                         "db.restore", f"backup:{src.name}", before, None, rule)
     try:
         with steps(env, "restoring") as say:
-            say(f"checking {src}, then writing {path}")
+            say(f"checking {src}, then writing {database.describe(path)}")
             report = verify.restore(src, path, overwrite=env.args.force, audit=entry)
     except verify.BackupRefused as refused:
         return _refused_backup(env, refused)
-    env.emit({"ok": True, "restored": str(src), "path": str(path), "version": report.version,
+    name = database.describe(path)
+    env.emit({"ok": True, "restored": str(src), "path": name, "version": report.version,
               "records": report.counts},
-             [f"restored {path} from {src} (backup of version {report.version})",
+             [f"restored {name} from {src} (backup of version {report.version})",
               "  " + ", ".join(f"{n} {t}" for t, n in report.counts.items())])
     return 0
 
@@ -212,6 +219,15 @@ def cmd_bench(env: Env) -> int:
     from .. import bench
 
     rules = env.rules
+    if is_url(env.db_path):  # the PostgreSQL backend beside the embedded store
+        from .. import bench_postgres
+
+        with steps(env, "bench") as say:
+            pg = bench_postgres.run(str(env.db_path), a.accounts, a.users, a.seed,
+                                    rules=rules, repeat=a.repeat, workdir=a.dir,
+                                    progress=say)
+        env.emit(pg.as_dict(), pg.lines())
+        return 0
     try:
         with steps(env, "bench") as say:
             result = bench.run(a.accounts, a.users, a.seed, rules=rules, workdir=a.dir,

@@ -285,7 +285,9 @@ def _entry(at: str, operator: str, actor: str, operation: str, target: str, acco
             "after": after, "rule": rule, "rule_at": None, "outcome": "applied"}
 
 
-def write(path: Path, generated: Generated, *, overwrite: bool = False) -> Store:
-    """Write the generated records as a new database at `path` (atomically)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return Store.create(path, generated.records, overwrite=overwrite)
+def write(path: Path | str, generated: Generated, *, overwrite: bool = False) -> Store:
+    """Write the generated records as a new database at `path` (a file, atomically, or a
+    postgresql:// URL, in one transaction)."""
+    from .database import create_store
+
+    return create_store(path, generated.records, overwrite=overwrite)

@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import schema
+from . import database
 from .orders import order_state, today
-from .store import TABLES, Store, StoreError, View, next_ids, read_file, records
+from .store import TABLES, StoreError, View, read_file, records
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
@@ -322,14 +323,14 @@ def check_view(view: View, on: date | None = None) -> list[Finding]:
     return _Checker(view, on or today()).run()
 
 
-def _report(path: Path, view: View, on: date | None) -> Report:
+def _report(path: Path | str, view: View, on: date | None) -> Report:
     counts = {t: view.count(t) for t in TABLES}
-    return Report(str(path), view.version, counts, check_view(view, on))
+    return Report(database.describe(path), view.version, counts, check_view(view, on))
 
 
-def verify(path: Path, on: date | None = None) -> Report:
+def verify(path: database.Target, on: date | None = None) -> Report:
     """Open the database at `path` (StoreError if it cannot be read) and check it."""
-    store = Store(path)
+    store = database.open_store(path)
     try:
         return _report(path, store.read(), on)
     finally:
@@ -344,13 +345,13 @@ def verify_file(path: Path, on: date | None = None) -> Report:
 # Backups -----------------------------------------------------------------------------
 
 
-def backup(db: Path, dest: Path, *, overwrite: bool = False) -> Report:
+def backup(db: database.Target, dest: Path, *, overwrite: bool = False) -> Report:
     """Copy the database at `db` to `dest` consistently, then check the copy."""
     if dest.exists() and not overwrite:
         raise StoreError(f"{dest}: a file exists already (use --force to replace it)", dest)
     if dest.is_dir():
         raise StoreError(f"{dest}: is a directory; name the backup file", dest)
-    store = Store(db)
+    store = database.open_store(db)
     try:
         store.backup(dest)
     finally:
@@ -367,7 +368,7 @@ class BackupRefused(Exception):
         self.report = report
 
 
-def restore(src: Path, db: Path, *, overwrite: bool = False,
+def restore(src: Path, db: database.Target, *, overwrite: bool = False,
             audit: dict | None = None) -> Report:
     """Replace the database at `db` with the backup `src`, after checking the backup.
 
@@ -377,15 +378,15 @@ def restore(src: Path, db: Path, *, overwrite: bool = False,
     report = verify_file(src)
     if not report.ok:
         raise BackupRefused(report)
-    if db.exists() and not overwrite:
-        raise StoreError(f"{db}: a database exists here (use --force to replace it with "
-                         f"the backup)", db)
+    if database.exists(db) and not overwrite:
+        name = database.describe(db)
+        raise StoreError(f"{name}: a database exists here (use --force to replace it with "
+                         f"the backup)")
     view = read_file(src)
-    db.parent.mkdir(parents=True, exist_ok=True)
-    data, used = records(view), next_ids(view)
+    data, used = records(view), database.next_ids(view)
     if audit is not None:
         # In the same write as the data: a restore is never on disk without its entry.
         data["audit"].append({**audit, "seq": used.get("audit", 1)})
-    Store.create(db, data, overwrite=True, next_id=used).close()
+    database.create_store(db, data, overwrite=True, next_id=used).close()
     return report
 

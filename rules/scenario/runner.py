@@ -25,8 +25,10 @@ from ..errors import CoreError, Refused
 from ..i18n import t
 from ..ops.context import Contexts
 from ..ops.session import Outcome, Session
+from ..records import database
 from ..records.store import Store, records
 from ..schema import PRODUCTS
+from ..text import printable
 from . import expect as checks
 from .model import DEFAULT_OPERATOR, Action, Scenario, Step
 from .parser import parse_file
@@ -89,7 +91,7 @@ class Player:
     not there) and StartFailed when the scenario it starts after does not hold.
     """
 
-    def __init__(self, scenario: Scenario, rules: RuleSet, *,
+    def __init__(self, scenario: Scenario, rules: RuleSet, *, db: str | None = None,
                  _chain: tuple[Path, ...] = ()) -> None:
         self.scenario = scenario
         self.rules = rules
@@ -100,10 +102,14 @@ class Player:
         self._chain = _chain
         self._dir = Path(tempfile.mkdtemp(prefix="miteam-scenario-"))
         self.path = self._dir / "scenario.json"
+        # `db`: play on this (empty) database instead, a postgresql:// URL say; what the
+        # scenario starts after is still played in a temporary file.
+        self.db: Path | str = db or self.path
         self.store: Store | None = None
         try:
             self._start_records = self._build_start()
-            self.store = Store.create(self.path, self._start_records)
+            self.store = database.create_store(self.db, self._start_records,
+                                               overwrite=db is not None)
         except BaseException:
             self.close()
             raise
@@ -174,7 +180,7 @@ class Player:
     def reset(self) -> None:
         """Back to the start state: no step applied. The database file is rewritten in
         place, so a `Store` or `Session` the console holds stays valid and reads it."""
-        Store.create(self.path, self._start_records, overwrite=True).close()
+        database.create_store(self.db, self._start_records, overwrite=True).close()
         self.index = 0
         self.reports = []
 
@@ -245,7 +251,8 @@ class Player:
             lines.append(f"  {mark(lang, False)}  {text}  ("
                          + t("scenario_line", lang, line=e.span.line) + ")")
             lines.extend(expected_got(lang, expected, got))
-        return StepReport(step, result, lines, count, failures)
+        # A transcript quotes what the core said, which may quote stored text.
+        return StepReport(step, result, [printable(line) for line in lines], count, failures)
 
     def _failure(self, step: Step, span: Any, text: str, expected: str, got: str) -> Failure:
         return Failure(self.scenario.name, step.number, span.line, span.column, text,
@@ -319,7 +326,7 @@ class Player:
         lines = [f"{sc.file_name}: {title(sc)}",
                  f"{start}, date {sc.on.isoformat()}, language {sc.language}"]
         lines.extend("  " + format_given(g) for g in sc.given)
-        return lines
+        return [printable(line) for line in lines]
 
 
 def _perform(session: Session, action: Action) -> Result:
@@ -334,11 +341,12 @@ def _perform(session: Session, action: Action) -> Result:
     return Result(kind, o)
 
 
-def run(scenario: Scenario, rules: RuleSet) -> Run:
-    """Play a scenario to the end on a fresh temporary database. A malformed start (an
-    unknown record in `given`, a missing `start after` file) raises ScenarioError."""
+def run(scenario: Scenario, rules: RuleSet, db: str | None = None) -> Run:
+    """Play a scenario to the end on a fresh temporary database (or on `db`, which it
+    fills). A malformed start (an unknown record in `given`, a missing `start after`
+    file) raises ScenarioError."""
     try:
-        player = Player(scenario, rules)
+        player = Player(scenario, rules, db=db)
     except StartFailed as exc:
         head = [f"{scenario.file_name}: {title(scenario)}"]
         return Run(scenario, head, [], str(exc))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from rules import bench_sqlite
 from rules.engine.ruleset import RuleSet
 from rules.errors import Refused
+from rules.ops.actions import SetLicense
 from rules.ops.session import Session
 from rules.records import database
 from rules.records.store import records
@@ -28,7 +29,7 @@ def test_sqlite_peer_answers_and_switches_exactly_like_the_store(tmp_path):
         outcomes = []
         for session in (ours, theirs):
             try:
-                out = session.set_license(uid, "miteam", not user["licenses"]["miteam"])
+                out = session.apply(SetLicense(uid, "miteam", not user["licenses"]["miteam"]))
                 outcomes.append((out.changed, out.after, len(out.audit)))
             except Refused as e:
                 outcomes.append(e.key)

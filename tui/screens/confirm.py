@@ -10,6 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from rules.text import printable
+
 from ..widgets import Column, ResourceTable
 from ..widgets.table import RowSource
 
@@ -63,8 +65,9 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm", classes="dialog"):
-            yield Static(self.title_text, classes="dialog-title", markup=False)
-            yield Static("\n".join(self.lines), id="confirm-body", markup=False)
+            yield Static(printable(self.title_text), classes="dialog-title", markup=False)
+            yield Static("\n".join(map(printable, self.lines)), id="confirm-body",
+                         markup=False)
             if self.users is not None:
                 table = ResourceTable([Column("", 8), Column("")], header=False,
                                       id="confirm-users", classes="section")

@@ -12,6 +12,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from rules.text import printable
+
 
 def _style(n: int, line: str) -> str:
     stripped = line.lstrip()
@@ -28,7 +30,7 @@ def trace_lines(lines: list[str]) -> list[Padding]:
     out = []
     for n, line in enumerate(lines):
         stripped = line.lstrip()
-        out.append(Padding(Text(stripped, style=_style(n, line)),
+        out.append(Padding(Text(printable(stripped), style=_style(n, line)),
                            (0, 0, 0, len(line) - len(stripped))))
     return out
 
@@ -46,14 +48,14 @@ class WhyPanel(ModalScreen[None]):
         self._bindings.bind("escape,w,q", "close", show=False)
 
     def compose(self) -> ComposeResult:
-        parts: list = [Text(self.summary + "\n", style="bold")]
+        parts: list = [Text(printable(self.summary) + "\n", style="bold")]
         for heading, lines in self.sections:
-            parts.append(Text(heading, style="bold underline"))
+            parts.append(Text(printable(heading), style="bold underline"))
             parts.extend(trace_lines(lines))
             parts.append(Text(""))
         body = Group(*parts)
         with Vertical(id="why", classes="dialog"):
-            yield Static(self.title_text, classes="dialog-title", markup=False)
+            yield Static(printable(self.title_text), classes="dialog-title", markup=False)
             with VerticalScroll(id="why-body"):
                 yield Static(body, markup=False)
             yield Static(self.close_hint, classes="dialog-hint", markup=False)
