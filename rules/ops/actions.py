@@ -269,7 +269,7 @@ class MoveUser(Action):
 
     def context(self, s: Session, ctxs: Contexts, op: dict) -> dict:
         user = s.get(ctxs.view, "user", self.user)
-        target = s.get(ctxs.view, "account", s.resolve_account(ctxs, self.to))
+        target = s.resolve_account(ctxs, op, self.to)  # readable to this operator
         return {**ctxs.for_user(op, user), "target": ctxs.account(target)}
 
     def target(self, ctx: dict) -> str:
