@@ -234,7 +234,7 @@ class RemoveUser(Action):
     dry_runnable: ClassVar[bool] = True
 
     def context(self, s: Session, ctxs: Contexts, op: dict) -> dict:
-        return ctxs.for_user(op, s.get(ctxs.view, "user", self.user))
+        return ctxs.for_user(op, s.visible(ctxs, op, "user", self.user))
 
     def target(self, ctx: dict) -> str:
         return f"user:{ctx['user']['id']}"
@@ -268,8 +268,8 @@ class MoveUser(Action):
     dry_runnable: ClassVar[bool] = True
 
     def context(self, s: Session, ctxs: Contexts, op: dict) -> dict:
-        user = s.get(ctxs.view, "user", self.user)
-        target = s.resolve_account(ctxs, op, self.to)  # readable to this operator
+        user = s.visible(ctxs, op, "user", self.user)
+        target = s.resolve_account(ctxs, op, self.to)
         return {**ctxs.for_user(op, user), "target": ctxs.account(target)}
 
     def target(self, ctx: dict) -> str:

@@ -198,9 +198,6 @@ class Session:
 
     reading_view = _reading  # for the ops modules: one consistent read and the operator
 
-    def readable_account(self, ctxs: Contexts, op: dict, account_id: str) -> dict:
-        return self.resolve_account(ctxs, op, account_id)
-
     @contextmanager
     def writing(self) -> Iterator[tuple[Any, Contexts, dict]]:
         # A refusal or a dry run raises out of the transaction, which then writes nothing.

@@ -168,7 +168,7 @@ def import_users(s: Session, account_key: str, rows: list[ImportRow], *,
     or a row is in error without `skip_errors`, apply the rows that are not, in a second
     transaction (see the module)."""
     with s.reading_view() as (ctxs, op):
-        account = s.readable_account(ctxs, op, s.resolve_account(ctxs, account_key))
+        account = s.resolve_account(ctxs, op, account_key)
     result = ImportResult(account["id"], rows, dry_run)
     try:
         with s.writing() as (tx, ctxs, op):
