@@ -18,6 +18,8 @@ LANGUAGES = ("en", "de")
 DISPLAYS = ("toggle", "no_licenses")
 MODES = ("editable", "readonly", "disabled")
 ACTORS = ("operator", "micollab")
+# The places an operator may be offered (policy place.open decides which).
+PLACES = ("orders", "audit")
 # An order counts as "expiring" this many days before its expiry date.
 EXPIRING_DAYS = 30
 
@@ -122,6 +124,8 @@ CONTEXTS: dict[str, dict[str, Type]] = {
     # Who may change who acts, and replace the records (administrative commands). `caller`
     # is the OS login behind the operator: `administrator` when it owns the database.
     "operator.add": {"operator": _R["operator"], "subject": _R["operator"]},
+    # Which places of the console (and of the CLI's lists) an operator is offered.
+    "place.open": {"operator": _R["operator"], "place": enum(*PLACES)},
     "db.replace": {"operator": _R["operator"], "caller": _CALLER,
                    "replacement": enum("demo", "empty", "generated", "backup")},
     "keys.add": {"operator": _R["operator"], "caller": _CALLER, "subject": _R["operator"]},

@@ -1,4 +1,4 @@
-"""Shared fixtures. Tests never touch the user's real data directory: HOME and the XDG
+"""Shared fixtures. Tests never touch the user's real data or cache directory: HOME and the XDG
 directories point into a temporary folder, and the date is pinned."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("MITEAM_TODAY", TODAY)
     for var in ("MITEAM_DB", "MITEAM_OPERATOR", "MITEAM_LANG", "MITEAM_RULES"):

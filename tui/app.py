@@ -17,14 +17,14 @@ from typing import Any
 from textual.app import App
 from textual.binding import BindingsMap
 from textual.command import CommandPalette
+from textual.filter import Monochrome, NoColor
 from textual.message import Message
 from textual.widget import Widget
 
 from rules.engine.reload import RuleSource
 from rules.errors import CoreError, Refused
-from rules.i18n import t
 from rules.ops.actions import Action, AssignOrder, SetIntegration, SetLicense
-from rules.ops.session import Outcome, Session
+from rules.ops.session import Capabilities, Outcome, Session
 from rules.records.store import StoreError
 from rules.text import printable, printable_lines
 
@@ -43,7 +43,9 @@ from .screens import (
     UserScreen,
     WhyPanel,
 )
-from .words import onoff, role, shown
+from .why import Why, WhyBuilder
+from .widgets import PagedSource, Row
+from .words import onoff, role, t
 
 # How many users a confirmation names before "and N more".
 NAMED_USERS = 30
@@ -64,8 +66,12 @@ class Changed(Message):
 
 class ConsoleApp(App[int]):
     CSS_PATH = "console.tcss"
+    # A replay shows a scenario's changes in a read-only console: its rows keep the
+    # rules' answers ("switchable") for the operator shown.
+    replaying = False
     TITLE = "MiTeam"
-    COMMANDS = {JumpProvider}
+    # Textual's own commands (theme, keys, save screenshot) stay beside the jump-to provider.
+    COMMANDS = App.COMMANDS | {JumpProvider}
 
     def __init__(self, session: Session, *, rules: RuleSource | None = None,
                  readonly: bool = False, poll_interval: float | None = 2.0) -> None:
@@ -84,7 +90,16 @@ class ConsoleApp(App[int]):
         # (tests and a scenario transcript read it).
         self.notices: list[tuple[str, str]] = []
         self._seen_version: int | None = None
+        # The status line's message: (severity, text), or None.
+        self.status: tuple[str, str] | None = None
+        self._capabilities: tuple[tuple[int, str, int], Capabilities] | None = None
         super().__init__()
+        if self.no_color:
+            # NO_COLOR means no colour: Textual's Monochrome filter still paints grey
+            # shades; NoColor leaves the terminal's own two colours (the words, the "›"
+            # cursor mark and bold carry every meaning).
+            self._filters = [NoColor() if isinstance(f, Monochrome) else f
+                             for f in self._filters]
         # Textual's own ctrl+q / ctrl+c stay; ours come in the operator's language.
         base = {k: v for k, v in self._bindings.key_to_bindings.items() if k != "ctrl+p"}
         self._bindings = BindingsMap.merge([BindingsMap.from_keys(base), keys.bindings(
@@ -92,10 +107,17 @@ class ConsoleApp(App[int]):
 
     def notify(self, message: str, *, title: str = "", severity: Any = "information",
                timeout: float | None = None, markup: bool = False) -> None:
+        """Shown in the status line of the place on top (newest replaces older), never as
+        a toast over the list; kept in `notices` for tests and transcripts."""
         # Messages quote names and ids: shown with control characters written out.
         message, title = printable_lines(message), printable(title)
-        self.notices.append((str(severity), f"{title}: {message}" if title else message))
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        text = f"{title}: {message}" if title else message
+        self.notices.append((str(severity), text))
+        self.status = (str(severity), text)
+        self.log.info(f"{severity}: {text}")
+        place = self.place
+        if place is not None and place.is_mounted:
+            place.show_status()
 
     # Who and what ---------------------------------------------------------
     @property
@@ -103,9 +125,29 @@ class ConsoleApp(App[int]):
         return self.operator["role"]
 
     @property
+    def capabilities(self) -> Capabilities:
+        """What the rules offer this operator (places and why not), asked again when the
+        session, its operator or its rules change (a replay changes operators)."""
+        s = self.session
+        key = (id(s), s.login, id(s.rules))
+        if self._capabilities is None or self._capabilities[0] != key:
+            self._capabilities = (key, s.capabilities())
+        return self._capabilities[1]
+
+    @property
     def has_orders(self) -> bool:
-        """Orders are the partner's (and support's) place; an account admin has none (S11)."""
-        return self.role != "account_admin"
+        """Whether the rules offer the Orders place (policy place.open; S11: not to an
+        account admin)."""
+        return self.capabilities.offers("orders")
+
+    def refuse_place(self, place: str) -> bool:
+        """Say why a place is not offered (the rules' reason); False when it is offered."""
+        verdict = self.capabilities.places[place]
+        if verdict.allowed:
+            return False
+        self.notify(verdict.reason or "", title=self.tr("refused").capitalize(),
+                    severity="warning")
+        return True
 
     @property
     def who(self) -> str:
@@ -255,9 +297,7 @@ class ConsoleApp(App[int]):
                                    UserScreen(user_id)])
 
     def open_orders(self, state: str | None = None, select: str | None = None) -> bool:
-        if not self.has_orders:
-            self.notify(self.session.rules.message("orders_partner_only", self.lang),
-                        severity="warning")
+        if self.refuse_place("orders"):
             return False
         return self._jump(lambda: [OrdersScreen(state, select=select)])
 
@@ -265,15 +305,22 @@ class ConsoleApp(App[int]):
         return self.open_orders(None, select=order_id)
 
     def open_audit(self, account: str | None = None, jump: bool = False) -> bool:
+        if self.refuse_place("audit"):
+            return False
         if jump:
             return self._jump(lambda: [AuditScreen(account)])
         self.push_screen(AuditScreen(account))
         return True
 
     def open_assign(self, order_id: str) -> bool:
+        """The Assign picker, with the rules' answer for every account the operator may
+        read: the eligible ones to pick, the others with the reason. When the rules allow
+        no account at all (an expired or assigned order), say why instead of opening."""
+        if self.readonly:
+            return self.refuse_readonly()
         try:
             order = next((o for o in self.session.orders() if o["id"] == order_id), None)
-            accounts = self.session.accounts()
+            targets = self.session.assign_targets(order_id) if order is not None else []
         except (CoreError, StoreError) as exc:
             self.notify(str(exc), severity="error")
             return False
@@ -281,10 +328,26 @@ class ConsoleApp(App[int]):
             self.notify(self.tr("unknown_record", kind=self.tr("kind_order"), id=order_id),
                         severity="error")
             return False
-        self.push_screen(AssignDialog(order, accounts))
+        if not any(verdict.allowed for _, verdict in targets):
+            reasons = [v.reason for _, v in targets if v.reason]
+            reason = reasons[0] if reasons else self.tr("tui_assign_no_account")
+            if targets:
+                self.last_refusal = (AssignOrder(order_id, targets[0][0]["id"]), reason)
+            self.notify(f"{order_id}: {reason}\n{self.tr('tui_press_w')}",
+                        title=self.tr("refused").capitalize(), severity="error")
+            return False
+        self.push_screen(AssignDialog(order, targets))
         return True
 
+    def refuse_readonly(self) -> bool:
+        """A key that would change data, in a read-only console: say so."""
+        self.notify(self.tr("readonly_console"), severity="warning")
+        return False
+
     # Keys of the app ------------------------------------------------------
+    def action_refuse_readonly(self) -> None:
+        self.refuse_readonly()
+
     def action_home(self) -> None:
         self.home()
 
@@ -315,18 +378,21 @@ class ConsoleApp(App[int]):
         for observer in self.observers:
             observer(message)
 
-    def change(self, action: Action, seen: bool | None = None) -> Outcome | None:
+    def change(self, action: Action, seen: bool | None = None,
+               expect_preview: str | None = None) -> Outcome | None:
         """Apply one action through the core; notify; post `Changed`. None when refused.
 
         `seen`: the state the screen showed; the core refuses if another console changed
-        it since (a stale edit), instead of overwriting that change."""
+        it since (a stale edit), instead of overwriting that change. `expect_preview`: the
+        preview the operator confirmed; the core refuses if the change would now do
+        anything else."""
         if self.readonly:
             reason = self.tr("readonly_console")
             self.notify(reason, severity="warning")
             self.post_message(Changed(action, refused=reason))
             return None
         try:
-            outcome = self.session.apply(action, expect=seen)
+            outcome = self.session.apply(action, expect=seen, expect_preview=expect_preview)
         except Refused as exc:
             self._refused(action, exc)
             return None
@@ -367,7 +433,8 @@ class ConsoleApp(App[int]):
                            account=account["name"])
         for e in outcome.effects:
             if e.users:
-                key = "consequence" if e.action == "revoke" else "tui_consequence_grant"
+                key = "tui_consequence_revoke" if e.action == "revoke" \
+                    else "tui_consequence_grant"
                 text += "\n" + self.tr(key, count=len(e.users), rule=e.rule.name)
         return text
 
@@ -422,14 +489,54 @@ class ConsoleApp(App[int]):
 
     def _confirm(self, action: Action, seen: bool | None, preview: Outcome,
                  title: str, value: bool) -> None:
-        lines = self.preview_lines(preview)
+        lines, users = self.preview_summary(preview)
 
         def decided(confirmed: bool | None) -> None:
+            # The change must do what the dialog showed: the core refuses it as stale if
+            # another console changed what it would touch since (S8's revocations).
             if confirmed:
-                self.change(action, seen)
+                self.change(action, seen, expect_preview=preview.preview)
 
         confirm = self.tr("tui_confirm_button", value=onoff(value, self.lang))
-        self.push_screen(ConfirmDialog(title, lines, confirm, self.tr("tui_cancel")), decided)
+        if isinstance(action, SetIntegration):
+            def why() -> None:
+                self.why_integration(action.account, action.integration)
+        else:
+            def why() -> None:
+                self.why_license(action.user, action.product)
+        self.push_screen(ConfirmDialog(
+            title, lines, confirm, self.tr("tui_cancel"), why=why,
+            hint=self.tr("tui_confirm_why"), users=self.users_source(users) if users else None,
+            users_title=self.tr("tui_preview_users", count=len(users))), decided)
+
+    def preview_summary(self, preview: Outcome) -> tuple[list[str], list[str]]:
+        """A dry run in a few lines (how many licenses each rule switches) and every user
+        it touches, in order (the dialog lists them all, a page at a time)."""
+        if not preview.changed:
+            return [self.tr("unchanged")], []
+        touched = [e for e in preview.effects if e.users]
+        if not touched:
+            return [self.tr("tui_no_license_changes")], []
+        lines = []
+        for e in touched:
+            key = "tui_preview_revoke" if e.action == "revoke" else "tui_preview_grant"
+            lines.append(self.tr(key, count=len(e.users), rule=e.rule.name))
+        return lines, [u for e in touched for u in e.users]
+
+    def users_source(self, ids: list[str]) -> PagedSource:
+        """Rows for user ids, their names asked of the core a page at a time (a sweeping
+        change can touch thousands)."""
+        def fetch(offset: int, limit: int, query: str) -> tuple[int, list[Row]]:
+            out = []
+            for uid in ids[offset: offset + limit]:
+                try:
+                    name = self.session.user(uid)["name"]
+                except (CoreError, StoreError):
+                    name = ""
+                out.append(Row(uid, [uid, name]))
+            return len(ids), out
+
+        return PagedSource(fetch, page_size=32)
 
     def preview_lines(self, preview: Outcome) -> list[str]:
         """What a dry run says will happen: how many licenses, which users, which rule."""
@@ -457,60 +564,26 @@ class ConsoleApp(App[int]):
         return self.change(AssignOrder(order_id, account))
 
     # Why ------------------------------------------------------------------
-    def _why(self, title: str, summary: str, build: Callable[[], list[tuple[str, list[str]]]]
-             ) -> bool:
+    @property
+    def whys(self) -> WhyBuilder:
+        return WhyBuilder(self.session, self.lang, self.preview_lines, self.readonly)
+
+    def _why(self, build: Callable[[], Why]) -> bool:
         try:
-            sections = build()
+            why = build()
         except (CoreError, StoreError) as exc:
             self.notify(str(exc), severity="error")
             return False
-        self.push_screen(WhyPanel(title, summary, sections, self.tr("tui_close_hint")))
+        self.push_screen(WhyPanel(why.title, why.summary, why.sections,
+                                  self.tr("tui_close_hint")))
         return True
 
     def why_license(self, user_id: str, product: str = "miteam") -> bool:
         """What Products and Licenses shows and why; what switching it would meet."""
-        try:
-            user = self.session.user(user_id)
-        except (CoreError, StoreError) as exc:
-            self.notify(str(exc), severity="error")
-            return False
-        p = next(x for x in user["products"] if x["product"] == product)
-        value = not user["licenses"].get(product, False)
-        summary = (f"{user['name']} ({user['id']}) · {p['name']}: {shown(p, self.lang)} · "
-                   f"{self.tr('tui_stored_license')}: "
-                   f"{onoff(user['licenses'].get(product, False), self.lang)}")
-        return self._why(self.tr("tui_why_title"), summary, lambda: [
-            (self.tr("tui_why_shows"), self.session.explain(user_id, product).lines(self.lang)),
-            (self.tr("tui_why_switch", value=onoff(value, self.lang)),
-             self.session.why(SetLicense(user_id, product, value)).lines(self.lang)),
-        ])
+        return self._why(lambda: self.whys.license(user_id, product))
 
     def why_integration(self, account: str, integration: str) -> bool:
-        try:
-            acc = self.session.account(account)
-        except (CoreError, StoreError) as exc:
-            self.notify(str(exc), severity="error")
-            return False
-        value = not acc["integrations"][integration]
-        label = self.tr(f"integration_{integration}")
-        summary = f"{acc['name']} ({acc['id']}) · {label}: " \
-                  f"{onoff(acc['integrations'][integration], self.lang)}"
-
-        def build() -> list[tuple[str, list[str]]]:
-            sections = [(self.tr("tui_why_integration", integration=label,
-                                 value=onoff(value, self.lang)),
-                         self.session.why(SetIntegration(acc["id"], integration, value)
-                                          ).lines(self.lang))]
-            if not self.readonly:
-                try:
-                    preview = self.session.apply(SetIntegration(acc["id"], integration, value),
-                                                 dry_run=True)
-                    sections.append((self.tr("tui_why_follows"), self.preview_lines(preview)))
-                except Refused:
-                    pass
-            return sections
-
-        return self._why(self.tr("tui_why_title"), summary, build)
+        return self._why(lambda: self.whys.integration(account, integration))
 
     def why_assign(self, order_id: str, account: str | None) -> bool:
         """The rules' answer to assigning this order to this account (the one just refused,
@@ -520,12 +593,21 @@ class ConsoleApp(App[int]):
                 and (account is None or refused.account == account):
             account = refused.account
         if account is None:
-            self.notify(self.tr("tui_why_pick_account"), severity="information")
-            return False
-        summary = self.tr("tui_why_assign", order=order_id, account=account)
-        return self._why(self.tr("tui_why_title"), summary, lambda: [
-            (self.tr("tui_why_assign_rules"),
-             self.session.why(AssignOrder(order_id, account)).lines(self.lang))])
+            # No account chosen yet: the rules' answer for the first account they would
+            # allow, else the first they refuse (an expired order: s2_expired).
+            try:
+                targets = self.session.assign_targets(order_id)
+            except (CoreError, StoreError) as exc:
+                self.notify(str(exc), severity="error")
+                return False
+            allowed = [a for a, v in targets if v.allowed]
+            pick = allowed or [a for a, _ in targets]
+            if not pick:
+                self.notify(self.tr("tui_assign_no_account"), severity="warning")
+                return False
+            account = pick[0]["id"]
+        chosen = account
+        return self._why(lambda: self.whys.assign(order_id, chosen))
 
 
 def run(env: Any) -> int:

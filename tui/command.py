@@ -15,10 +15,11 @@ from types import ModuleType
 
 from rules.cli.env import Env
 from rules.errors import BadInput
-from rules.i18n import t
 from rules.paths import SCENARIOS_DIR
 from rules.scenario import Player, StartFailed, parse_file
 from rules.scenario.parser import SUFFIX
+
+from .words import t
 
 
 def register(sub: argparse._SubParsersAction) -> None:

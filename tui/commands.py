@@ -17,11 +17,10 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
 
 from rules.errors import CoreError
-from rules.i18n import t
 from rules.records.store import StoreError
 from rules.text import printable
 
-from .words import state
+from .words import state, t
 
 if TYPE_CHECKING:
     from .app import ConsoleApp

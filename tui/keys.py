@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from textual.binding import Binding, BindingsMap
 
-from rules.i18n import t
+from .words import t
 
 
 @dataclass(frozen=True)
@@ -70,10 +70,17 @@ def available(ids: Iterable[str], readonly: bool, orders: bool = True) -> list[K
 def bindings(ids: Iterable[str], lang: str, readonly: bool, orders: bool = True,
              quiet: Iterable[str] = ()) -> BindingsMap:
     """The bindings for these keys, described in the operator's language. `quiet` keys
-    work but stay out of the footer (80 columns hold only so many; help lists them all)."""
+    work but stay out of the footer (80 columns hold only so many; help lists them all).
+    Without the Orders place the orders keys stay bound, out of the footer and help, so
+    that `o` says why not instead of doing nothing."""
+    ids = list(ids)
     hidden = set(quiet)
+    offered = available(ids, readonly, orders)
+    if not orders:
+        hidden |= set(ORDER_KEYS)
+        offered += [KEYS[i] for i in ids if i in ORDER_KEYS]
     return BindingsMap([
         Binding(k.key, k.action, t(k.label, lang), show=k.show and k.id not in hidden,
                 key_display=k.display, priority=k.priority, id=f"miteam.{k.id}")
-        for k in available(ids, readonly, orders)
+        for k in offered
     ])

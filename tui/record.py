@@ -13,13 +13,13 @@ from typing import Any
 
 from rules.engine.reload import RuleSource
 from rules.errors import BadInput
-from rules.i18n import t
 from rules.ops.actions import Action
 from rules.records.orders import today
 from rules.records.store import records
 from rules.scenario.recording import Recording
 
 from .app import Changed, ConsoleApp
+from .words import t
 
 
 def as_step(change: Changed) -> tuple[Action, str | None] | None:

@@ -21,7 +21,6 @@ from textual.binding import BindingsMap
 from textual.widget import Widget
 
 from rules.errors import CoreError
-from rules.i18n import t
 from rules.ops.actions import AddAccount, AddOrder, AddUser, AssignOrder, SetIntegration, SetLicense
 from rules.ops.session import Session
 from rules.records.store import StoreError
@@ -42,7 +41,7 @@ from .screens import (
     WhyPanel,
 )
 from .widgets import ResourceTable
-from .words import safe
+from .words import safe, t
 
 # Failed expectations the bar lists before "… N more" (the transcript has them all).
 BAR_FAILURES = 2
@@ -137,6 +136,8 @@ def reflow(lines: list[str]) -> list[str]:
 
 class ReplayApp(ConsoleApp):
     """The console over a `Player`: read-only for the person, the scenario changes."""
+
+    replaying = True
 
     def __init__(self, player: Player) -> None:
         self.player = player

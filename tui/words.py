@@ -5,8 +5,21 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from rules.i18n import t
+from rules import i18n
 from rules.text import printable, unsafe_character
+
+from .catalog import WORDS
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """A console word (`catalog.py`), else the core's (`rules/i18n.py`)."""
+    entry = WORDS.get(key)
+    if entry is None:
+        return i18n.t(key, lang, **values)
+    text = entry.get(lang) or entry["en"]
+    if isinstance(text, dict):  # plural forms, picked by `count` (CLDR's rule for en/de)
+        text = text[i18n.plural_form(lang, values.get("count"))]
+    return text.format(**values) if values else text
 
 
 def safe(cell: str | Text) -> Text:

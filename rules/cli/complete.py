@@ -33,6 +33,7 @@ def _offers(kind: str, parsed: argparse.Namespace, prefix: str) -> list[str]:
     from .env import Env
 
     env = Env(parsed)
+    env.check_identity()  # --operator is the administrator's: no one completes as another
     path = env.db_path
     if path is None or not path.exists():
         return []

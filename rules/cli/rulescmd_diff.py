@@ -69,7 +69,13 @@ def _print(env: Env, report: DiffReport, effect: Impact | None) -> None:
           file=out)
     for account, changes in effect.accounts.items():
         for line in changes:
-            print(f"  account {account}: {line}", file=out)
+            print(_printable(f"  account {account}: {line}"), file=out)
     for user, changes in effect.users.items():
         for line in changes:
-            print(f"  user {user} ({effect.user_account[user]}): {line}", file=out)
+            print(_printable(f"  user {user} ({effect.user_account[user]}): {line}"), file=out)
+
+
+def _printable(text: str) -> str:
+    """Ids come from records, which are anyone's input: no control character reaches the
+    terminal."""
+    return "".join(c if c.isprintable() else "?" for c in text)

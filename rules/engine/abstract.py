@@ -213,6 +213,19 @@ def _other(value: str) -> str:
     return value[:-1] + "2" if value.endswith("-1") else value + "-other"
 
 
+def _home(defaults: Mapping[str, object], path: str) -> str | None:
+    """The id a field holds when it points at the subject's records: its default, or
+    (a reference with none, `operator.account` say) the record it refers to."""
+    try:
+        value = get(defaults, path)
+    except (KeyError, TypeError):
+        value = None
+    if isinstance(value, str) and value:
+        return value
+    home = get(HOMES, REFERENCES[path]) if path in REFERENCES else None
+    return home if isinstance(home, str) else None
+
+
 def candidates(reads: Reads, defaults: Mapping[str, object]) -> dict[str, list[object]]:
     """The values each field read takes, its default first (the cheapest)."""
     out: dict[str, list[object]] = {}
@@ -241,8 +254,8 @@ def candidates(reads: Reads, defaults: Mapping[str, object]) -> dict[str, list[o
                 values += [home, _other(home)]
             for a, b in reads.pairs:
                 if path in (a, b):
-                    home = get(defaults, b if a == path else a)
-                    if isinstance(home, str):
+                    home = _home(defaults, b if a == path else a)
+                    if home is not None:
                         values += [home, _other(home)]
             values += sorted(v for v in reads.constants.get(path, ()) if isinstance(v, str))
             if len(values) > 1 and isinstance(default, str):

@@ -22,7 +22,8 @@ from ..lang import ast
 from ..lang.checker import Program
 from ..lang.compiler import Compiled, compile_expr
 from ..lang.errors import Diagnostic, RuleError, Span
-from ..lang.explain import Step, trace
+from ..lang.evaluate import Evaluation, RuleObserver
+from ..lang.explain import Record, Step, condition_steps
 from ..paths import SHIPPED_RULES_DIR, display_name
 from . import cache
 
@@ -283,79 +284,90 @@ class RuleSet:
         return texts.get(lang) or texts.get("en") or key
 
     # Questions ------------------------------------------------------------
-    def view(self, product: str, c: Mapping[str, object]) -> ViewResult:
-        for rule, show, on in self._views[product]:
-            if rule.when is None or rule.when(c):
-                return _show(rule.ref, show, on, c)
-        raise AssertionError("the checker guarantees a default")  # pragma: no cover
+    # Each question is answered by one piece of code (`_first_match`, `_decision`,
+    # `_following`) over rules whose conditions are either compiled (the fast path, no
+    # observer) or traced for an observer (coverage) and for explanations.
+    def view(self, product: str, c: Mapping[str, object],
+             observer: RuleObserver | None = None) -> ViewResult:
+        if observer is not None:
+            return self._traced_view(product, c, self._tracer(c, "view", product, observer))
+        return _show(*_first_match(self._views[product], c), c)
 
-    def decide(self, op: str, c: Mapping[str, object]) -> Decision:
+    def decide(self, op: str, c: Mapping[str, object],
+               observer: RuleObserver | None = None) -> Decision:
         if op not in self._policies:
             return Decision(False, RuleRef(f"{op}.default", _nowhere()), "not_permitted")
-        denies, allows, default, because = self._policies[op]
-        held = tuple(r.ref for r in denies if r.when(c))  # type: ignore[misc]
-        if held:
-            return Decision(False, held[0], self._because[held[0].name], held)
-        ok = tuple(r.ref for r in allows if r.when(c))  # type: ignore[misc]
-        if ok:
-            return Decision(True, ok[0], None, (), ok)
-        return Decision(False, default, because)
+        if observer is not None:
+            return self._traced_decision(op, c, self._tracer(c, "policy", op, observer))
+        return _decision(c, *self._policies[op], self._because)
 
-    def consequences(self, op: str, c: Mapping[str, object]) -> list[Consequence]:
-        out: list[Consequence] = []
-        for rule, effects in self._afters.get(op, ()):
-            if rule.when(c):  # type: ignore[misc]
-                out.extend(Consequence(rule.ref, e.action, e.product.value, e.target.text)
-                           for e in effects)
-        return out
+    def consequences(self, op: str, c: Mapping[str, object],
+                     observer: RuleObserver | None = None) -> list[Consequence]:
+        if observer is not None:
+            return self._traced_following(op, c, self._tracer(c, "after", op, observer))
+        return _following(c, self._afters.get(op, ()))
+
+    def _tracer(self, c: Mapping[str, object], kind: str, target: str,
+                observer: RuleObserver | None = None) -> _Tracer:
+        context = schema.CONTEXTS["view" if kind == "view" else target]
+        return _Tracer(c, self._lets, frozenset(context), f"{kind} {target}", observer)
+
+    def _traced_view(self, product: str, c, tracer: _Tracer) -> ViewResult:
+        rules = [(tracer.rule(r), show, tracer.on(show)) for r, show, _ in self._views[product]]
+        return _show(*_first_match(rules, c), c)
+
+    def _traced_decision(self, op: str, c, tracer: _Tracer) -> Decision:
+        denies, allows, default, because = self._policies[op]
+        decision = _decision(c, [tracer.rule(r) for r in denies],
+                             [tracer.rule(r) for r in allows], default, because, self._because)
+        if decision.rule == default:
+            tracer.fell_through(default)
+        return decision
+
+    def _traced_following(self, op: str, c, tracer: _Tracer) -> list[Consequence]:
+        return _following(c, [(tracer.rule(r), effects)
+                              for r, effects in self._afters.get(op, ())])
 
     # Explanations ---------------------------------------------------------
-    def _trace(self, expr: ast.Expr | None, c, roots) -> tuple[bool, list[Step]]:
-        if expr is None:
-            return True, []
-        value, steps = trace(expr, c, self._lets, roots)
-        return bool(value), steps
-
     def explain_view(self, product: str, c: Mapping[str, object]) -> Explanation:
-        roots = frozenset(schema.CONTEXTS["view"])
-        result = self.view(product, c)
+        tracer = self._tracer(c, "view", product)
+        result = self._traced_view(product, c, tracer)
         cands = []
-        reached = True
-        for rule, show, on in self._views[product]:
-            matched, steps = self._trace(rule.expr, c, roots)
-            shown = _show(rule.ref, show, on, c)
+        for rule, show, _ in self._views[product]:
+            matched, steps, reached = tracer.seen(rule)
+            shown = _show(rule.ref, show, tracer.on(show), c)
             cands.append(Candidate(rule.ref, "default" if rule.expr is None else "rule",
                                    matched, steps, rule.ref == result.rule, describe_view(shown),
                                    reached))
-            reached = reached and rule.ref != result.rule
-        return Explanation(f"view {product}", describe_view(result), result.rule, cands)
+        return Explanation(tracer.where, describe_view(result), result.rule, cands)
 
     def explain_decision(self, op: str, c: Mapping[str, object]) -> Explanation:
-        roots = frozenset(schema.CONTEXTS.get(op, {}))
-        decision = self.decide(op, c)
+        if op not in self._policies:
+            decision = self.decide(op, c)
+            return Explanation(f"policy {op}", "refused", decision.rule, [], decision.because)
+        tracer = self._tracer(c, "policy", op)
+        decision = self._traced_decision(op, c, tracer)
+        denies, allows, default, because = self._policies[op]
         cands = []
-        if op in self._policies:
-            denies, allows, default, because = self._policies[op]
-            for kind, rules in (("deny", denies), ("allow", allows)):
-                for rule in rules:
-                    matched, steps = self._trace(rule.expr, c, roots)
-                    outcome = (f"{_REFUSES}{self._because[rule.ref.name]}"
-                               if kind == "deny" else "allows")
-                    # Allows are asked only when no deny held (deny wins).
-                    cands.append(Candidate(rule.ref, kind, matched, steps,
-                                           rule.ref == decision.rule, outcome,
-                                           kind == "deny" or not decision.denies))
-            fell_through = decision.rule == default
-            cands.append(Candidate(default, "default", fell_through, [], fell_through,
-                                   f"{_REFUSES}{because}", fell_through))
+        for kind, rules in (("deny", denies), ("allow", allows)):
+            for rule in rules:
+                matched, steps, reached = tracer.seen(rule)
+                outcome = (f"{_REFUSES}{self._because[rule.ref.name]}"
+                           if kind == "deny" else "allows")
+                cands.append(Candidate(rule.ref, kind, matched, steps,
+                                       rule.ref == decision.rule, outcome, reached))
+        fell_through = decision.rule == default
+        cands.append(Candidate(default, "default", fell_through, [], fell_through,
+                               f"{_REFUSES}{because}", fell_through))
         answer = "allowed" if decision.allowed else "refused"
-        return Explanation(f"policy {op}", answer, decision.rule, cands, decision.because)
+        return Explanation(tracer.where, answer, decision.rule, cands, decision.because)
 
     def explain_consequences(self, op: str, c: Mapping[str, object]) -> list[Candidate]:
-        roots = frozenset(schema.CONTEXTS.get(op, {}))
+        tracer = self._tracer(c, "after", op)
+        self._traced_following(op, c, tracer)
         out = []
         for rule, effects in self._afters.get(op, ()):
-            matched, steps = self._trace(rule.expr, c, roots)
+            matched, steps, _ = tracer.seen(rule)
             what = "; ".join(f"{e.action} {e.product.value} "
                              f"{'to' if e.action == 'grant' else 'from'} {e.target.text}"
                              for e in effects)
@@ -363,7 +375,91 @@ class RuleSet:
         return out
 
 
+# The engine's order, written once ------------------------------------------------------
+
+
+def _first_match(rules: Iterable[tuple[_Rule, ast.Show, Compiled | None]], c):
+    """A view: the first rule whose condition holds (the default holds always)."""
+    for rule, show, on in rules:
+        if rule.when is None or rule.when(c):
+            return rule.ref, show, on
+    raise AssertionError("the checker guarantees a default")  # pragma: no cover
+
+
+def _decision(c, denies: list[_Rule], allows: list[_Rule], default: RuleRef, because: str,
+              because_of: dict[str, str]) -> Decision:
+    """A policy: any deny that holds refuses (every deny is asked); else any allow that
+    holds allows (the allows are asked only when no deny held); else the default refuses."""
+    held = tuple(r.ref for r in denies if r.when(c))  # type: ignore[misc]
+    if held:
+        return Decision(False, held[0], because_of[held[0].name], held)
+    ok = tuple(r.ref for r in allows if r.when(c))  # type: ignore[misc]
+    if ok:
+        return Decision(True, ok[0], None, (), ok)
+    return Decision(False, default, because)
+
+
+def _following(c, rules: Iterable[tuple[_Rule, tuple[ast.Effect, ...]]]) -> list[Consequence]:
+    """After an operation: every consequence whose condition holds, in order."""
+    out: list[Consequence] = []
+    for rule, effects in rules:
+        if rule.when(c):  # type: ignore[misc]
+            out.extend(Consequence(rule.ref, e.action, e.product.value, e.target.text)
+                       for e in effects)
+    return out
+
+
+class _Tracer:
+    """One question answered by traced evaluation: the rules it asks are evaluated with
+    the observer (coverage) told, and what each saw is kept for an explanation."""
+
+    def __init__(self, c: Mapping[str, object], lets: dict[str, ast.Let],
+                 roots: frozenset[str], where: str, observer: RuleObserver | None) -> None:
+        self.c, self.lets, self.roots, self.where = c, lets, roots, where
+        self.observer = observer
+        self.asked: dict[RuleRef, tuple[bool, list[Step]]] = {}
+
+    def rule(self, rule: _Rule) -> _Rule:
+        """The rule with its condition traced (a default too: asking it is observed)."""
+        return _Rule(rule.ref, lambda c: self._ask(rule), rule.expr)
+
+    def on(self, show: ast.Show) -> Compiled | None:
+        """A view's `on`, traced; part of the answer, not a condition, so not observed."""
+        if show.on is None:
+            return None
+        expr = show.on
+        return lambda c: Evaluation(c, self.lets, self.roots).run(expr)
+
+    def fell_through(self, default: RuleRef) -> None:
+        if self.observer is not None:
+            self.observer.rule(self.where, default.name, True)
+
+    def _ask(self, rule: _Rule) -> bool:
+        held, steps = self._evaluate(rule, live=True)
+        self.asked[rule.ref] = (held, steps)
+        if self.observer is not None:
+            self.observer.rule(self.where, rule.ref.name, held)
+        return held
+
+    def _evaluate(self, rule: _Rule, live: bool) -> tuple[bool, list[Step]]:
+        if rule.expr is None:
+            return True, []
+        record = Record()
+        observers = [record] if self.observer is None or not live else [record, self.observer]
+        evaluation = Evaluation(self.c, self.lets, self.roots, observers)
+        held = bool(evaluation.run(rule.expr, live))
+        return held, condition_steps(rule.expr, evaluation, record)
+
+    def seen(self, rule: _Rule) -> tuple[bool, list[Step], bool]:
+        """(held, steps, reached): what the rule saw when asked, or, for a rule the
+        question never asked, what it would have seen."""
+        if rule.ref in self.asked:
+            return (*self.asked[rule.ref], True)
+        return (*self._evaluate(rule, live=False), False)
+
+
 def _show(ref: RuleRef, show: ast.Show, on: Compiled | None, c) -> ViewResult:
+    """A view's answer: what the matched rule shows, its `on` evaluated."""
     return ViewResult(
         show.display.value,
         bool(on(c)) if on is not None else False,

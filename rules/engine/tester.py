@@ -295,9 +295,7 @@ def run_expect(e: Expect, settings: list[Setting], rules: RuleSet,
     ctx = {k: records[k] for k in schema.CONTEXTS[context_of]}
     if e.kind == "view":
         ctx["product"] = e.target
-        v = rules.view(e.target, ctx)
-        if coverage is not None:
-            coverage.view(e.target, ctx)
+        v = rules.view(e.target, ctx, coverage)
         ok = ((e.display is None or v.display == e.display[0])
               and (e.on is None or (v.display == "toggle" and v.on == e.on))
               and (e.mode is None or v.mode == e.mode[0])
@@ -308,9 +306,7 @@ def run_expect(e: Expect, settings: list[Setting], rules: RuleSet,
         explanation = rules.explain_view(e.target, ctx)
         got = f"{describe_view(v)} by {v.rule.name}"
     elif e.kind == "policy":
-        d = rules.decide(e.target, ctx)
-        if coverage is not None:
-            coverage.decide(e.target, ctx)
+        d = rules.decide(e.target, ctx, coverage)
         by = None if e.by is None else (
             f"{e.target}.default" if e.by[0] == "default" else e.by[0])
         ok = (d.allowed == e.allowed
@@ -321,9 +317,7 @@ def run_expect(e: Expect, settings: list[Setting], rules: RuleSet,
         explanation = rules.explain_decision(e.target, ctx)
         got = ("allowed" if d.allowed else f"refused because {d.because}") + f" by {d.rule.name}"
     else:
-        found = rules.consequences(e.target, ctx)
-        if coverage is not None:
-            coverage.consequences(e.target, ctx)
+        found = rules.consequences(e.target, ctx, coverage)
         if e.nothing:
             ok = not found
         else:

@@ -1,8 +1,9 @@
 """Which rules and which branches of their conditions the rule tests reached.
 
-`Coverage` evaluates decisions the way the engine does (a view stops at its first match;
-every deny is asked, the allows only when no deny held; every consequence is asked) and
-`and` / `or` short-circuit as in the compiled rules, counting as it goes:
+`Coverage` observes the engine's traced evaluation (`RuleSet.view(..., observer=...)` and
+friends): the engine asks the rules in its order, the evaluation hands over every part of
+a condition with its value, and the parts the compiled rules skip (`and` / `or`
+short-circuit) are not counted. It counts:
 - per rule: how often it was asked (reached) and how often its condition held (fired);
   a default counts as fired when it decided;
 - per condition, which is a rule's whole `when` and every part joined by `and` / `or`
@@ -13,14 +14,14 @@ missing; `report()` lists them with file:line:column.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .. import schema
 from . import ast
 from .checker import Program
 from .errors import Span
-from .explain import _compare
+from .evaluate import let_of
 from .printer import unparse
 
 
@@ -86,14 +87,9 @@ class Summary:
 
 
 @dataclass
-class _Rule:
-    count: RuleCount
-    when: ast.Expr | None
-
-
-@dataclass
 class Coverage:
-    """Counts over one program; built once, fed every decision the tests ask for."""
+    """Counts over one program: every rule and condition registered once, then fed what
+    the traced evaluation of every decision the tests ask for observed."""
 
     program: Program
     rules: dict[tuple[str, str], RuleCount] = field(default_factory=dict)  # (where, name)
@@ -101,40 +97,34 @@ class Coverage:
 
     def __post_init__(self) -> None:
         p = self.program
-        self._views: dict[str, list[_Rule]] = {}
-        self._policies: dict[str, tuple[list[_Rule], list[_Rule], _Rule]] = {}
-        self._afters: dict[str, list[_Rule]] = {}
         for product, view in p.views.items():
             roots = frozenset(schema.CONTEXTS["view"])
-            self._views[product] = [
+            for r in view.rules:
                 self._rule(f"view {product}", r.name.value,
                            "default" if r.when is None else "rule", r.name.span, r.when, roots)
-                for r in view.rules]
         for op, policy in p.policies.items():
             roots = frozenset(schema.CONTEXTS.get(op, {}))
             where = f"policy {op}"
-            denies = [self._rule(where, d.name.value, "deny", d.name.span, d.when, roots)
-                      for d in policy.decisions if d.effect == "deny"]
-            allows = [self._rule(where, d.name.value, "allow", d.name.span, d.when, roots)
-                      for d in policy.decisions if d.effect == "allow"]
+            for effect in ("deny", "allow"):
+                for d in policy.decisions:
+                    if d.effect == effect:
+                        self._rule(where, d.name.value, effect, d.name.span, d.when, roots)
             default = next((d for d in policy.decisions if d.effect == "default"), None)
             span = default.span if default is not None else policy.op.span
-            self._policies[op] = (denies, allows,
-                                  self._rule(where, f"{op}.default", "default", span, None, roots))
+            self._rule(where, f"{op}.default", "default", span, None, roots)
             self._impossible(policy)
         for op, after in p.afters.items():
             roots = frozenset(schema.CONTEXTS.get(op, {}))
-            self._afters[op] = [self._rule(f"after {op}", r.name.value, "consequence",
-                                           r.name.span, r.when, roots) for r in after.rules]
+            for r in after.rules:
+                self._rule(f"after {op}", r.name.value, "consequence", r.name.span, r.when,
+                           roots)
 
     # Building -------------------------------------------------------------------
     def _rule(self, where: str, name: str, kind: str, span: Span, when: ast.Expr | None,
-              roots: frozenset[str]) -> _Rule:
-        count = RuleCount(name, kind, where, span)
-        self.rules[(where, name)] = count
+              roots: frozenset[str]) -> None:
+        self.rules[(where, name)] = RuleCount(name, kind, where, span)
         if when is not None:
             self._branches(when, name, roots, root=True, seen=())
-        return _Rule(count, when)
 
     def _impossible(self, policy: ast.Policy) -> None:
         """Allows are asked only when every deny was false. So a part of an allow that
@@ -168,18 +158,13 @@ class Coverage:
                     f"every case is refused by '{denies[whole]}' or allowed by "
                     f"'{d.name.value}'" if not always else f"'{d.name.value}' always allows")
 
-    def _let(self, e: ast.Expr, roots: frozenset[str]) -> ast.Let | None:
-        if isinstance(e, ast.Path) and len(e.parts) == 1 and e.parts[0] not in roots:
-            return self.program.lets.get(e.parts[0])
-        return None
-
     def _branches(self, e: ast.Expr, owner: str, roots: frozenset[str], root: bool,
                   seen: tuple[str, ...]) -> None:
         """Register the conditions of `e`: itself when it is a rule's whole condition or
         a part of `and` / `or`, then its parts and the named conditions it uses."""
         if root and e.span not in self.branches:
             self.branches[e.span] = BranchCount(unparse(e), owner, e.span)
-        let = self._let(e, roots)
+        let = let_of(e, self.program.lets, roots)
         if let is not None and let.name.value not in seen:
             # The definition's own value is its use's value, counted where it is used;
             # its parts are counted once for every use.
@@ -190,83 +175,23 @@ class Coverage:
         elif isinstance(e, ast.Not):
             self._branches(e.operand, owner, roots, False, seen)
 
-    # Evaluating -------------------------------------------------------------------
-    def _value(self, e: ast.Expr, c: Mapping[str, object], roots: frozenset[str]) -> object:
-        let = self._let(e, roots)
-        if let is not None:
-            value = self._cond(let.expr, c, roots)
-        elif isinstance(e, ast.Path):
-            value = c[e.parts[0]]
-            for p in e.parts[1:]:
-                value = value[p]  # type: ignore[index]
-        elif isinstance(e, ast.Literal):
-            value = e.value
-        elif isinstance(e, ast.Not):
-            value = not self._value(e.operand, c, roots)
-        elif isinstance(e, ast.BoolOp):
-            stop = e.op == "or"  # `or` stops at the first true part, `and` at the first false
-            value = not stop
-            for o in e.operands:
-                if bool(self._cond(o, c, roots)) is stop:
-                    value = stop
-                    break
-        elif isinstance(e, ast.InList):
-            item = self._value(e.item, c, roots)
-            value = item in [self._value(o, c, roots) for o in e.options]
-        elif isinstance(e, ast.Arith):
-            a, b = self._value(e.left, c, roots), self._value(e.right, c, roots)
-            value = a + b if e.op == "+" else a - b  # type: ignore[operator]
-        elif isinstance(e, ast.Compare):
-            value = _compare(e.op, self._value(e.left, c, roots), self._value(e.right, c, roots))
-        else:  # pragma: no cover - the parser makes nothing else
-            raise TypeError(e)
-        return value
+    # Observing the traced evaluation ----------------------------------------------------
+    def rule(self, where: str, name: str, held: bool) -> None:
+        """A question asked this rule (a default: it decided, or a view reached it)."""
+        count = self.rules.get((where, name))
+        if count is not None:
+            count.reached += 1
+            count.fired += held
 
-    def _cond(self, e: ast.Expr, c: Mapping[str, object], roots: frozenset[str]) -> object:
-        value = self._value(e, c, roots)
-        branch = self.branches.get(e.span)
+    def value(self, e: ast.Expr, value: object, needed: bool, live: bool) -> None:
+        """A part of a condition got its value; counted when the compiled rule evaluates
+        it too (`and` / `or` short-circuit)."""
+        branch = self.branches.get(e.span) if live else None
         if branch is not None:
             if value:
                 branch.true += 1
             else:
                 branch.false += 1
-        return value
-
-    def _ask(self, rule: _Rule, c: Mapping[str, object], roots: frozenset[str]) -> bool:
-        rule.count.reached += 1
-        held = rule.when is None or bool(self._cond(rule.when, c, roots))
-        if held and rule.when is not None:
-            rule.count.fired += 1
-        return held
-
-    # The three questions, as the engine answers them ---------------------------------
-    def view(self, product: str, c: Mapping[str, object]) -> str:
-        roots = frozenset(schema.CONTEXTS["view"])
-        for rule in self._views[product]:
-            if self._ask(rule, c, roots):
-                if rule.when is None:
-                    rule.count.fired += 1
-                return rule.count.name
-        raise AssertionError("the checker guarantees a default")  # pragma: no cover
-
-    def decide(self, op: str, c: Mapping[str, object]) -> tuple[bool, str]:
-        if op not in self._policies:
-            return False, f"{op}.default"
-        roots = frozenset(schema.CONTEXTS.get(op, {}))
-        denies, allows, default = self._policies[op]
-        held = [r for r in denies if self._ask(r, c, roots)]
-        if held:
-            return False, held[0].count.name
-        ok = [r for r in allows if self._ask(r, c, roots)]
-        if ok:
-            return True, ok[0].count.name
-        default.count.reached += 1
-        default.count.fired += 1
-        return False, default.count.name
-
-    def consequences(self, op: str, c: Mapping[str, object]) -> list[str]:
-        roots = frozenset(schema.CONTEXTS.get(op, {}))
-        return [r.count.name for r in self._afters.get(op, ()) if self._ask(r, c, roots)]
 
     # Reporting ---------------------------------------------------------------------
     def summary(self) -> Summary:

@@ -1,20 +1,20 @@
-"""Evaluate a condition step by step, recording every value it saw, for "why".
+"""A condition as a person reads it: its parts as steps, with the values they had.
 
-The compiled functions decide; this walks the same tree only when a person asks why. A
-condition becomes a list of steps, one per part joined by `and` / `or`, each with its
-value, the record values it read and its span; a named condition (`let`) is a step whose
-children are the parts of its definition. Nothing short-circuits here: an explanation
-shows every part of a rule, and marks the ones the decision did not need.
+The steps are drawn from one traced evaluation (`evaluate.Evaluation`), observed by a
+`Record`: a condition becomes a list of steps, one per part joined by `and` / `or`, each
+with its value, the record values it read and its span; a named condition (`let`) is a
+step whose children are the parts of its definition. An explanation shows every part of
+a rule, and marks the ones the decision did not need.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..i18n import t
 from . import ast
 from .errors import Span
+from .evaluate import Evaluation
 from .printer import literal, unparse
 
 
@@ -79,71 +79,51 @@ def _seen_text(step: Step) -> str:
     return step.filled or ", ".join(f"{p} = {literal(v)}" for p, v in step.seen)
 
 
-def condition_steps(
-    e: ast.Expr, c: Mapping[str, object], lets: Mapping[str, ast.Let], roots: frozenset[str]
-) -> tuple[object, list[Step]]:
-    """The value of a rule's condition and its parts as steps, in source order."""
-    tracer = _Tracer(c, lets, roots)
-    value = tracer.value(e)
-    return value, tracer.parts(e)
+class Record:
+    """The observer an explanation reads: the value and neededness of every part of a
+    condition, from one traced evaluation (keyed by node: a `let`'s parts have one value
+    in one context, however often it is used)."""
+
+    def __init__(self) -> None:
+        self.values: dict[int, object] = {}
+        self.needed: dict[int, bool] = {}
+
+    def value(self, e: ast.Expr, value: object, needed: bool, live: bool) -> None:
+        self.values[id(e)] = value
+        self.needed[id(e)] = needed
 
 
-# The name `trace` is what the engine imports; it is the same walk.
-trace = condition_steps
+def condition_steps(e: ast.Expr, evaluation: Evaluation, record: Record) -> list[Step]:
+    """A rule's condition, once `evaluation` has run it with `record` observing, as steps
+    in source order."""
+    return _Steps(evaluation, record).parts(e)
 
 
-class _Tracer:
-    def __init__(self, c: Mapping[str, object], lets: Mapping[str, ast.Let],
-                 roots: frozenset[str]) -> None:
-        self.c, self.lets, self.roots = c, lets, roots
-
-    def _let(self, e: ast.Expr) -> ast.Let | None:
-        if isinstance(e, ast.Path) and len(e.parts) == 1 and e.parts[0] not in self.roots:
-            return self.lets.get(e.parts[0])
-        return None
+class _Steps:
+    def __init__(self, evaluation: Evaluation, record: Record) -> None:
+        self.evaluation, self.record = evaluation, record
+        self._let = evaluation.let
 
     def value(self, e: ast.Expr) -> object:
-        if isinstance(e, ast.Path):
-            let = self._let(e)
-            if let is not None:
-                return self.value(let.expr)
-            value: object = self.c[e.parts[0]]
-            for p in e.parts[1:]:
-                value = value[p]  # type: ignore[index]
-            return value
-        if isinstance(e, ast.Literal):
-            return e.value
-        if isinstance(e, ast.Not):
-            return not self.value(e.operand)
-        if isinstance(e, ast.BoolOp):
-            values = [self.value(o) for o in e.operands]
-            return all(values) if e.op == "and" else any(values)
-        if isinstance(e, ast.InList):
-            item = self.value(e.item)
-            return item in [self.value(o) for o in e.options]
-        if isinstance(e, ast.Arith):
-            a, b = self.value(e.left), self.value(e.right)
-            return a + b if e.op == "+" else a - b  # type: ignore[operator]
-        if isinstance(e, ast.Compare):
-            return _compare(e.op, self.value(e.left), self.value(e.right))
-        raise TypeError(e)
+        return self.record.values[id(e)]
 
     def parts(self, e: ast.Expr) -> list[Step]:
         """The parts of a condition joined by its outermost `and` / `or`, as steps."""
         if isinstance(e, ast.BoolOp):
-            steps = [self.step(o) for o in e.operands]
-            _mark_needed(e.op, steps)
-            return steps
+            return [self.step(o) for o in e.operands]
         return [self.step(e)]
 
     def step(self, e: ast.Expr) -> Step:
         value = self.value(e)
+        needed = self.record.needed[id(e)]
         let = self._let(e)
         if let is not None:
             body = let.expr
             return Step(e.parts[0], value, let.span, self.parts(body),  # type: ignore[union-attr]
-                        kind="let", joined=body.op if isinstance(body, ast.BoolOp) else None)
-        step = Step(unparse(e), value, e.span, seen=self.seen(e), filled=self.filled(e))
+                        kind="let", joined=body.op if isinstance(body, ast.BoolOp) else None,
+                        needed=needed)
+        step = Step(unparse(e), value, e.span, seen=self.seen(e), filled=self.filled(e),
+                    needed=needed)
         if isinstance(e, ast.BoolOp):
             step.kind, step.joined = "group", e.op
             step.children = self.parts(e)
@@ -204,25 +184,3 @@ class _Tracer:
         return found
 
 
-def _mark_needed(op: str, steps: list[Step]) -> None:
-    """After the first false part of an `and` (true part of an `or`) the rest was not
-    needed: the compiled rule never evaluates it."""
-    decided = False
-    for s in steps:
-        s.needed = not decided
-        if bool(s.value) is (op == "or"):
-            decided = True
-
-
-def _compare(op: str, a: object, b: object) -> bool:
-    if op == "==":
-        return a == b
-    if op == "!=":
-        return a != b
-    if op == "<":
-        return a < b  # type: ignore[operator]
-    if op == "<=":
-        return a <= b  # type: ignore[operator]
-    if op == ">":
-        return a > b  # type: ignore[operator]
-    return a >= b  # type: ignore[operator]

@@ -21,8 +21,10 @@ def build(grammar: str, name: str, **options: Any) -> lark.Lark:
     directory = cachefiles.ready_dir()
     if directory is None:
         return lark.Lark(grammar, **options)
-    # The postlexer by its class (its repr has an address in it).
-    shown = sorted((k, type(v).__qualname__ if k == "postlex" else repr(v))
+    # The postlexer by its class, lexer callbacks by their terminals (the reprs of the
+    # objects have addresses in them, which would make every process miss).
+    shown = sorted((k, type(v).__qualname__ if k == "postlex" else
+                    repr(sorted(v)) if k == "lexer_callbacks" else repr(v))
                    for k, v in options.items())
     digest = hashlib.sha256(f"{lark.__version__}\0{shown}\0{grammar}".encode()).hexdigest()[:24]
     final = directory / f"lark-{name}-{digest}.cache"

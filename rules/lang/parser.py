@@ -1,25 +1,24 @@
 """Rule text → syntax tree, with errors a person can act on.
 
-Lark (LALR, positions kept) does the parsing; this module turns its tree into
-`ast` dataclasses and its exceptions into `Diagnostic`s that name expected tokens
-by what a person would call them, never by a generated terminal name.
+The shared front end (`syntax.py`: Lark LALR, positions kept, comments collected) does
+the parsing and words its errors from this module's tables; this module turns the tree
+into `ast` dataclasses.
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
 from pathlib import Path as FsPath
 
-from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark import Token, Transformer, v_args
+from lark.exceptions import UnexpectedInput
 
-from ..paths import GRAMMAR_DIR
-from . import ast, larkcache, limits
+from . import ast, limits
 from .errors import Diagnostic, RuleError, Span, read_source
+from .syntax import Syntax, one_of
 
 # What a person calls each token the grammar can expect.
-_HUMAN = {
+NAMES = {
     "NAME": "a name",
     "STRING": 'a text in double quotes',
     "INT": "a number",
@@ -28,7 +27,7 @@ _HUMAN = {
     "$END": "the end of the file",
 }
 # A token named with its text: "unexpected name 'b'".
-_KINDS = {"NAME": "name", "STRING": "text", "INT": "number"}
+KINDS = {"NAME": "name", "STRING": "text", "INT": "number"}
 # Tokens that can begin a value or a condition, and the ones that continue one: listed one
 # by one they bury the useful part of a message, so each group is named as a whole.
 _STARTS_VALUE = {"NAME", "INT", "STRING", "LPAR", "TRUE", "FALSE", "NONE"}
@@ -39,46 +38,8 @@ _TOP_LEVEL_WORDS = ("message", "let", "view", "policy", "after")
 MAX_SYNTAX_ERRORS = 20
 
 
-class _WholeWords:
-    """Lark post-lexer whose only job is `always_accept`: a name is lexed as a whole word in
-    every parser state, so `shows` or `andx` is never read as the keyword `show` or `and`
-    followed by the rest (Lark's contextual lexer would otherwise try only the keywords
-    the state expects)."""
-
-    always_accept = ("NAME",)
-
-    def process(self, stream):
-        return stream
-
-
-@cache
-def _lark() -> Lark:
-    grammar = (GRAMMAR_DIR / "rules.lark").read_text(encoding="utf-8")
-    return larkcache.build(grammar, "rules", parser="lalr", propagate_positions=True,
-                           maybe_placeholders=True, postlex=_WholeWords())
-
-
-@cache
-def _keywords(lark: Lark) -> dict[str, str]:
-    """Terminal name → its word, for every keyword or punctuation the grammar spells out."""
-    return {t.name: t.pattern.value for t in lark.terminals if t.pattern.type == "str"}
-
-
-def human(terminal: str, lark: Lark | None = None, names: dict[str, str] | None = None) -> str:
-    """What a person calls a terminal: `'when'`, `a name`, never `__ANON_3`."""
-    table = {**_HUMAN, **(names or {})}
-    if terminal in table:
-        return table[terminal]
-    word = _keywords(lark or _lark()).get(terminal)
-    if word is not None:
-        return f"'{word}'"
-    return terminal.lower().strip("_").replace("_", " ")
-
-
-def expected_text(names: set[str] | frozenset[str], lark: Lark | None = None,
-                  names_map: dict[str, str] | None = None) -> str:
+def expected_text(syntax: Syntax, wanted: set[str]) -> str:
     """The expected tokens as a person would list them, groups named as a whole."""
-    wanted = {n for n in names if not n.startswith("__IGNORE")}
     phrases: list[str] = []
     if len(wanted & _STARTS_VALUE) >= 4:
         phrases.append("a condition or value" if "_NOT" in wanted else "a value")
@@ -92,25 +53,10 @@ def expected_text(names: set[str] | frozenset[str], lark: Lark | None = None,
     # Brackets and commas that close a list or group add nothing a person needs here.
     if phrases:
         wanted -= {"RPAR", "RSQB", "COMMA", "MINUS"}
-    phrases = sorted(human(n, lark, names_map) for n in wanted) + phrases
+    phrases = sorted(syntax.human(n) for n in wanted) + phrases
     if len(phrases) > 8:
         phrases = phrases[:8] + ["…"]
-    if len(phrases) > 1:
-        return ", ".join(phrases[:-1]) + " or " + phrases[-1]
-    return phrases[0] if phrases else "something else"
-
-
-def _accepts(exc: UnexpectedInput) -> set[str]:
-    """The terminals the parser would really take at the error: Lark's interactive parser
-    tries each one, which drops the look-aheads an LALR state merely carries along."""
-    ip = getattr(exc, "interactive_parser", None)
-    if ip is not None:
-        try:
-            return set(ip.accepts())
-        except UnexpectedInput:  # pragma: no cover - accepts() only feeds valid terminals
-            pass
-    return set(getattr(exc, "accepts", None) or getattr(exc, "expected", None)
-               or getattr(exc, "allowed", None) or ())
+    return one_of(phrases)
 
 
 def _hint_for(text: str, expected: set[str]) -> str | None:
@@ -159,59 +105,7 @@ def _hint_for(text: str, expected: set[str]) -> str | None:
     return None
 
 
-def syntax_diagnostic(
-    exc: UnexpectedInput, file: str, source: str, lark: Lark | None = None,
-    names: dict[str, str] | None = None, hint_for=_hint_for,
-) -> Diagnostic:
-    """One Lark syntax error as a located diagnostic in a person's words."""
-    lark = lark or _lark()
-    keywords = set(_keywords(lark).values())
-    line, column = exc.line, exc.column
-    if isinstance(exc, UnexpectedCharacters):
-        lines = source.splitlines()
-        rest = lines[line - 1][column - 1 :] if 0 < line <= len(lines) else ""
-        word = re.match(r"\w+", rest)
-        if rest[:2] in ("&&", "||"):
-            bad = rest[:2]
-        elif rest.startswith('"'):
-            bad = rest.rstrip()  # a text not closed on its line: the rest of the line
-        elif word is not None:
-            bad = word.group(0)
-        else:
-            bad = rest[:1]
-        expected = _accepts(exc)
-        span = Span(file, line, column, line, column + max(1, len(bad)))
-        shown = bad if len(bad) <= 30 else bad[:27] + "..."
-        message = f"unexpected {shown!r}"
-        if expected:
-            message += f"; expected {expected_text(expected, lark, names)}"
-        return Diagnostic("error", message, span, hint_for(bad, expected))
-    if isinstance(exc, UnexpectedEOF) or (
-        isinstance(exc, UnexpectedToken) and exc.token.type == "$END"
-    ):
-        expected = _accepts(exc)
-        lines = source.rstrip().splitlines() or [""]
-        span = Span(file, len(lines), len(lines[-1]) + 1, len(lines), len(lines[-1]) + 2)
-        hint = "a block is not closed: add `}`" if "RBRACE" in expected else None
-        return Diagnostic(
-            "error", f"the file ends too early; expected {expected_text(expected, lark, names)}",
-            span, hint,
-        )
-    assert isinstance(exc, UnexpectedToken)
-    tok: Token = exc.token
-    expected = _accepts(exc)
-    span = Span(
-        file, tok.line or line, tok.column or column,
-        tok.end_line or line, tok.end_column or (column + len(str(tok))),
-    )
-    if tok.type in _KINDS and str(tok) not in keywords:
-        what = f"{_KINDS[tok.type]} {str(tok)!r}"
-    else:
-        what = f"'{tok}'"
-    return Diagnostic(
-        "error", f"unexpected {what}; expected {expected_text(expected, lark, names)}", span,
-        hint_for(str(tok), expected),
-    )
+SYNTAX = Syntax("rules.lark", NAMES, KINDS, _hint_for, expected_text)
 
 
 class _ToAst(Transformer):
@@ -244,7 +138,7 @@ class _ToAst(Transformer):
     @v_args(meta=True)
     def translation(self, meta, children):
         lang, text = children
-        return ast.Translation(self._name(lang), _unquote(text), self._span(meta))
+        return ast.Translation(self._name(lang), unquote(text), self._span(meta))
 
     @v_args(meta=True)
     def let(self, meta, children):
@@ -387,7 +281,7 @@ class _ToAst(Transformer):
 
     @v_args(meta=True)
     def string(self, meta, children):
-        return ast.Literal(_unquote(children[0]), self._span(meta))
+        return ast.Literal(unquote(children[0]), self._span(meta))
 
     @v_args(meta=True)
     def int(self, meta, children):
@@ -409,7 +303,7 @@ class _ToAst(Transformer):
 _ESCAPE = re.compile(r"\\(.)")
 
 
-def _unquote(tok: str) -> str:
+def unquote(tok: str) -> str:
     """A text token's value: `\\n` is a line break, `\\"` a quote, `\\\\` a backslash;
     any other escaped character stands for itself."""
     return _ESCAPE.sub(lambda m: "\n" if m.group(1) == "n" else m.group(1), str(tok)[1:-1])
@@ -435,9 +329,9 @@ def parse(source: str, file: str = "<rules>") -> ast.RuleFile:
     starts = _top_level_lines(source)
     while True:
         try:
-            tree = _lark().parse(text)
+            tree, comments = SYNTAX.parse(text)
         except UnexpectedInput as exc:
-            problems.append(syntax_diagnostic(exc, file, source))
+            problems.append(SYNTAX.diagnostic(exc, file, source))
             at = problems[-1].span.line
             # Resume at the next block; at this very line if the error is its first word
             # (a missing `}` above shows as an unexpected `view` here).
@@ -456,32 +350,9 @@ def parse(source: str, file: str = "<rules>") -> ast.RuleFile:
         items = transformer.transform(tree)
         if transformer.problems:
             raise RuleError(transformer.problems, {file: source})
-        return ast.RuleFile(file, source, items, scan_comments(source))
+        return ast.RuleFile(file, source, items, [
+            ast.Comment(str(c).rstrip(), c.line, c.column) for c in comments])
     raise RuleError(problems, {file: source})
-
-
-def scan_comments(source: str) -> list[ast.Comment]:
-    """The `# ...` comments, which the grammar ignores but the formatter keeps.
-
-    Texts cannot span lines, so a per-line scan that skips quoted text is exact.
-    """
-    found: list[ast.Comment] = []
-    for number, line in enumerate(source.split("\n"), start=1):  # as Lark counts lines
-        in_text = escaped = False
-        for col, ch in enumerate(line):
-            if in_text:
-                if escaped:
-                    escaped = False
-                elif ch == "\\":
-                    escaped = True
-                elif ch == '"':
-                    in_text = False
-            elif ch == '"':
-                in_text = True
-            elif ch == "#":
-                found.append(ast.Comment(line[col:].rstrip(), number, col + 1))
-                break
-    return found
 
 
 def parse_file(path: FsPath, display: str | None = None) -> ast.RuleFile:

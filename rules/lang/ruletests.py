@@ -19,18 +19,17 @@ was expected, what the rules decided and the full trace of the decision.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Token, Transformer, v_args
 from lark.exceptions import UnexpectedInput, VisitError
 
 from .. import schema
-from ..paths import GRAMMAR_DIR
 from ..schema import Type
-from . import larkcache, limits
+from . import limits
 from .errors import Diagnostic, RuleError, Span, read_source
-from .parser import _unquote, _WholeWords, syntax_diagnostic
+from .parser import KINDS, NAMES, expected_text, unquote
+from .syntax import Syntax
 
 TEST_SUFFIX = ".test"
 
@@ -129,13 +128,6 @@ _NAMES = {"NAME": "a name", "STRING": 'a text in double quotes', "INT": "a numbe
           "$END": "the end of the file"}
 
 
-@cache
-def _lark() -> Lark:
-    grammar = (GRAMMAR_DIR / "ruletest.lark").read_text(encoding="utf-8")
-    return larkcache.build(grammar, "ruletests", parser="lalr", propagate_positions=True,
-                           maybe_placeholders=True, postlex=_WholeWords())
-
-
 def _hint_for(text: str, expected: set[str]) -> str | None:
     if text == "==" or (text == "=" and "EQUAL" not in expected):
         return "a test sets a value with a single `=`: `given user.licenses.miteam = true`"
@@ -158,6 +150,10 @@ def _hint_for(text: str, expected: set[str]) -> str | None:
     return None
 
 
+# A test's values are the rule language's: its names, kinds and groups, and its own words.
+SYNTAX = Syntax("ruletest.lark", {**NAMES, **_NAMES}, KINDS, _hint_for, expected_text)
+
+
 class _ToTests(Transformer):
     def __init__(self, file: str) -> None:
         super().__init__()
@@ -177,7 +173,7 @@ class _ToTests(Transformer):
         name, *members = children
         givens = tuple(s for m in members if isinstance(m, list) for s in m)
         expects = tuple(m for m in members if isinstance(m, Expect))
-        return RuleTest(_unquote(name), self._span(meta), givens, expects)
+        return RuleTest(unquote(name), self._span(meta), givens, expects)
 
     def given(self, children):
         return list(children)
@@ -196,7 +192,7 @@ class _ToTests(Transformer):
 
     @v_args(meta=True)
     def string(self, meta, children):
-        return _unquote(children[0]), self._span(meta)
+        return unquote(children[0]), self._span(meta)
 
     @v_args(meta=True)
     def int(self, meta, children):
@@ -287,9 +283,9 @@ class _ToTests(Transformer):
 def parse_tests(source: str, file: str = "<tests>") -> RuleTestFile:
     """Parse one test file; RuleError (located, in a person's words) on a syntax error."""
     try:
-        tree = _lark().parse(source)
+        tree, _ = SYNTAX.parse(source)
     except UnexpectedInput as exc:
-        raise RuleError([syntax_diagnostic(exc, file, source, _lark(), _NAMES, _hint_for)],
+        raise RuleError([SYNTAX.diagnostic(exc, file, source)],
                         {file: source}) from None
     too_big = limits.check(tree, file)
     if too_big:

@@ -96,7 +96,7 @@ def apply_many(s: Session, actions: list[Action], *, dry_run: bool = False,
     for action in actions:
         action.validate(s)
     try:
-        with s.writing() as (tx, ctxs, op):
+        with s.writing() as (tx, ctxs, op), s.preview(dry_run):
             result = BulkResult([_one(s, action, tx, ctxs, op) for action in actions])
             result.audit = [seq for line in result.lines if line.result
                             for seq in line.result.audit]

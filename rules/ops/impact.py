@@ -14,6 +14,7 @@ from typing import Any
 
 from ..engine.ruleset import RuleSet, describe_view
 from ..schema import INTEGRATIONS, PRODUCTS
+from .actions import SetIntegration, SetLicense
 from .context import Contexts
 from .session import Session
 
@@ -75,7 +76,8 @@ def impact(store: Any, in_force: RuleSet, old: RuleSet, new: RuleSet,
             for integration in INTEGRATIONS:
                 value = not base["account"]["integrations"][integration]
                 c = {**base, "integration": integration, "value": value}
-                a, b = _decision(old, "integration.set", c), _decision(new, "integration.set", c)
+                policy = SetIntegration.policy
+                a, b = _decision(old, policy, c), _decision(new, policy, c)
                 if a != b:
                     account_changes.setdefault(
                         f"integration {integration} {'on' if value else 'off'}{{as}}: "
@@ -96,7 +98,8 @@ def impact(store: Any, in_force: RuleSet, old: RuleSet, new: RuleSet,
                               describe_view(new.view(product, pc)))
                     if va != vb:
                         changes.setdefault(f"{product} shows: {va} → {vb}", [])
-                    a, b = _decision(old, "license.set", pc), _decision(new, "license.set", pc)
+                    policy = SetLicense.policy
+                    a, b = _decision(old, policy, pc), _decision(new, policy, pc)
                     if a != b:
                         changes.setdefault(
                             f"{product} switch {'on' if pc['value'] else 'off'}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -19,8 +20,18 @@ from ..engine.whynot import why_not
 from ..errors import BadInput, NotFound, Refused
 from ..i18n import t
 from ..text import printable
+from . import filters
 from . import outcome as clock
-from .actions import CONSEQUENCE, READ_ACCOUNT, READ_AUDIT, READ_ORDER, READ_PARTNER, Action
+from .actions import (
+    CONSEQUENCE,
+    READ_ACCOUNT,
+    READ_AUDIT,
+    READ_ORDER,
+    READ_PARTNER,
+    Action,
+    AssignOrder,
+    SetLicense,
+)
 from .auditlog import AuditFilter
 from .bulk import BulkResult, apply_many, matches
 from .context import Contexts
@@ -37,6 +48,28 @@ _STALE_SCAN = 10_000
 _NAMED = 5
 
 __all__ = ["Effect", "Outcome", "Session"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The rules' answer to one question: allowed, the deciding rule, and the reason in
+    the operator's language when refused."""
+
+    allowed: bool
+    rule: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What an operator is offered, as the rules decide it (`Session.capabilities`)."""
+
+    role: str
+    places: dict[str, Verdict]
+
+    def offers(self, place: str) -> bool:
+        verdict = self.places.get(place)
+        return verdict is not None and verdict.allowed
 
 
 class _DryRun(Exception):
@@ -78,6 +111,9 @@ class Session:
         self.on = on
         # While a revert runs: the audit entry it reverts (written into every entry).
         self.reverting: int | None = None
+        # While a dry run computes its outcome: nothing it writes is kept, so its audit
+        # entries are not even made (a 10,000-user preview spends no time on them).
+        self.previewing = False
 
     # Plumbing -------------------------------------------------------------
     def _t(self, key: str, **values: object) -> str:
@@ -150,6 +186,8 @@ class Session:
                     cause: int | None = None) -> int:
         """Append one audit entry. `cause`: for a consequence, the entry of the operation it
         followed (a revert of either reverts the whole operation)."""
+        if self.previewing:
+            return 0
         entry = audit_record(
             self.login, self.real, self.rules, operation, target, before, after, rule,
             account, partner, actor, outcome)
@@ -158,6 +196,15 @@ class Session:
         if self.reverting is not None:
             entry["revert_of"] = self.reverting
         return tx.append("audit", entry)
+
+    @contextmanager
+    def preview(self, on: bool = True) -> Iterator[None]:
+        """Within: audit entries are not made (the transaction will be discarded)."""
+        was, self.previewing = self.previewing, on or self.previewing
+        try:
+            yield
+        finally:
+            self.previewing = was
 
     @contextmanager
     def _reading(self) -> Iterator[tuple[Contexts, dict]]:
@@ -217,17 +264,22 @@ class Session:
     def users_page(self, account_id: str, offset: int = 0, limit: int = 100,
                    query: str = "") -> tuple[int, list[dict]]:
         """One page of an account's users (for lists of 10,000): the rules are asked only
-        for the users on the page. `query` filters by id, name or e-mail, case-insensitive.
+        for the users on the page. `query` filters by id, name or e-mail, case-insensitive,
+        and by exact license states (`state:off`, `filters.py`): a state is the rules'
+        answer, so a filter by state asks them for every user of the account.
         Returns (how many users match, the page)."""
+        wanted = filters.parse(query)
         with self._reading() as (ctxs, op):
             account = self.resolve_account(ctxs, op, account_id)
-            docs = ctxs.view.by("users", "account", account["id"])
-            if query:
-                q = query.casefold()
-                docs = [u for u in docs if q in u["id"].casefold() or q in u["name"].casefold()
-                        or q in (u.get("email") or "").casefold()]
-            page = docs[max(0, offset): max(0, offset) + max(0, limit)]
-            return len(docs), [user_view(self.rules, ctxs, op, u, self.lang) for u in page]
+            docs = [u for u in ctxs.view.by("users", "account", account["id"])
+                    if wanted.matches_text(u)]
+            start, end = max(0, offset), max(0, offset) + max(0, limit)
+            if wanted.needs_view:
+                views = [user_view(self.rules, ctxs, op, u, self.lang) for u in docs]
+                views = [v for v in views if wanted.matches_view(v)]
+                return len(views), views[start:end]
+            return len(docs), [user_view(self.rules, ctxs, op, u, self.lang)
+                               for u in docs[start:end]]
 
     def user(self, user_id: str) -> dict:
         with self._reading() as (ctxs, op):
@@ -330,16 +382,58 @@ class Session:
         switched on meanwhile would be revoked too), it is refused as stale."""
         action.validate(self)
         try:
-            with self.writing() as (tx, ctxs, op):
+            with self.writing() as (tx, ctxs, op), self.preview(dry_run):
                 outcome = action.perform(self, tx, ctxs, op, expect)
                 if expect_preview is not None and outcome.preview != expect_preview:
                     raise self._stale_preview(outcome)
                 if dry_run:
                     outcome.dry_run = True
+                    outcome.audit = []  # none was made: the transaction is discarded
                     raise _DryRun(outcome)
                 return outcome
         except _DryRun as done:
             return done.outcome
+
+    # What the operator is offered -------------------------------------------
+    def capabilities(self) -> Capabilities:
+        """Which places this operator is offered (policy place.open), with the reason for
+        each one refused: the console shows its keys, palette and menus from this."""
+        with self._reading() as (ctxs, op):
+            return Capabilities(op["role"], {
+                place: self._verdict(self.rules.decide(
+                    "place.open", {"operator": op, "place": place}))
+                for place in schema.PLACES})
+
+    def decide(self, action: Action) -> Verdict:
+        """The rules' answer to an action, without its trace (a list asks it per row:
+        "switchable?"); `why` gives the whole trace."""
+        action.validate(self)
+        with self._reading() as (ctxs, op):
+            return self._verdict(self.rules.decide(action.policy,
+                                                   action.context(self, ctxs, op)))
+
+    def assign_targets(self, order_id: str) -> list[tuple[dict, Verdict]]:
+        """Every account this operator may read, with the rules' answer to assigning the
+        order there (S2): the Assign picker offers the allowed ones and says why not for
+        the others."""
+        with self._reading() as (ctxs, op):
+            order = ctxs.view.get("orders", order_id)
+            if order is None or not self._allowed(READ_ORDER,
+                                                  self._order_ctx(ctxs, op, order)):
+                raise NotFound(self._t("unknown_record", kind=self._t("kind_order"),
+                                       id=order_id), "order", order_id)
+            out = []
+            for a in ctxs.view.all("accounts"):
+                if not self._allowed(READ_ACCOUNT, ctxs.for_account(op, a)):
+                    continue
+                ctx = AssignOrder(order_id, a["id"]).context(self, ctxs, op)
+                out.append(({"id": a["id"], "name": a["name"], "partner": a["partner"]},
+                            self._verdict(self.rules.decide(AssignOrder.policy, ctx))))
+            return out
+
+    def _verdict(self, d: Decision) -> Verdict:
+        return Verdict(d.allowed, d.rule.name,
+                       None if d.allowed else self.rules.message(d.because or "", self.lang))
 
     def apply_many(self, actions: list[Action], *, dry_run: bool = False,
                    all_or_nothing: bool = False, expect_preview: str | None = None
@@ -382,7 +476,7 @@ class Session:
         with self._reading() as (ctxs, op):
             ctx = action.context(self, ctxs, op)
             explanation = self.rules.explain_decision(action.policy, ctx)
-            if action.policy == "license.set" and explanation.answer == "refused":
+            if type(action) is SetLicense and explanation.answer == "refused":
                 # What would allow it: the smallest change of this account's records.
                 explanation.why_not = why_not(self.rules, ctx, ctx["product"], ctx["value"],
                                               self.lang)

@@ -171,7 +171,7 @@ def import_users(s: Session, account_key: str, rows: list[ImportRow], *,
         account = s.resolve_account(ctxs, op, account_key)
     result = ImportResult(account["id"], rows, dry_run)
     try:
-        with s.writing() as (tx, ctxs, op):
+        with s.writing() as (tx, ctxs, op), s.preview():
             for row in rows:
                 if row.status != "error":
                     _decide(s, row, account, tx, ctxs, op)

@@ -13,15 +13,15 @@ import re
 from dataclasses import MISSING, dataclass
 from dataclasses import fields as dataclass_fields
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from lark import Lark, Token, Transformer, Tree, v_args
+from lark import Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from ..lang import larkcache
 from ..lang.errors import Diagnostic, RuleError, Span, read_source
+from ..lang.parser import unquote
+from ..lang.syntax import Syntax, accepts, one_of
 from ..ops import actions as ops
 from ..ops.actions import (
     ACTIONS,
@@ -33,7 +33,7 @@ from ..ops.actions import (
     SetIntegration,
     SetLicense,
 )
-from ..paths import GRAMMAR_DIR, display_name
+from ..paths import display_name
 from ..schema import ACTORS, LANGUAGES, PRODUCTS, ROLES
 from .model import (
     ADD_OPTIONS,
@@ -71,28 +71,16 @@ class ScenarioError(RuleError):
     """A scenario that cannot be run as written: exit 2, every problem located."""
 
 
-@cache
-def _lark() -> Lark:
-    grammar = (GRAMMAR_DIR / "scenario.lark").read_text(encoding="utf-8")
-    return larkcache.build(grammar, "scenario", parser="lalr", propagate_positions=True,
-                           maybe_placeholders=False, postlex=_WholeWords())
-
-
-@cache
-def _keywords() -> dict[str, str]:
-    return {t.name: t.pattern.value for t in _lark().terminals if t.pattern.type == "str"}
-
-
 class _Glued(Exception):
     def __init__(self, token: Token, text: str) -> None:
         self.token = token
         self.text = text
 
 
-class _WholeWords:
-    """Lark's contextual lexer takes the keywords a parser state expects as prefixes:
-    `storedx` would read as `stored` then `x`. Two word tokens with nothing between them
-    are one word the grammar does not know: report it as written."""
+class _GluedWords:
+    """Lark post-lexer. Lark's contextual lexer takes the keywords a parser state expects
+    as prefixes: `storedx` would read as `stored` then `x`. Two word tokens with nothing
+    between them are one word the grammar does not know: report it as written."""
 
     always_accept = ()
 
@@ -110,38 +98,22 @@ def _wordy(tok: Token) -> bool:
     return bool(re.fullmatch(r"[\w.@+/-]+", str(tok)))
 
 
-def _human(terminal: str) -> str:
-    if terminal in _HUMAN:
-        return _HUMAN[terminal]
-    word = _keywords().get(terminal)
-    return f"'{word}'" if word is not None else terminal.lower().strip("_")
-
-
-def _expected(names: set[str]) -> str:
-    words = {_keywords().get(n) for n in names}
+def _expected(syntax: Syntax, names: set[str]) -> str:
+    words = {syntax.keywords.get(n) for n in names}
     if {"expect", "as"} <= words:
         return ("a step (" + ", ".join(_STEP_WORDS) + "), 'as', 'expect', or a header line ("
                 + ", ".join(_HEADER_WORDS) + ")")
-    shown = sorted(_human(n) for n in names if not n.startswith("__IGNORE"))
-    if len(shown) > 1:
-        return ", ".join(shown[:-1]) + " or " + shown[-1]
-    return shown[0] if shown else "something else"
+    return one_of(sorted(syntax.human(n) for n in names))
 
 
-def _accepts(exc: UnexpectedInput) -> set[str]:
-    ip = getattr(exc, "interactive_parser", None)
-    if ip is not None:
-        try:
-            return set(ip.accepts())
-        except UnexpectedInput:  # pragma: no cover - accepts() feeds only valid terminals
-            pass
-    return set(getattr(exc, "expected", None) or getattr(exc, "allowed", None) or ())
+SYNTAX = Syntax("scenario.lark", _HUMAN, expected=_expected, postlex=_GluedWords,
+                maybe_placeholders=False)
 
 
 def _hint(bad: str, expected: set[str], after_value: bool,
           words: list[str] | None = None) -> str | None:
     if words is None:
-        words = [w for w in (_keywords().get(n) for n in expected) if w and w[0].isalpha()]
+        words = [w for w in (SYNTAX.keywords.get(n) for n in expected) if w and w[0].isalpha()]
         if {"expect", "as"} <= set(words):
             words = [*_STEP_WORDS, *_HEADER_WORDS, "as", "expect"]
     close = difflib.get_close_matches(bad.lower(), words, n=1, cutoff=0.6)
@@ -171,15 +143,15 @@ def _syntax_error(exc: UnexpectedInput | _Glued, file: str, source: str) -> Diag
         last = lines[-1] if lines else ""
         n = max(1, len(lines))
         return Diagnostic("error", "the file ends too early; expected "
-                          + _expected(_accepts(exc)), Span(file, n, len(last) + 1, n,
+                          + SYNTAX.expected_text(accepts(exc)), Span(file, n, len(last) + 1, n,
                                                            len(last) + 2))
-    expected = _accepts(exc)
+    expected = accepts(exc)
     glued = _glued_word(exc, lines)
     if glued is not None:
         line, column, word = glued
         return Diagnostic("error", f"unexpected word {word!r}",
                           Span(file, line, column, line, column + len(word)),
-                          _hint(word, set(), False, sorted(set(_keywords().values()))))
+                          _hint(word, set(), False, sorted(set(SYNTAX.keywords.values()))))
     if isinstance(exc, UnexpectedCharacters):
         line, column = exc.line, exc.column
         rest = lines[line - 1][column - 1:] if 0 < line <= len(lines) else ""
@@ -198,14 +170,14 @@ def _syntax_error(exc: UnexpectedInput | _Glued, file: str, source: str) -> Diag
             end = len(text.split("#")[0].rstrip()) + 1
             span = Span(file, tok.line, end, tok.line, end + 1)
             return Diagnostic("error", "the line ends too early; expected "
-                              + _expected(expected), span)
+                              + SYNTAX.expected_text(expected), span)
         kind = {"WORD": "word", "STRING": "text", "INT": "number"}.get(tok.type)
         what = f"{kind} {bad!r}" if kind else f"'{bad}'"
         prev = getattr(exc, "interactive_parser", None)
         after_value = bool(prev and prev.parser_state.value_stack
                            and _is_value(prev.parser_state.value_stack[-1]))
-    return Diagnostic("error", f"unexpected {what}; expected {_expected(expected)}", span,
-                      _hint(bad, expected, after_value))
+    return Diagnostic("error", f"unexpected {what}; expected "
+                      f"{SYNTAX.expected_text(expected)}", span, _hint(bad, expected, after_value))
 
 
 def _glued_word(exc: UnexpectedInput, lines: list[str]) -> tuple[int, int, str] | None:
@@ -253,11 +225,6 @@ class _Opt:
     value_span: Span
 
 
-def _unquote(tok: str) -> str:
-    body = str(tok)[1:-1]
-    return re.sub(r"\\(.)", lambda m: {"n": "\n"}.get(m.group(1), m.group(1)), body)
-
-
 class _ToStatements(Transformer):
     def __init__(self, file: str) -> None:
         super().__init__()
@@ -270,7 +237,7 @@ class _ToStatements(Transformer):
         return Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
 
     def _text(self, tok: Token) -> str:
-        return _unquote(tok) if tok.type == "STRING" else str(tok)
+        return unquote(tok) if tok.type == "STRING" else str(tok)
 
     def start(self, children):
         return list(children)
@@ -278,7 +245,7 @@ class _ToStatements(Transformer):
     # Header
     @v_args(meta=True)
     def title(self, meta, c):
-        return _Stmt("title", _unquote(c[0]), self._span(meta))
+        return _Stmt("title", unquote(c[0]), self._span(meta))
 
     @v_args(meta=True)
     def cases(self, meta, c):
@@ -388,7 +355,7 @@ class _ToStatements(Transformer):
             if isinstance(item, tuple):
                 args[item[0]] = item[1]
             else:
-                args["text"] = _unquote(item)
+                args["text"] = unquote(item)
         return "refused", args
 
     def by(self, c):
@@ -398,7 +365,7 @@ class _ToStatements(Transformer):
         return ("because", str(c[0]))
 
     def exp_error(self, c):
-        return "error", {"text": _unquote(c[0]) if c else None}
+        return "error", {"text": unquote(c[0]) if c else None}
 
     def users(self, c):
         return [str(u) for u in c]
@@ -409,13 +376,13 @@ class _ToStatements(Transformer):
         if isinstance(display, dict):
             args.update(display)
         else:
-            args.update({"display": "message", "message": _unquote(display)})
+            args.update({"display": "message", "message": unquote(display)})
         return "shows", args
 
     def toggle(self, c):
         on, mode, *message = c
         return {"display": "toggle", "on": on, "mode": mode,
-                "message": _unquote(message[0]) if message else None}
+                "message": unquote(message[0]) if message else None}
 
     def mode(self, c):
         return str(c[0])
@@ -710,7 +677,7 @@ def parse(source: str, file: str = "<scenario>", path: Path | None = None) -> Sc
     """Parse one scenario. Raises ScenarioError (located diagnostics) when it is malformed."""
     text = source if source.endswith("\n") else source + "\n"
     try:
-        tree = _lark().parse(text)
+        tree, _ = SYNTAX.parse(text)
     except (UnexpectedInput, _Glued) as exc:
         raise ScenarioError([_syntax_error(exc, file, source)], {file: source}) from None
     stmts = _ToStatements(file).transform(tree)

@@ -409,7 +409,7 @@ def test_every_place_fits_80x24(console):
                   lambda: app.open_audit(None, jump=True)]
         for go in places:
             go()
-            await pilot.pause()
+            await until(pilot, lambda: "Hilfe" in screen(app).splitlines()[-1])
             lines = screen(app).splitlines()
             assert len(lines) == 24
             assert lines[0].strip() and "anna.huber" in lines[0]

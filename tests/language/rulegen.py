@@ -7,6 +7,7 @@ from dataclasses import fields, is_dataclass
 
 from hypothesis import strategies as st
 
+from rules import schema
 from rules.lang import ast
 
 NAMES = ["a", "b", "account", "user", "x_1", "micollab", "value",
@@ -128,3 +129,94 @@ def normalized(node: object) -> object:
     if isinstance(node, list | tuple):
         return [normalized(n) for n in node]
     return node
+
+
+# Rule files that pass the checker -----------------------------------------------------
+# Random conditions over the schema, well typed, for the evaluator property: a generated
+# `licenses.rules` (view, license.set, micollab.set, after license.set) loaded with the
+# other shipped files.
+
+_BOOL_PATHS = ["account.integrations.micollab", "account.integrations.miteam",
+               "user.licenses.miteam"]
+_INT_PATHS = ["account.licenses.miteam.total", "account.licenses.miteam.assigned",
+              "account.licenses.miteam.available", "account.orders"]
+_STR_PATHS = ["operator.partner", "account.partner", "operator.account", "account.id",
+              "user.account", "partner.id", "operator.id"]
+_OPTIONAL = {"operator.partner", "operator.account", "user.email"}
+_IDS = ['"p-1"', '"p-2"', '"a-1"', '"a-2"']
+_LETS = ["is_support", "partner_of_account", "admin_of_account", "may_manage_account"]
+
+_int = st.recursive(
+    st.sampled_from(_INT_PATHS) | st.integers(0, 3).map(str),
+    lambda inner: st.tuples(inner, st.sampled_from(["+", "-"]), inner)
+    .map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+    max_leaves=3)
+
+
+def _str_compare() -> st.SearchStrategy[str]:
+    def build(path: str, op: str, other: str) -> str:
+        if other == "none" and path not in _OPTIONAL:
+            other = '"p-1"'
+        return f"{path} {op} {other}"
+
+    return st.builds(build, st.sampled_from([*_STR_PATHS, "user.email"]),
+                     st.sampled_from(["==", "!="]),
+                     st.sampled_from([*_STR_PATHS, *_IDS, "none"]))
+
+
+def _enum_test() -> st.SearchStrategy[str]:
+    roles = st.lists(st.sampled_from(list(schema.ROLES)), min_size=1, max_size=3, unique=True)
+    return st.one_of(
+        st.sampled_from(list(schema.ROLES)).map(lambda r: f'operator.role == "{r}"'),
+        roles.map(lambda rs: "operator.role in [" + ", ".join(f'"{r}"' for r in rs) + "]"),
+        st.sampled_from([*schema.ACTORS, None]).map(
+            lambda a: "user.set_by.miteam == " + (f'"{a}"' if a else "none")),
+        st.just('product == "miteam"'),
+    )
+
+
+def _bool(extra: list[str]) -> st.SearchStrategy[str]:
+    leaf = st.one_of(
+        st.sampled_from(_BOOL_PATHS + _LETS + extra),
+        st.tuples(_int, st.sampled_from(["==", "!=", "<", "<=", ">", ">="]), _int)
+        .map(lambda t: f"{t[0]} {t[1]} {t[2]}"),
+        _str_compare(),
+        _enum_test(),
+    )
+    return st.recursive(leaf, lambda inner: st.one_of(
+        inner.map(lambda e: f"not ({e})"),
+        st.tuples(st.sampled_from(["and", "or"]), st.lists(inner, min_size=2, max_size=3))
+        .map(lambda t: f" {t[0]} ".join(f"({e})" for e in t[1])),
+    ), max_leaves=6)
+
+
+@st.composite
+def checked_rule_files(draw) -> str:
+    """A `licenses.rules` of random, well-typed conditions (may still be refused by the
+    checker for what it proves, e.g. a rule that can never match)."""
+    counter = iter(range(1000))
+    view_cond, policy_cond = _bool(["g_let"]), _bool(["g_let", "value"])
+    modes = st.sampled_from(list(schema.MODES))
+    out = [f"let g_let = {draw(_bool([]))}", "view miteam {"]
+    for _ in range(draw(st.integers(0, 3))):
+        if draw(st.booleans()):
+            show = f"show toggle on {draw(view_cond)} mode {draw(modes)}"
+        else:
+            show = "show no_licenses message no_licenses"
+        out.append(f"  rule g{next(counter)} when {draw(view_cond)} {show}")
+    out += [f"  default g{next(counter)} show toggle on {draw(view_cond)} mode editable", "}"]
+    for op in ("license.set", "micollab.set"):
+        out.append(f"policy {op} {{")
+        for _ in range(draw(st.integers(0, 2))):
+            out.append(f"  deny g{next(counter)} when {draw(policy_cond)} "
+                       "because licenses_not_available")
+        for _ in range(draw(st.integers(0, 2))):
+            out.append(f"  allow g{next(counter)} when {draw(policy_cond)}")
+        out += ["  default deny because not_permitted", "}"]
+    out.append("after license.set {")
+    for _ in range(draw(st.integers(0, 2))):
+        effect = draw(st.sampled_from(["revoke miteam from account.users",
+                                       "grant miteam to user"]))
+        out.append(f"  rule g{next(counter)} when {draw(policy_cond)} {effect}")
+    out.append("}")
+    return "\n".join(out) + "\n"

@@ -6,10 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from rules import schema
 from rules.engine.ruleset import RuleSet
 from rules.engine.tester import _type_problem, check_tests, find_test_files, run_tests, world
 from rules.lang.coverage import Coverage
@@ -199,42 +196,7 @@ def test_broken_rules_are_reported_before_any_test_runs(miteam, rules_copy):
     assert r.code == 2 and "'operator' has no field 'rol'" in r.err
 
 
-# The coverage evaluator decides exactly as the engine does --------------------------------
-
-_bool = st.booleans()
-_contexts = st.fixed_dictionaries({
-    "role": st.sampled_from(schema.ROLES), "same_partner": _bool, "same_account": _bool,
-    "micollab": _bool, "miteam": _bool, "holds": _bool, "total": st.integers(0, 3),
-    "assigned": st.integers(0, 4), "value": _bool, "integration": st.sampled_from(
-        schema.INTEGRATIONS), "state": st.sampled_from(schema.ORDER_STATES),
-    "order_partner": st.sampled_from(["p-1", "p-2"]), "expiring": _bool,
-})
-
-
-@settings(max_examples=60, deadline=2000)
-@given(_contexts)
-def test_coverage_evaluation_agrees_with_the_compiled_rules(c):
-    rules = RuleSet.load([SHIPPED_RULES_DIR])
-    coverage = Coverage(rules.program)
-    r = world([])
-    r["operator"].update(role=c["role"], partner="p-1" if c["same_partner"] else "p-2",
-                         account="a-1" if c["same_account"] else "a-2")
-    r["account"]["integrations"] = {"micollab": c["micollab"], "miteam": c["miteam"]}
-    r["account"]["licenses"]["miteam"] = {"total": c["total"], "assigned": c["assigned"],
-                                          "available": c["total"] - c["assigned"]}
-    r["user"]["licenses"]["miteam"] = c["holds"]
-    r["order"].update(state=c["state"], partner=c["order_partner"], expiring=c["expiring"])
-    r["value"], r["integration"] = c["value"], c["integration"]
-    for op in rules.program.policies:
-        ctx = {k: r[k] for k in schema.CONTEXTS[op]}
-        d = rules.decide(op, ctx)
-        assert coverage.decide(op, ctx) == (d.allowed, d.rule.name)
-    ctx = {k: r[k] for k in schema.CONTEXTS["view"]}
-    assert coverage.view("miteam", ctx) == rules.view("miteam", ctx).rule.name
-    for op in rules.program.afters:
-        ctx = {k: r[k] for k in schema.CONTEXTS[op]}
-        assert coverage.consequences(op, ctx) == [x.rule.name for x in
-                                                  rules.consequences(op, ctx)]
+# Coverage observes the engine's one evaluation: tests/language/test_evaluator.py ---------
 
 
 def test_impossible_sides_are_left_out_not_reported_as_gaps(shipped):

@@ -40,7 +40,7 @@ class AccountScreen(Place):
                             id="integrations", classes="section")
         yield ResourceTable([
             Column(tr("tui_col_order"), 10), Column(tr("tui_col_quantity"), 5, "right"),
-            Column(tr("tui_col_state"), 30), Column(tr("tui_col_expires")),
+            Column(tr("tui_col_state"), 30), Column(tr("tui_col_expires"), 10),
         ], empty=tr("tui_no_orders"), id="account-orders", classes="section")
         yield ResourceTable([
             Column(tr("tui_col_name")), Column(tr("tui_col_id"), 8),
@@ -62,8 +62,13 @@ class AccountScreen(Place):
         rows = []
         for name in INTEGRATIONS:
             on = a["integrations"][name]
-            verdict = session.why(SetIntegration(a["id"], name, not on))
-            can = tr("editable") if verdict.answer == "allowed" else tr("tui_not_switchable")
+            # The rules' answer to switching it (no trace: `w` asks for that).
+            if self.console.readonly and not self.console.replaying:
+                can = tr("tui_readonly_row")
+            elif session.decide(SetIntegration(a["id"], name, not on)).allowed:
+                can = tr("editable")
+            else:
+                can = tr("tui_not_switchable")
             # The row carries the state it shows, so a switch can tell if it went stale.
             rows.append(Row(name, [tr(f"integration_{name}"), onoff(on, lang), can], on))
         self.fill(self.query_one("#integrations", ResourceTable), rows)
@@ -111,8 +116,14 @@ class AccountScreen(Place):
 
     def action_open(self) -> None:
         which, row = self._focused()
-        if row is not None and which == "users":
+        if row is None:
+            return
+        if which == "users":
             self.console.open_user(row.key, push=True)
+        elif which == "account-orders":
+            self.console.open_order(row.key)  # Billing › Orders, on this order (or why not)
+        elif which == "integrations":
+            self.action_why()
 
     def on_resource_table_activated(self, event: ResourceTable.Activated) -> None:
         self.action_open()
@@ -125,6 +136,8 @@ class AccountScreen(Place):
             self.console.switch_license(row.key, seen=row.data["licenses"]["miteam"])
         elif which == "integrations":
             self.console.switch_integration(self.account_id, row.key, seen=row.data)
+        else:
+            self.console.notify(self.tr("tui_orders_section_space"), severity="warning")
 
     def action_why(self) -> None:
         which, row = self._focused()

@@ -12,11 +12,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from rules.i18n import t
+from rules.ops.session import Verdict
 from rules.text import printable_lines
 
 from ..widgets import Column, ListSource, ResourceTable, Row
-from ..words import state
+from ..words import state, t
 from .confirm import DialogButton
 
 if TYPE_CHECKING:
@@ -26,10 +26,11 @@ if TYPE_CHECKING:
 class AssignDialog(ModalScreen[bool]):
     AUTO_FOCUS = "#assign-search"
 
-    def __init__(self, order: dict, accounts: list[dict]) -> None:
+    def __init__(self, order: dict, targets: list[tuple[dict, Verdict]]) -> None:
         super().__init__(classes="dialog-screen")
         self.order = order
-        self.accounts = accounts
+        # Every account the operator reads, with the rules' answer for this order there.
+        self.targets = targets
         self.chosen: Row | None = None
         self._bindings.bind("escape", "cancel", show=False)
         self._bindings.bind("up", "move(-1)", show=False)
@@ -51,15 +52,20 @@ class AssignDialog(ModalScreen[bool]):
             yield Static(title, classes="dialog-title", markup=False)
             yield Static(tr("tui_assign_search"), markup=False)
             yield Input(placeholder=tr("tui_assign_placeholder"), id="assign-search")
-            yield ResourceTable([Column(tr("tui_col_company")), Column(tr("tui_col_id"), 16)],
-                                empty=tr("tui_empty"), id="assign-accounts")
+            yield ResourceTable([Column(tr("tui_col_company")), Column(tr("tui_col_id"), 10),
+                                 Column("")], empty=tr("tui_empty"), id="assign-accounts")
             yield Static(tr("tui_assign_pick"), id="assign-status", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield DialogButton(tr("tui_cancel"), id="cancel")
                 yield DialogButton(tr("tui_assign"), id="confirm", variant="warning")
 
     def on_mount(self) -> None:
-        rows = [Row(a["id"], [a["name"], a["id"]], a) for a in self.accounts]
+        # The eligible accounts first; the others dimmed, with the rules' reason.
+        rows = [Row(a["id"], [a["name"], a["id"], ""], (a, v))
+                for a, v in self.targets if v.allowed]
+        rows += [Row(a["id"], [Text(a["name"], style="dim"), Text(a["id"], style="dim"),
+                               Text(f"✗ {v.reason}", style="dim")], (a, v))
+                 for a, v in self.targets if not v.allowed]
         self.query_one(ResourceTable).set_source(ListSource(rows))
 
     @property
@@ -89,9 +95,16 @@ class AssignDialog(ModalScreen[bool]):
         row = self.table.current
         if row is None:
             return
+        account, verdict = row.data
+        if not verdict.allowed:
+            # Not offered: the rules' reason, and `w` for their trace; nothing to confirm.
+            self.chosen = None
+            self._status(f"{self.tr('refused').capitalize()}: {account['name']}: "
+                         f"{verdict.reason}\n{self.tr('tui_press_w')}")
+            return
         self.chosen = row
         self._status(self.tr("tui_assign_confirm", order=self.order["id"],
-                             account=row.data["name"]))
+                             account=account["name"]))
         self.query_one("#confirm", Button).focus()
 
     def _status(self, text: str) -> None:
@@ -104,6 +117,9 @@ class AssignDialog(ModalScreen[bool]):
             return
         row = self.chosen or self.table.current
         if row is None:
+            return
+        if not row.data[1].allowed:
+            self.choose()  # says why, assigns nothing
             return
         if self.console.assign_order(self.order["id"], row.key) is not None:
             self.dismiss(True)

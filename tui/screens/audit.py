@@ -30,7 +30,7 @@ class AuditScreen(Place):
         tr = self.tr
         yield ResourceTable([
             Column(tr("tui_col_when"), 16), Column(tr("tui_col_who"), 12),
-            Column(tr("tui_col_operation")), Column(tr("tui_col_target"), 14),
+            Column(tr("tui_col_operation"), 15), Column(tr("tui_col_target")),
             Column(tr("tui_col_change"), 10),
         ], empty=tr("tui_empty"), id="audit", classes="section")
         yield Static(id="audit-entry", classes="section")

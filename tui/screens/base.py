@@ -15,12 +15,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 
 from rules.errors import CoreError
-from rules.i18n import t
 from rules.records.store import StoreError
 
 from .. import keys
-from ..widgets import FilterBar, ListSource, ResourceTable, Row, TopBar
+from ..widgets import FilterBar, ListSource, ResourceTable, Row, StatusLine, TopBar
 from ..widgets.table import RowSource
+from ..words import t
 
 if TYPE_CHECKING:
     from ..app import ConsoleApp
@@ -44,6 +44,11 @@ class Place(Screen):
         self._bindings = BindingsMap.merge([
             self._bindings, keys.bindings(self.KEY_IDS, self.console.lang, self.console.readonly,
                                           self.console.has_orders, self.QUIET)])
+        if self.console.readonly:
+            # No key changes anything here; the ones that would say why not.
+            for k in keys.KEYS.values():
+                if k.changes and k.id in self.KEY_IDS:
+                    self._bindings.bind(k.key, "app.refuse_readonly", show=False)
 
     # Shortcuts ------------------------------------------------------------
     @property
@@ -62,6 +67,7 @@ class Place(Screen):
         yield TopBar(id="topbar")
         yield from self.compose_body()
         yield from self.console.bars()
+        yield StatusLine(id="status")
         yield FilterBar(placeholder=self.tr("tui_filter_placeholder"), id="filter")
         yield Footer(compact=True)
 
@@ -72,8 +78,19 @@ class Place(Screen):
     # Each place defines `load`: ask the core and fill its widgets.
     load: Callable[[], None]
 
+    def on_mount(self) -> None:
+        # A new place starts with an empty status line: the last message was about the
+        # place it came from.
+        self.console.status = None
+        self.show_status()
+
     def on_screen_resume(self) -> None:
         self.reload()
+        self.show_status()
+
+    def show_status(self) -> None:
+        status = self.console.status
+        self.query_one(StatusLine).show(*(status or ("information", "")))
 
     def reload(self) -> None:
         """Ask the core again and show what it says."""

@@ -11,9 +11,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from rules.i18n import t
-
 from .. import keys
+from ..words import t
 
 if TYPE_CHECKING:
     from ..app import ConsoleApp

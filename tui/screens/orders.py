@@ -76,8 +76,8 @@ class OrdersScreen(Place):
             return
         if row.data["account"]:
             self.console.open_account(row.data["account"], push=True)
-        elif not self.console.readonly:
-            self.console.open_assign(row.key)
+        else:
+            self.console.open_assign(row.key)  # or why not (read-only, expired, ...)
 
     def on_resource_table_activated(self, event: ResourceTable.Activated) -> None:
         self.action_open()

@@ -4,6 +4,8 @@ the switch or assignment the operator is about to try or just had refused."""
 
 from __future__ import annotations
 
+from rich.console import Group
+from rich.padding import Padding
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -13,17 +15,23 @@ from textual.widgets import Static
 from rules.text import printable
 
 
-def trace_text(lines: list[str]) -> Text:
-    """An explanation's lines; the deciding rule stands out (it is also marked `→`)."""
-    out = Text()
+def _style(n: int, line: str) -> str:
+    stripped = line.lstrip()
+    if n == 0 or stripped.startswith("→"):
+        return "bold"
+    if stripped.startswith("✗"):
+        return "dim"
+    return ""
+
+
+def trace_lines(lines: list[str]) -> list[Padding]:
+    """The lines as renderables that keep their indentation when they wrap (a condition
+    under its rule stays under it on a narrow panel)."""
+    out = []
     for n, line in enumerate(lines):
         stripped = line.lstrip()
-        style = ""
-        if n == 0 or stripped.startswith("→"):
-            style = "bold"
-        elif stripped.startswith("✗"):
-            style = "dim"
-        out.append(printable(line) + "\n", style=style)
+        out.append(Padding(Text(printable(stripped), style=_style(n, line)),
+                           (0, 0, 0, len(line) - len(stripped))))
     return out
 
 
@@ -40,11 +48,12 @@ class WhyPanel(ModalScreen[None]):
         self._bindings.bind("escape,w,q", "close", show=False)
 
     def compose(self) -> ComposeResult:
-        body = Text(printable(self.summary) + "\n\n", style="bold")
+        parts: list = [Text(printable(self.summary) + "\n", style="bold")]
         for heading, lines in self.sections:
-            body.append(printable(heading) + "\n", style="bold underline")
-            body.append_text(trace_text(lines))
-            body.append("\n")
+            parts.append(Text(printable(heading), style="bold underline"))
+            parts.extend(trace_lines(lines))
+            parts.append(Text(""))
+        body = Group(*parts)
         with Vertical(id="why", classes="dialog"):
             yield Static(printable(self.title_text), classes="dialog-title", markup=False)
             with VerticalScroll(id="why-body"):

@@ -1,9 +1,10 @@
 """The console's own widgets."""
 
 from .filterbar import FilterBar
+from .status import StatusLine
 from .table import Column, ListSource, PagedSource, ResourceTable, Row
 from .toggle import LicenseToggle
 from .topbar import TopBar
 
 __all__ = ["Column", "FilterBar", "LicenseToggle", "ListSource", "PagedSource",
-           "ResourceTable", "Row", "TopBar"]
+           "ResourceTable", "Row", "StatusLine", "TopBar"]

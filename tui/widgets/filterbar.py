@@ -19,6 +19,7 @@ class FilterBar(Input):
 
     def open(self) -> None:
         self.display = True
+        self.cursor_position = len(self.value)  # go on typing where the filter ends
         self.focus()
 
     def action_clear(self) -> None:

@@ -24,12 +24,18 @@ from textual.strip import Strip
 from ..words import safe
 
 GUTTER = 2  # "› " marks the cursor row in words, not only in colour
+SPACING = 3  # at most this much extra space between columns when there is room
 
 
 @dataclass(frozen=True)
 class Column:
+    """A column. `width` 0: it takes the width left over and gives way first (names).
+    Any other column is as wide as its widest cell on hand (and its title), never
+    truncated: ids, counts, states and the rules' messages are read whole. `width` is
+    its width before any row is known."""
+
     title: str
-    width: int = 0  # 0: the column takes the width left over
+    width: int = 0
     align: str = "left"  # left | right
 
 
@@ -59,6 +65,10 @@ class ListSource:
         self._all = rows
         self._rows = rows
         self.query = ""
+
+    def known(self) -> list[Row]:
+        """The rows on hand (columns are fitted to them, filter or not)."""
+        return self._all
 
     def total(self) -> int:
         return len(self._rows)
@@ -118,6 +128,9 @@ class PagedSource:
             rows = self._load(page)
         return rows[at] if at < len(rows) else None
 
+    def known(self) -> list[Row]:
+        return [r for rows in self._pages.values() for r in rows]
+
     def index_of(self, key: str) -> int | None:
         for page, rows in self._pages.items():
             for at, r in enumerate(rows):
@@ -132,6 +145,10 @@ class PagedSource:
     def reset(self) -> None:
         self._pages.clear()
         self._total = None
+
+
+def _cell_len(cell: str | Text) -> int:
+    return cell.cell_len if isinstance(cell, Text) else Text(str(cell)).cell_len
 
 
 class ResourceTable(ScrollView, can_focus=True):
@@ -183,6 +200,8 @@ class ResourceTable(ScrollView, can_focus=True):
         self.empty = empty
         self.header = header
         self.source: RowSource = ListSource([])
+        self._fit_key: tuple[int, int] | None = None
+        self._fit: list[int] = []
 
     # Data -------------------------------------------------------------------
     def set_source(self, source: RowSource, keep: str | None = None) -> None:
@@ -270,11 +289,39 @@ class ResourceTable(ScrollView, can_focus=True):
                 self.post_message(self.Activated(self, row))
 
     # Rendering --------------------------------------------------------------
-    def _widths(self, width: int) -> list[int]:
-        space = width - GUTTER - (len(self.columns) - 1)
-        fixed = sum(c.width for c in self.columns)
-        return [c.width or max(0, space - fixed) for c in self.columns]
+    def _fitted(self) -> list[int]:
+        """Each column's width on the rows on hand: its widest cell or title."""
+        known = getattr(self.source, "known", None)
+        rows = known() if known is not None else []
+        key = (id(self.source), len(rows))
+        if self._fit_key != key:
+            widths = []
+            for n, c in enumerate(self.columns):
+                cells = [_cell_len(r.cells[n]) for r in rows if n < len(r.cells)]
+                widest = max([Text(c.title).cell_len, *cells])
+                widths.append(widest if cells else max(c.width, widest))
+            self._fit_key, self._fit = key, widths
+        return self._fit
 
+    def _widths(self, width: int) -> list[int]:
+        """Fitted columns (ids, counts, states, the rules' messages) are never cut; the
+        giving-way columns (`width` 0: names) share what is left, up to their own width;
+        extra width then spaces the columns a little, the rest stays at the end."""
+        space = width - GUTTER - (len(self.columns) - 1)
+        fitted = self._fitted()
+        flex = [n for n, c in enumerate(self.columns) if not c.width]
+        fixed = sum(w for n, w in enumerate(fitted) if n not in flex)
+        out = list(fitted)
+        left = space - fixed
+        wanted = sum(fitted[n] for n in flex)
+        if flex and wanted > left:
+            # Names give way: each in proportion to its width, none below nothing.
+            for n in flex:
+                out[n] = max(0, left * fitted[n] // max(1, wanted))
+            return out
+        spare = space - sum(out)
+        pad = min(SPACING, spare // max(1, len(out) - 1)) if len(out) > 1 else 0
+        return [w + (pad if n < len(out) - 1 else 0) for n, w in enumerate(out)]
     def _line(self, cells: Sequence[str | Text], width: int) -> Text:
         line = Text(no_wrap=True, overflow="ellipsis")
         for n, (column, w, cell) in enumerate(zip(self.columns, self._widths(width), cells,

@@ -7,9 +7,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from rules.i18n import t
-
-from ..words import mode, onoff
+from ..words import mode, onoff, t
 
 
 class LicenseToggle(Widget, can_focus=True):
