@@ -53,7 +53,7 @@ def quote(text: str) -> str:
 
 def name(text: str) -> str:
     """An id or a name where the grammar takes either: bare when it is one plain word."""
-    return text if _PLAIN.match(text) and text not in _KEYWORDS else quote(text)
+    return text if _PLAIN.fullmatch(text) and text not in _KEYWORDS else quote(text)
 
 
 def _switch(on: bool) -> str:

@@ -207,6 +207,18 @@ def test_stored_hostile_text_is_shown_escaped_by_every_command(hostile_db, capsy
         assert "mallory\\x1b[2J" in shown and "user:u-1036\\x1b]52;c;" in shown
 
 
+def test_db_verify_flags_stored_hostile_text(hostile_db, capsys):
+    """The administrator learns where such text is: `db verify` names every record, allowed
+    (it is shown escaped) but flagged (miteam itself never lets it in)."""
+    code, out, err = _cli(hostile_db, capsys, "--json", "db", "verify", operator="tester")
+    assert code == 0, out + err
+    assert_harmless(out)
+    flagged = {(f["table"], f["record"], f["problem"].split(" ")[0])
+               for f in json.loads(out)["flagged"] if "control character" in f["problem"]}
+    assert {("users", "u-1036", "'name'"), ("users", "u-1036", "'email'"),
+            ("accounts", "a-kranich", "'name'")} <= flagged
+
+
 def test_over_ssh_stored_hostile_text_is_shown_escaped(hostile_db, monkeypatch, capsys):
     """What a login through `miteam shell` gets (the terminal on the other end is theirs,
     or a support engineer's): escaped too."""

@@ -17,6 +17,7 @@ one; ord-1006 is p-alpen's unassigned order, ord-2006 p-northbridge's.
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 
@@ -63,6 +64,22 @@ PROBES = [
 ]
 
 
+# Commands that act on several records (issue 12): the outside one is reported exactly as
+# a missing one, whatever happens to the others.
+SEVERAL = [
+    ("markus.weber", "user remove {} --dry-run", "u-1099", "u-9999"),
+    ("markus.weber", "user remove u-1036 {} --dry-run", "u-1099", "u-9999"),
+    ("markus.weber", "user move {} --to a-kranich --dry-run", "u-1099", "u-9999"),
+    ("anna.huber", "user move u-1036 --to {} --dry-run", "a-oakridge", "a-nowhere"),
+    ("anna.huber", "user move u-1036 --to {} --dry-run", "Oakridge Dental Group",
+     "Nowhere Dental Group"),
+    ("markus.weber", "user export --account {}", "a-oakridge", "a-nowhere"),
+    ("markus.weber", "license set u-1036 {} miteam on --dry-run", "u-1099", "u-9999"),
+    ("markus.weber", "license set --account {} miteam on --dry-run", "a-oakridge",
+     "a-nowhere"),
+]
+
+
 def _run(miteam, operator: str, command: str, key: str, json_out: bool):
     argv = [key if part == "{}" else part for part in command.split(" ")]
     return miteam(*argv, operator=operator, json_out=json_out)
@@ -87,6 +104,47 @@ def test_an_id_outside_the_scope_reads_exactly_like_one_that_does_not_exist(
                        "policy", "decided by"):
             if secret not in foreign:
                 assert secret not in theirs.out + theirs.err
+
+
+@pytest.mark.parametrize(("operator", "command", "foreign", "missing"), SEVERAL,
+                         ids=[f"{p[0]}: {p[1].format(p[2])}" for p in SEVERAL])
+def test_commands_on_several_records_report_an_outside_one_like_a_missing_one(
+        miteam, demo_db, operator, command, foreign, missing):
+    for json_out in (False, True):
+        with unchanged(demo_db):
+            theirs = _run(miteam, operator, command, foreign, json_out)
+            nowhere = _run(miteam, operator, command, missing, json_out)
+        assert theirs.code == nowhere.code != 0
+        # A preview's digest hashes its rows, ids included (see the test below).
+        assert _digestless(theirs.out.replace(foreign, missing)) == _digestless(nowhere.out)
+        assert theirs.err.replace(foreign, missing) == nowhere.err
+        assert "Oakridge Dental" not in theirs.out + theirs.err or "Oakridge" in foreign
+
+
+def _digestless(text: str) -> str:
+    return re.sub(r"\b[0-9a-f]{16}\b", "DIGEST", text)
+
+
+def test_a_preview_digest_is_the_same_whether_the_outside_user_exists_or_not(miteam):
+    """The digest of a bulk preview naming another tenant's user is exactly the one it has
+    once that user is gone: it hashes nothing of theirs."""
+    command = ("license", "set", "u-1036", "u-1099", "miteam", "on", "--dry-run")
+    while_there = miteam(*command, operator="markus.weber", json_out=False)
+    assert miteam("user", "remove", "u-1099").code == 0  # support removes the user
+    once_gone = miteam(*command, operator="markus.weber", json_out=False)
+    assert (while_there.code, while_there.out, while_there.err) == \
+        (once_gone.code, once_gone.out, once_gone.err)
+
+
+def test_reverting_another_tenants_change_reads_like_reverting_none(miteam, demo_db):
+    theirs = miteam("license", "set", "u-1099", "miteam", "on")  # support, in a-oakridge
+    assert theirs.code == 0, theirs.err
+    seq = str(theirs.json["audit"][0])
+    with unchanged(demo_db):
+        outside = miteam("revert", seq, operator="markus.weber")
+        nowhere = miteam("revert", "99999", operator="markus.weber")
+    assert outside.code == nowhere.code == 2
+    assert outside.json == {**nowhere.json, "error": nowhere.json["error"].replace("99999", seq)}
 
 
 @pytest.mark.parametrize("command", ["license set {} miteam on --why",
