@@ -23,6 +23,31 @@ PLACES = ("orders", "audit")
 # An order counts as "expiring" this many days before its expiry date.
 EXPIRING_DAYS = 30
 
+# The operations' names, as the rule files write them (`policy license.set`) and the
+# audit records them: written once, here, in the vocabulary every layer shares; each
+# has its action in rules/ops/actions.py (or admin.py).
+LICENSE_SET = "license.set"
+MICOLLAB_SET = "micollab.set"
+INTEGRATION_SET = "integration.set"
+ORDER_ASSIGN = "order.assign"
+ORDER_ADD = "order.add"
+ORDER_READ = "order.read"
+PARTNER_ADD = "partner.add"
+PARTNER_READ = "partner.read"
+ACCOUNT_ADD = "account.add"
+ACCOUNT_READ = "account.read"
+USER_ADD = "user.add"
+USER_REMOVE = "user.remove"
+USER_MOVE = "user.move"
+OPERATOR_ADD = "operator.add"
+KEYS_ADD = "keys.add"
+KEYS_REMOVE = "keys.remove"
+AUDIT_READ = "audit.read"
+DB_REPLACE = "db.replace"
+DB_INIT = "db.init"
+DB_GENERATE = "db.generate"
+DB_RESTORE = "db.restore"
+
 
 @dataclass(frozen=True)
 class Type:
@@ -101,37 +126,37 @@ _SUBJECT_USER = {"operator": _R["operator"], "user": _R["user"], "account": _R["
 # Licenses section of one user; the rest are operations (policy NAME / after NAME).
 CONTEXTS: dict[str, dict[str, Type]] = {
     "view": {**_SUBJECT_USER, "product": enum(*PRODUCTS)},
-    "license.set": {**_SUBJECT_USER, "product": enum(*PRODUCTS), "value": BOOL},
-    "micollab.set": {**_SUBJECT_USER, "product": enum(*PRODUCTS), "value": BOOL},
-    "integration.set": {
+    LICENSE_SET: {**_SUBJECT_USER, "product": enum(*PRODUCTS), "value": BOOL},
+    MICOLLAB_SET: {**_SUBJECT_USER, "product": enum(*PRODUCTS), "value": BOOL},
+    INTEGRATION_SET: {
         "operator": _R["operator"], "account": _R["account"], "partner": _R["partner"],
         "integration": enum(*INTEGRATIONS), "value": BOOL,
     },
-    "order.assign": {"operator": _R["operator"], "order": _R["order"],
+    ORDER_ASSIGN: {"operator": _R["operator"], "order": _R["order"],
                      "account": _R["account"], "partner": _R["partner"]},
-    "order.add": {"operator": _R["operator"], "order": _R["order"], "partner": _R["partner"]},
-    "order.read": {"operator": _R["operator"], "order": _R["order"], "partner": _R["partner"]},
-    "partner.add": {"operator": _R["operator"], "partner": _R["partner"]},
-    "partner.read": {"operator": _R["operator"], "partner": _R["partner"]},
-    "account.add": {"operator": _R["operator"], "account": _R["account"],
+    ORDER_ADD: {"operator": _R["operator"], "order": _R["order"], "partner": _R["partner"]},
+    ORDER_READ: {"operator": _R["operator"], "order": _R["order"], "partner": _R["partner"]},
+    PARTNER_ADD: {"operator": _R["operator"], "partner": _R["partner"]},
+    PARTNER_READ: {"operator": _R["operator"], "partner": _R["partner"]},
+    ACCOUNT_ADD: {"operator": _R["operator"], "account": _R["account"],
                     "partner": _R["partner"]},
-    "account.read": {"operator": _R["operator"], "account": _R["account"],
+    ACCOUNT_READ: {"operator": _R["operator"], "account": _R["account"],
                      "partner": _R["partner"]},
-    "user.add": {**_SUBJECT_USER},
-    "user.remove": {**_SUBJECT_USER},
+    USER_ADD: {**_SUBJECT_USER},
+    USER_REMOVE: {**_SUBJECT_USER},
     # A user moving from `account` to `target` (another account).
-    "user.move": {**_SUBJECT_USER, "target": _R["account"]},
+    USER_MOVE: {**_SUBJECT_USER, "target": _R["account"]},
     # Who may change who acts, and replace the records (administrative commands). `caller`
     # is the OS login behind the operator: `administrator` when it owns the database.
-    "operator.add": {"operator": _R["operator"], "subject": _R["operator"]},
+    OPERATOR_ADD: {"operator": _R["operator"], "subject": _R["operator"]},
     # Which places of the console (and of the CLI's lists) an operator is offered.
     "place.open": {"operator": _R["operator"], "place": enum(*PLACES)},
-    "db.replace": {"operator": _R["operator"], "caller": _CALLER,
+    DB_REPLACE: {"operator": _R["operator"], "caller": _CALLER,
                    "replacement": enum("demo", "empty", "generated", "backup")},
-    "keys.add": {"operator": _R["operator"], "caller": _CALLER, "subject": _R["operator"]},
-    "keys.remove": {"operator": _R["operator"], "caller": _CALLER, "subject": _R["operator"]},
+    KEYS_ADD: {"operator": _R["operator"], "caller": _CALLER, "subject": _R["operator"]},
+    KEYS_REMOVE: {"operator": _R["operator"], "caller": _CALLER, "subject": _R["operator"]},
     # One audit entry: who may read it (entry.account and entry.partner may be none).
-    "audit.read": {"operator": _R["operator"],
+    AUDIT_READ: {"operator": _R["operator"],
                    "entry": record(account=OPT_STR, partner=OPT_STR, operation=STR)},
 }
 
@@ -149,4 +174,4 @@ ASSERT_CONTEXT: dict[str, Type] = {
 # Operations whose policy must exist in a rule set (every operation the product offers).
 OPERATIONS = tuple(k for k in CONTEXTS if k != "view")
 # Operations after which consequences may follow.
-EVENTS = ("integration.set", "license.set", "micollab.set", "order.assign")
+EVENTS = (INTEGRATION_SET, LICENSE_SET, MICOLLAB_SET, ORDER_ASSIGN)

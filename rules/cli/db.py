@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from .. import schema
 from ..engine.ruleset import RuleRef
 from ..errors import BadInput
 from ..i18n import t
@@ -84,7 +85,7 @@ def cmd_init(env: Env) -> int:
         if exists else None
     store = database.create(path, env.operator, demo=not env.args.empty, force=env.args.force)
     env._store = store
-    record_successor(env, path, "db.init", store, replaced)
+    record_successor(env, path, schema.DB_INIT, store, replaced)
     view = store.read()
     counts = {t: view.count(t) for t in ("partners", "accounts", "orders", "users", "operators")}
     # The login may be a demo operator already (a partner, say): report its real role.

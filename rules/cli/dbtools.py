@@ -12,6 +12,7 @@ import argparse
 import time
 from pathlib import Path
 
+from .. import schema
 from ..errors import BadInput
 from ..ops.session import audit_record
 from ..records import database, generate, verify
@@ -116,7 +117,7 @@ def cmd_generate(env: Env) -> int:
         say("writing")
         store = generate.write(path, gen, overwrite=a.force)
         env._store = store
-        record_successor(env, path, "db.generate", store, replaced)
+        record_successor(env, path, schema.DB_GENERATE, store, replaced)
         database.register_support(store, env.operator)
     seconds = time.perf_counter() - t
     counts = {t_: store.read().count(t_) for t_ in gen.records}
@@ -188,7 +189,7 @@ def cmd_restore(env: Env) -> int:
     replaced = guard_replace(env, path, "backup") if exists else None
     before, rule = replaced if replaced is not None else (None, None)
     entry = audit_record(env.operator, env.real, env.rules if replaced else None,
-                        "db.restore", f"backup:{src.name}", before, None, rule)
+                        schema.DB_RESTORE, f"backup:{src.name}", before, None, rule)
     try:
         with steps(env, "restoring") as say:
             say(f"checking {src}, then writing {database.describe(path)}")

@@ -13,6 +13,7 @@ import argparse
 import json
 from pathlib import Path
 
+from .. import schema
 from ..engine.ruleset import RuleSet
 from ..engine.verify import Finding, Report, verify
 from ..errors import BadInput
@@ -61,7 +62,7 @@ def cmd_verify(env: Env) -> int:
 
 
 def _replayable(f: Finding) -> bool:
-    return f.shown is not None and (f.op in ("license.set", "integration.set")
+    return f.shown is not None and (f.op in (schema.LICENSE_SET, schema.INTEGRATION_SET)
                                     or f.prop == "toggle_shows_stored")
 
 

@@ -55,8 +55,8 @@ def _plan(rules: RuleSet) -> dict[str, tuple[list, dict]]:
     view = _exprs_view(rules)
     for op in _USER_OPS:
         exprs = _exprs_policy(rules, op) + _exprs_after(rules, op)
-        out[op] = ((view if op == "license.set" else []) + exprs,
-                   dict(schema.CONTEXTS["license.set"]))
+        out[op] = ((view if op == schema.LICENSE_SET else []) + exprs,
+                   dict(schema.CONTEXTS[schema.LICENSE_SET]))
     for op in set(rules.program.policies) | set(rules.program.afters):
         if op not in _USER_OPS:
             out[op] = (_exprs_policy(rules, op) + _exprs_after(rules, op),
@@ -98,7 +98,7 @@ def diff(old: RuleSet, new: RuleSet) -> DiffReport:
         total += len(space.states)
         varied = [p for p in space.candidates if len(space.candidates[p]) > 1] \
             + [p for p in abstract.DERIVED if p in space.reads.fields]
-        views = name == "license.set"
+        views = name == schema.LICENSE_SET
         for state in space.states:
             a = _answers(old, name, state, views)
             b = _answers(new, name, state, views)

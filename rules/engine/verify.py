@@ -32,7 +32,7 @@ from .ruleset import Decision, RuleRef, RuleSet, ViewResult
 
 # The spaces: a user's screen with the switches made on it, each operation with what
 # follows it (and the view, to see what a consequence leaves), and every other policy.
-_USER_OPS = ("license.set", "micollab.set")
+_USER_OPS = (schema.LICENSE_SET, schema.MICOLLAB_SET)
 
 
 @dataclass
@@ -118,13 +118,13 @@ def _exprs_after(rules: RuleSet, op: str) -> list[ast.Expr]:
 def _space_plan(rules: RuleSet) -> list[tuple[str, list[ast.Expr], dict]]:
     """(name, expressions, roots) per space."""
     plan = []
-    user_roots = dict(schema.CONTEXTS["license.set"])
+    user_roots = dict(schema.CONTEXTS[schema.LICENSE_SET])
     view = _exprs_view(rules)
     asserts = [a.expr for a in rules.program.asserts.values()]
     for op in _USER_OPS:
         exprs = view + _exprs_policy(rules, op) + _exprs_after(rules, op) \
-            + _exprs_policy(rules, "account.read")
-        if op == "license.set":
+            + _exprs_policy(rules, schema.ACCOUNT_READ)
+        if op == schema.LICENSE_SET:
             exprs += asserts
         plan.append((op, exprs, user_roots))
     ops = sorted(set(rules.program.policies) | set(rules.program.afters))
@@ -188,7 +188,7 @@ class _Checker:
             if space.name in _USER_OPS:
                 for product, shown in zip(views, answers["views"], strict=True):
                     self._stored(space, state, product, shown)
-                    if space.name == "license.set":
+                    if space.name == schema.LICENSE_SET:
                         self._screen_switch(space, state, product, shown)
                         self._asserts_hold(space, state, product, shown)
             if space.name in self.rules.program.afters and views:
@@ -225,12 +225,12 @@ class _Checker:
                 **self._base(space, state)))
 
     def _screen_switch(self, space, state, product, shown: ViewResult) -> None:
-        if not self.rules.decide("account.read", state).allowed:
+        if not self.rules.decide(schema.ACCOUNT_READ, state).allowed:
             return  # the operator never sees this screen
         stored = state["user"]["licenses"][product]
         value = not shown.on if shown.display == "toggle" else not stored
         switch = {**state, "value": value, "product": product}
-        d = self.rules.decide("license.set", switch)
+        d = self.rules.decide(schema.LICENSE_SET, switch)
         editable = shown.display == "toggle" and shown.mode == "editable"
         words = _describe(shown)
         if editable and not d.allowed:
@@ -248,7 +248,7 @@ class _Checker:
         else:
             return
         self._add(("screen_switch", shown.rule.name, d.rule.name), Finding(
-            "screen_switch", text, [shown.rule, d.rule], op="license.set", value=value,
+            "screen_switch", text, [shown.rule, d.rule], op=schema.LICENSE_SET, value=value,
             shown=shown, decision=d, expected="done" if editable else "refused",
             **self._base(space, switch)))
 
@@ -257,7 +257,7 @@ class _Checker:
             return
         value = not state["user"]["licenses"][product]
         switch = {**state, "value": value, "product": product}
-        d = self.rules.decide("license.set", switch)
+        d = self.rules.decide(schema.LICENSE_SET, switch)
         c = {**switch,
              "shown": {"display": shown.display, "on": shown.on, "mode": shown.mode,
                        "message": shown.message, "rule": shown.rule.name},
@@ -275,7 +275,7 @@ class _Checker:
                 self._add(("assert", a.name.value), Finding(
                     f"assert {a.name.value}",
                     f"assert {a.kind} {a.name.value} fails: {message}{why}",
-                    [RuleRef(a.name.value, a.name.span)], op="license.set", value=value,
+                    [RuleRef(a.name.value, a.name.span)], op=schema.LICENSE_SET, value=value,
                     shown=shown, decision=d, expected="observed",
                     **self._base(space, switch)))
 
@@ -328,7 +328,7 @@ def _apply_operation(op: str, state: dict) -> dict:
     """The records after the operation itself (before what follows it)."""
     after = {**state, "account": {**state["account"],
                                   "integrations": dict(state["account"]["integrations"])}}
-    if op == "integration.set":
+    if op == schema.INTEGRATION_SET:
         after["account"]["integrations"][state["integration"]] = state["value"]
     elif op in _USER_OPS and "user" in state:
         product = state.get("product", "miteam")

@@ -16,6 +16,7 @@ import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from .. import schema
 from ..i18n import t
 from .ruleset import RuleSet
 
@@ -56,7 +57,7 @@ def _free_one(c: dict, product: str) -> None:
 
 def _integration(name: str, value: bool) -> Callable[[dict, str], tuple[str, dict]]:
     def operation(c: dict, product: str) -> tuple[str, dict]:
-        return "integration.set", {"operator": c["operator"], "account": c["account"],
+        return schema.INTEGRATION_SET, {"operator": c["operator"], "account": c["account"],
                                    "partner": c.get("partner", {}), "integration": name,
                                    "value": value}
     return operation
@@ -67,14 +68,14 @@ def _assign_operation(c: dict, product: str) -> tuple[str, dict]:
     order = {"id": "(an order)", "partner": account["partner"], "product": product,
              "quantity": _needed(c, product), "state": "unassigned", "account": None,
              "expires": None, "expiring": False}
-    return "order.assign", {"operator": c["operator"], "order": order, "account": account,
+    return schema.ORDER_ASSIGN, {"operator": c["operator"], "order": order, "account": account,
                             "partner": c.get("partner", {})}
 
 
 def _free_operation(c: dict, product: str) -> tuple[str, dict]:
     other = {**c["user"], "id": "(another user)", "licenses": {**c["user"]["licenses"],
                                                                product: True}}
-    return "license.set", {**c, "user": other, "product": product, "value": False}
+    return schema.LICENSE_SET, {**c, "user": other, "product": product, "value": False}
 
 
 def _set(path: tuple[str, ...], value: object) -> Callable[[dict, str], None]:
@@ -146,7 +147,7 @@ class WhyNot:
 
 
 def _allowed(rules: RuleSet, c: Mapping, product: str, value: bool, want_view: bool) -> bool:
-    d = rules.decide("license.set", {**c, "product": product, "value": value})
+    d = rules.decide(schema.LICENSE_SET, {**c, "product": product, "value": value})
     if not d.allowed:
         return False
     if want_view and product in rules.program.views:
@@ -161,7 +162,7 @@ def why_not(rules: RuleSet, c: Mapping, product: str, value: bool, lang: str = "
     when the operator may not even read the account (nothing to say to them)."""
     if _allowed(rules, c, product, value, want_view):
         return None
-    if not rules.decide("account.read", c).allowed:
+    if not rules.decide(schema.ACCOUNT_READ, c).allowed:
         return None
     levers = [lv for lv in LEVERS if lv.applies(dict(c), product)]  # type: ignore[arg-type]
     answer = WhyNot(rules, lang)

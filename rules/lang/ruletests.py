@@ -51,7 +51,7 @@ DEFAULTS: dict[str, object] = {
     "product": "miteam",
     "value": True,
     "integration": "miteam",
-    "entry": {"account": "a-1", "partner": "p-1", "operation": "license.set"},
+    "entry": {"account": "a-1", "partner": "p-1", "operation": schema.LICENSE_SET},
     "target": {"id": "a-2", "name": "Account 2", "partner": "p-1",
                "integrations": {"micollab": False, "miteam": True},
                "licenses": {p: {"total": 10, "assigned": 1} for p in schema.PRODUCTS},

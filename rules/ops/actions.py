@@ -34,10 +34,10 @@ if TYPE_CHECKING:  # the session drives actions; actions only call back into it
     from .session import Session
 
 # Read policies (what an operator may see) and the audit name of a consequence rule's change.
-READ_PARTNER = "partner.read"
-READ_ACCOUNT = "account.read"
-READ_ORDER = "order.read"
-READ_AUDIT = "audit.read"
+READ_PARTNER = schema.PARTNER_READ
+READ_ACCOUNT = schema.ACCOUNT_READ
+READ_ORDER = schema.ORDER_READ
+READ_AUDIT = schema.AUDIT_READ
 CONSEQUENCE = "license.consequence"
 
 
@@ -90,7 +90,7 @@ class SetLicense(Action):
     user: str
     product: str
     on: bool
-    policy: ClassVar[str] = "license.set"
+    policy: ClassVar[str] = schema.LICENSE_SET
     words: ClassVar[tuple[str, ...]] = ("license", "set")
     dry_runnable: ClassVar[bool] = True
     actor: ClassVar[str] = "operator"
@@ -132,7 +132,7 @@ class SetLicense(Action):
 class MicollabSet(SetLicense):
     """The MiCollab server grants or withdraws a license (S4)."""
 
-    policy: ClassVar[str] = "micollab.set"
+    policy: ClassVar[str] = schema.MICOLLAB_SET
     words: ClassVar[tuple[str, ...]] = ("micollab", "set")
     actor: ClassVar[str] = "micollab"
 
@@ -144,7 +144,7 @@ class SetIntegration(Action):
     account: str  # id or company name
     integration: str
     on: bool
-    policy: ClassVar[str] = "integration.set"
+    policy: ClassVar[str] = schema.INTEGRATION_SET
     words: ClassVar[tuple[str, ...]] = ("integration", "set")
     dry_runnable: ClassVar[bool] = True
 
@@ -190,7 +190,7 @@ class AssignOrder(Action):
 
     order: str
     account: str  # id or company name
-    policy: ClassVar[str] = "order.assign"
+    policy: ClassVar[str] = schema.ORDER_ASSIGN
     words: ClassVar[tuple[str, ...]] = ("order", "assign")
     dry_runnable: ClassVar[bool] = True
 
@@ -229,7 +229,7 @@ class RemoveUser(Action):
     history (the entry holds the record as it was)."""
 
     user: str
-    policy: ClassVar[str] = "user.remove"
+    policy: ClassVar[str] = schema.USER_REMOVE
     words: ClassVar[tuple[str, ...]] = ("user", "remove")
     dry_runnable: ClassVar[bool] = True
 
@@ -263,7 +263,7 @@ class MoveUser(Action):
     user: str
     to: str  # the target account: id or company name
     drop_license: bool = False
-    policy: ClassVar[str] = "user.move"
+    policy: ClassVar[str] = schema.USER_MOVE
     words: ClassVar[tuple[str, ...]] = ("user", "move")
     dry_runnable: ClassVar[bool] = True
 
@@ -357,7 +357,7 @@ class _Add(Action):
 class AddPartner(_Add):
     id: str
     name: str
-    policy: ClassVar[str] = "partner.add"
+    policy: ClassVar[str] = schema.PARTNER_ADD
     words: ClassVar[tuple[str, ...]] = ("partner", "add")
     kind: ClassVar[str] = "partner"
     options: ClassVar[tuple[Option, ...]] = (_opt("name", "text", required=True),)
@@ -377,7 +377,7 @@ class AddAccount(_Add):
     name: str
     micollab: bool | None = None  # None: as a new account starts (off)
     miteam: bool | None = None  # None: on
-    policy: ClassVar[str] = "account.add"
+    policy: ClassVar[str] = schema.ACCOUNT_ADD
     words: ClassVar[tuple[str, ...]] = ("account", "add")
     kind: ClassVar[str] = "account"
     options: ClassVar[tuple[Option, ...]] = (
@@ -405,7 +405,7 @@ class AddUser(_Add):
     account: str  # id or company name
     name: str
     email: str | None = None
-    policy: ClassVar[str] = "user.add"
+    policy: ClassVar[str] = schema.USER_ADD
     words: ClassVar[tuple[str, ...]] = ("user", "add")
     kind: ClassVar[str] = "user"
     options: ClassVar[tuple[Option, ...]] = (
@@ -433,7 +433,7 @@ class AddOrder(_Add):
     quantity: int
     product: str = schema.PRODUCTS[0]
     expires: str | None = None
-    policy: ClassVar[str] = "order.add"
+    policy: ClassVar[str] = schema.ORDER_ADD
     words: ClassVar[tuple[str, ...]] = ("order", "add")
     kind: ClassVar[str] = "order"
     options: ClassVar[tuple[Option, ...]] = (
@@ -471,7 +471,7 @@ class AddOperator(_Add):
     partner: str | None = None
     account: str | None = None
     name: str | None = None
-    policy: ClassVar[str] = "operator.add"
+    policy: ClassVar[str] = schema.OPERATOR_ADD
     words: ClassVar[tuple[str, ...]] = ("operator", "add")
     kind: ClassVar[str] = "operator"
     options: ClassVar[tuple[Option, ...]] = (

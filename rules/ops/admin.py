@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from .. import schema
 from .actions import Action
 from .outcome import Outcome
 
@@ -69,7 +70,7 @@ class ReplaceDatabase(_Admin):
 
     name: str = ""
     replacement: str = "demo"  # demo | empty | generated | backup
-    policy: ClassVar[str] = "db.replace"
+    policy: ClassVar[str] = schema.DB_REPLACE
     words: ClassVar[tuple[str, ...]] = ("db", "replace")
     outcome_word: ClassVar[str] = "started"
 
@@ -94,11 +95,11 @@ class _Key(_Admin):
 
 @dataclass(frozen=True)
 class AddKey(_Key):
-    policy: ClassVar[str] = "keys.add"
+    policy: ClassVar[str] = schema.KEYS_ADD
     words: ClassVar[tuple[str, ...]] = ("keys", "add")
 
 
 @dataclass(frozen=True)
 class RemoveKey(_Key):
-    policy: ClassVar[str] = "keys.remove"
+    policy: ClassVar[str] = schema.KEYS_REMOVE
     words: ClassVar[tuple[str, ...]] = ("keys", "remove")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+from .. import schema
 from .orders import today
 from .store import Store
 
@@ -223,13 +224,13 @@ def generate(accounts: int, users: int, seed: int = 1, on: date | None = None,
             o = new_order(partner, q, aid, valid_expiry())
             o["assigned_at"] = stamp()
             audit.append(_entry(o["assigned_at"], f"partner-{partner}", "operator",
-                                "order.assign", f"order:{o['id']}", aid, partner, None, aid,
+                                schema.ORDER_ASSIGN, f"order:{o['id']}", aid, partner, None, aid,
                                 "s2_partner_assigns"))
         for q in _split(rng, expired):
             o = new_order(partner, q, aid, on - timedelta(days=rng.randint(1, 200)))
             o["assigned_at"] = stamp()
             audit.append(_entry(o["assigned_at"], f"partner-{partner}", "operator",
-                                "order.assign", f"order:{o['id']}", aid, partner, None, aid,
+                                schema.ORDER_ASSIGN, f"order:{o['id']}", aid, partner, None, aid,
                                 "s2_partner_assigns"))
         if i % 20 == 0:
             operators.append({"id": f"admin-{aid}", "name": f"Administrator of {company}",
@@ -240,8 +241,8 @@ def generate(accounts: int, users: int, seed: int = 1, on: date | None = None,
         by_micollab = kind in ("micollab", "micollab_off_miteam", "s9_kept")
         actor = "micollab" if by_micollab else "operator"
         who = "micollab" if by_micollab else f"partner-{partner}"
-        op_name, rule = (("micollab.set", "s4_micollab_server") if by_micollab
-                         else ("license.set", "s10_switch_standalone"))
+        op_name, rule = ((schema.MICOLLAB_SET, "s4_micollab_server") if by_micollab
+                         else (schema.LICENSE_SET, "s10_switch_standalone"))
         for j in range(n):
             user_no += 1
             uid = f"u-{user_no:0{uw}d}"

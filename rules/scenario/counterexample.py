@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from .. import schema
 from ..engine.ruleset import ViewResult
 from ..engine.verify import Finding
 from ..lang.errors import Span
@@ -98,7 +99,7 @@ def scenario_text(finding: Finding, message: Callable[[str], str]) -> str:
                           finding.shown.rule)
         lines.append(_shows(want, msg(want.message)))
         return "\n".join(lines) + "\n"
-    if finding.prop == "consequence_explained" and finding.op == "integration.set":
+    if finding.prop == "consequence_explained" and finding.op == schema.INTEGRATION_SET:
         lines.append(format_action(SetIntegration(ACCOUNT, state["integration"],
                                                   state["value"])))
         after = finding.shown_after
