@@ -104,9 +104,14 @@ class SqliteView:
                               (value,))
         return [d for d in self.all(table) if d.get(field) == value]
 
-    def count(self, table: str) -> int:
+    def count(self, table: str, field: str | None = None, value: Any = None) -> int:
         self._known(table)
-        return int(self._con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+        if field is None:
+            return int(self._con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+        if field in _COLUMNS[table]:
+            return int(self._con.execute(
+                f"SELECT count(*) FROM {table} WHERE {field} IS ?", (value,)).fetchone()[0])
+        return len(self.by(table, field, value))
 
     def count_flags(self, table: str, field: str, value: Any, flags: str) -> dict[str, int]:
         self._known(table)

@@ -63,7 +63,7 @@ def account_view(ctxs: Contexts, account: dict, orders: list[dict] | None) -> di
             for p, counts in acc["licenses"].items()
         },
         "orders": [order_view(ctxs, o) for o in orders],
-        "users": len(ctxs.view.by("users", "account", acc["id"])),
+        "users": ctxs.view.count("users", "account", acc["id"]),
     }
 
 

@@ -150,6 +150,20 @@ def test_lookups_by_field_follow_moves_and_keep_insertion_order(make) -> None:
     assert ids(view.all("accounts")) == ["a1", "a2"] and view.count("users") == 4
 
 
+def test_counts_by_field_are_what_the_lookup_would_return(make) -> None:
+    # The console counts an account's users on every accounts list: without building them.
+    store = make(seed())
+    with store.transaction() as tx:
+        tx.put("users", {**tx.get("users", "u1"), "account": "a2", "plan": "pro"})
+        assert tx.count("users", "account", "a2") == 2  # a transaction sees its own writes
+    view = make().read()
+    for field, value in [("account", "a1"), ("account", "a2"), ("account", "a9"),
+                         ("account", None), ("plan", "pro"), ("id", "u3"), ("id", "u9")]:
+        assert view.count("users", field, value) == len(view.by("users", field, value))
+    assert view.count("users", "account", "a2") == 2
+    assert view.count("operators", "account", None) == 1
+
+
 def test_license_counts_per_account_follow_every_change(make) -> None:
     store = make(seed())
     assert store.read().count_flags("users", "account", "a1", "licenses") == {"miteam": 1}

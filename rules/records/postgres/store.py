@@ -124,9 +124,19 @@ class PgView:
         # The text column matches "5" for 5: keep exactly what the embedded store gives.
         return [d for d in docs if d.get(field) == value]
 
-    def count(self, table: str) -> int:
+    def count(self, table: str, field: str | None = None, value: Any = None) -> int:
         _known(table)
-        return self._select(table, f"SELECT count(*) FROM {table}")[0][0]
+        if field is None:
+            return self._select(table, f"SELECT count(*) FROM {table}")[0][0]
+        if field == _key(table) and table != "audit":
+            return int(self.get(table, value) is not None)
+        # An indexed text column answers without fetching a document (for a text value it
+        # is exact); anything else counts what `by`, with its exact equality, returns.
+        if field in INDEXES.get(table, ()) and (value is None or isinstance(value, str)):
+            where, params = self._where(table, field, value)
+            return self._select(table, f"SELECT count(*) FROM {table} WHERE {where}",
+                                params)[0][0]
+        return len(self.by(table, field, value))
 
     def count_flags(self, table: str, field: str, value: Any, flags: str) -> dict[str, int]:
         """Of the records whose `field` is `value`: how many have each key of their dict

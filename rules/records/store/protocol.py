@@ -40,8 +40,9 @@ class ViewProtocol(Protocol):
         the fields in ``INDEXES``)."""
         ...
 
-    def count(self, table: str) -> int:
-        """How many records ``table`` holds."""
+    def count(self, table: str, field: str | None = None, value: Any = None) -> int:
+        """How many records ``table`` holds (of those whose ``field`` is ``value``): the
+        number ``len(by(...))`` would give, without building the records."""
         ...
 
     def count_flags(self, table: str, field: str, value: Any, flags: str) -> dict[str, int]:

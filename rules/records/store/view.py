@@ -54,9 +54,14 @@ class View:
             return [] if doc_id is None else [raw[doc_id]]
         return [d for d in raw.values() if d.get(field) == value]
 
-    def count(self, table: str) -> int:
+    def count(self, table: str, field: str | None = None, value: Any = None) -> int:
         _known(table)
-        return len(self._s.state.tables[table])
+        st = self._s.state
+        if field is None:
+            return len(st.tables[table])
+        if field in INDEXES.get(table, ()) and _hashable(value):
+            return len(st.bucket(table, field, value))
+        return len(self.by(table, field, value))
 
     def count_flags(self, table: str, field: str, value: Any, flags: str) -> dict[str, int]:
         """Of the records whose ``field`` is ``value``: how many have each key of their
