@@ -221,7 +221,7 @@ def cmd_bench(env: Env) -> int:
 
     rules = env.rules
     if is_url(env.db_path):  # the PostgreSQL backend beside the embedded store
-        from .. import bench_postgres
+        from ..bench import postgres as bench_postgres
 
         with steps(env, "bench") as say:
             pg = bench_postgres.run(str(env.db_path), a.accounts, a.users, a.seed,

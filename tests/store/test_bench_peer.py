@@ -3,7 +3,7 @@ must give the same answers, or the comparison would be unfair."""
 
 from __future__ import annotations
 
-from rules import bench_sqlite
+from rules.bench import sqlite as bench_sqlite
 from rules.engine.ruleset import RuleSet
 from rules.errors import Refused
 from rules.ops.actions import SetLicense

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
-from .records.store import INDEXES, TABLES, TALLIES, StoreError
+from ..records.store import INDEXES, TABLES, TALLIES, StoreError
 
 Doc = dict[str, Any]
 # Columns looked up by: the key, and every indexed field.

@@ -4,7 +4,7 @@ In-process medians hide what every one-off command pays before it does anything:
 the interpreter, import, load the rules, open the database. So each command here is run
 as a fresh process, as a user would run it, and timed from start to exit, with its peak
 memory (``wait4``'s ``ru_maxrss``). The same commands run against the SQLite peer
-(``bench_sqlite``: the same CLI, rules and context code; only the store differs), and
+(`sqlite.py`: the same CLI, rules and context code; only the store differs), and
 ``miteam --version`` and a bare ``python -c pass`` give the fixed costs beside them.
 One warm-up run of each fills the caches (the checked rules, Lark's tables), as any
 earlier command of the user would have.
@@ -33,7 +33,7 @@ def _hwm():
 atexit.register(_hwm)
 mode, args = sys.argv[1], sys.argv[2:]
 if mode == 'sqlite':
-    from rules import bench_sqlite
+    from rules.bench import sqlite as bench_sqlite
     from rules.records import database
     path, args = args[0], args[1:]
     database.open_or_first_run = lambda _path, _login: bench_sqlite.SqliteStore(path)
@@ -78,7 +78,7 @@ def measure(argvs: Callable[[int], list[str]], runs: int) -> tuple[list[float], 
 def figures(db: Path, sqlite_db: Path | None, operator: str, big: str, uid: str,
             runs: int) -> list:
     """The whole-process rows of the bench (``bench.Figure``s)."""
-    from .bench import Figure, _fmt
+    from . import Figure, _fmt
 
     miteam = ["miteam", "--db", str(db), "--operator", operator]
     peer = (["sqlite", str(sqlite_db), "--operator", operator]

@@ -9,9 +9,9 @@ Stock TinyDB 4.9's JSONStorage flushes and fsyncs the whole file on every write,
 stock write is durable too; it is also measured set up well, with CachingMiddleware
 (reads from memory) and one durable flush per switch.
 
-Whole-process figures (``bench_process``) run real `miteam` commands as fresh processes
+Whole-process figures (`process.py`) run real `miteam` commands as fresh processes
 at the database's size, beside ``--version``'s fixed cost and the SQLite peer
-(``bench_sqlite``: stdlib sqlite3, WAL, synchronous=FULL, the same rules and context
+(`sqlite.py`: stdlib sqlite3, WAL, synchronous=FULL, the same rules and context
 code), with each process's peak memory.
 
 Also measured: the compiled rules against the same decisions written by hand in Python
@@ -38,18 +38,18 @@ from tinydb import Query, TinyDB
 from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import JSONStorage
 
-from .engine.ruleset import Decision, RuleRef, RuleSet, ViewResult
-from .ops.actions import READ_ACCOUNT, SetLicense
-from .ops.bulk import license_actions
-from .ops.context import Contexts
-from .ops.outcome import Outcome
-from .ops.outcome import now as _now
-from .ops.session import Session
-from .ops.userimport import read_csv
-from .ops.views import user_view
-from .records import generate
-from .records.orders import today
-from .records.store import Store
+from ..engine.ruleset import Decision, RuleRef, RuleSet, ViewResult
+from ..ops.actions import READ_ACCOUNT, SetLicense
+from ..ops.bulk import license_actions
+from ..ops.context import Contexts
+from ..ops.outcome import Outcome
+from ..ops.outcome import now as _now
+from ..ops.session import Session
+from ..ops.userimport import read_csv
+from ..ops.views import user_view
+from ..records import generate
+from ..records.orders import today
+from ..records.store import Store
 
 OPERATOR = "bench-support"  # the support login the bench acts as
 
@@ -531,7 +531,7 @@ def _run(accounts: int, users: int, seed: int, rules: RuleSet, work: Path, repea
     fig(fig_view)
     fig(fig_decide)
     say("rules verify")
-    from .engine.verify import verify
+    from ..engine.verify import verify
     proved = _times(lambda: verify(rules), 3)
     fig(Figure("rules verify: every property over every abstract state", proved,
                target=f"<= {_fmt(VERIFY_MAX)}", met=statistics.median(proved) <= VERIFY_MAX,
@@ -539,8 +539,9 @@ def _run(accounts: int, users: int, seed: int, rules: RuleSet, work: Path, repea
 
     # Whole processes, at this size, beside the SQLite peer --------------------------------
     if process_runs:
-        from . import bench_process, bench_sqlite
-        from .records.store import records
+        from ..records.store import records
+        from . import process as bench_process
+        from . import sqlite as bench_sqlite
 
         say("SQLite peer: writing the same records")
         peer = work / "peer.sqlite"

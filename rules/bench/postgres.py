@@ -27,14 +27,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .bench import OPERATOR, _fmt, _times
-from .engine.ruleset import RuleSet
-from .errors import BadInput
-from .ops.actions import SetLicense
-from .ops.session import Session
-from .records import database, generate
-from .records.postgres import PgStore
-from .records.store import Store
+from ..engine.ruleset import RuleSet
+from ..errors import BadInput
+from ..ops.actions import SetLicense
+from ..ops.session import Session
+from ..records import database, generate
+from ..records.postgres import PgStore
+from ..records.store import Store
+from . import OPERATOR, _fmt, _times
 
 FRESH_RATIO_MAX = 1.5
 VIEWS_MAX = 0.2
