@@ -19,6 +19,7 @@ The field names are the scenario's argument names (`on`, not `value`).
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -56,8 +57,9 @@ def _opt(name: str, kind: str, required: bool = False) -> Option:
 
 
 @dataclass(frozen=True)
-class Action:
-    """What every action has; see the module's docstring."""
+class Action(ABC):
+    """What every action has; see the module's docstring. Each concrete action says how
+    it builds its context, names its target and performs itself (abstract here)."""
 
     policy: ClassVar[str]
     words: ClassVar[tuple[str, ...]]
@@ -68,18 +70,21 @@ class Action:
         """The fields by name (the scenario's arguments)."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
-    def validate(self, s: Session) -> None:
+    def validate(self, s: Session) -> None:  # noqa: B027 - a hook: most actions check nothing
         """Bad input that needs no records (an unknown product): refused before locking."""
 
+    @abstractmethod
     def context(self, s: Session, ctxs: Contexts, op: dict) -> dict:
-        raise NotImplementedError  # every concrete action defines it
+        """What the rules read for this action."""
 
+    @abstractmethod
     def target(self, ctx: dict) -> str:
-        raise NotImplementedError
+        """The audit target (`user:ID`, `account:ID:INTEGRATION`, `order:ID`, ...)."""
 
+    @abstractmethod
     def perform(self, s: Session, tx: Any, ctxs: Contexts, op: dict,
                 expect: bool | None) -> Outcome:
-        raise NotImplementedError
+        """Decide under the rules and write, inside the transaction `tx`."""
 
 
 # Switching licenses -----------------------------------------------------------------
@@ -328,17 +333,18 @@ class _Add(Action):
         # (rules/text.py): the id as a whole, names and e-mails in the records below.
         check_id(self.id, s.lang)  # type: ignore[attr-defined]
 
+    @abstractmethod
     def record(self, s: Session, ctxs: Contexts,
                op: dict) -> tuple[dict, str | None, str | None]:
         """(the new record, its account, its partner), read from the view: the records
         it names are looked up among those the operator may read."""
-        raise NotImplementedError
 
     def context(self, s: Session, ctxs: Contexts, op: dict) -> dict:
         return self._context(s, ctxs, op, self.record(s, ctxs, op)[0])
 
+    @abstractmethod
     def _context(self, s: Session, ctxs: Contexts, op: dict, doc: dict) -> dict:
-        raise NotImplementedError
+        """The rules' context for the new record `doc`."""
 
     def perform(self, s: Session, tx: Any, ctxs: Contexts, op: dict,
                 expect: bool | None) -> Outcome:
