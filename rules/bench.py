@@ -40,10 +40,12 @@ from tinydb.storages import JSONStorage
 
 from .engine.ruleset import Decision, RuleRef, RuleSet, ViewResult
 from .ops.actions import READ_ACCOUNT, SetLicense
+from .ops.bulk import license_actions
 from .ops.context import Contexts
 from .ops.outcome import Outcome
 from .ops.outcome import now as _now
 from .ops.session import Session
+from .ops.userimport import read_csv
 from .ops.views import user_view
 from .records import generate
 from .records.orders import today
@@ -58,6 +60,12 @@ VIEWS_MAX = 0.2
 COMPILED_RATIO_MAX = 2.0
 FIRST_SCREEN_MAX = 1.0
 PAGE_MAX = 0.2
+VERIFY_MAX = 1.0  # DESIGN.md section 6: `rules verify` of the shipped rules
+# Daily license work (issue 12), for a 10,000-user account: the bulk switch's preview and
+# its application (one transaction), and a 10,000-row CSV import's preview.
+BULK_PREVIEW_MAX = 1.0
+BULK_APPLY_MAX = 10.0
+IMPORT_PREVIEW_MAX = 5.0
 
 
 @dataclass
@@ -195,7 +203,7 @@ class StockView:
 
 
 def stock_switch(db: TinyDB, rules: RuleSet, user_id: str, on: bool, when: date) -> bool:
-    """`Session.set_license` done with stock TinyDB: read, rules, update, audit."""
+    """`Session.apply(SetLicense(...))` done with stock TinyDB: read, rules, update, audit."""
     view = StockView(db)
     ctxs = Contexts(view, when)
     op = ctxs.operator(view.get("operators", OPERATOR) or {})
@@ -272,6 +280,7 @@ class Reference:
         self.s13, self.s6, self.s7 = (view["s13_integration_off"], view["s6_micollab_license"],
                                       view["s7_micollab_no_license"])
         self.s12, self.s10 = view["s12_none_left"], view["s10_standalone"]
+        self.no_orders = view["s10_no_orders"]
         self.outside, self.s4 = refs["outside_account"], refs["s4_micollab_manages"]
         self.off, self.none = refs["s10_integration_off"], refs["s10_account_without_licenses"]
         self.left, self.allow = refs["s12_no_license_left"], refs["s10_switch_standalone"]
@@ -286,6 +295,9 @@ class Reference:
             if held:
                 return ViewResult("toggle", True, "readonly", None, self.s6)
             return ViewResult("no_licenses", False, None, "no_licenses", self.s7)
+        if not held and account["orders"] == 0:
+            return ViewResult("toggle", False, "disabled", "account_has_no_licenses",
+                              self.no_orders)
         if not held and account["licenses"]["miteam"]["available"] <= 0:
             return ViewResult("toggle", False, "disabled", "licenses_not_available", self.s12)
         return ViewResult("toggle", bool(held), "editable", None, self.s10)
@@ -304,7 +316,7 @@ class Reference:
             denies.append(self.s4)
         if not integrations["miteam"]:
             denies.append(self.off)
-        if value and counts["total"] == 0:
+        if value and not user["licenses"]["miteam"] and account["orders"] == 0:
             denies.append(self.none)
         if value and not user["licenses"]["miteam"] and counts["available"] <= 0:
             denies.append(self.left)
@@ -509,11 +521,21 @@ def _run(accounts: int, users: int, seed: int, rules: RuleSet, work: Path, repea
     fig(Figure(f"console: all {accounts} accounts with their counts",
                _times(session.accounts, max(3, repeat // 20))))
 
+    # Daily license work: many users at once ----------------------------------------------
+    say("bulk switching and CSV import")
+    _daily(session, big, fig, max(1, min(repeat, 3)))
+
     # Compiled rules against hand-written Python ------------------------------------------
     say("compiled rules")
     fig_view, fig_decide = _compiled(store, rules, big, when, max(5, min(repeat, 21)))
     fig(fig_view)
     fig(fig_decide)
+    say("rules verify")
+    from .engine.verify import verify
+    proved = _times(lambda: verify(rules), 3)
+    fig(Figure("rules verify: every property over every abstract state", proved,
+               target=f"<= {_fmt(VERIFY_MAX)}", met=statistics.median(proved) <= VERIFY_MAX,
+               note=f"{verify(rules).size} abstract states"))
 
     # Whole processes, at this size, beside the SQLite peer --------------------------------
     if process_runs:
@@ -529,6 +551,37 @@ def _run(accounts: int, users: int, seed: int, rules: RuleSet, work: Path, repea
         result.sizes["sqlite_mb"] = peer.stat().st_size / 1e6
     store.close()
     return result
+
+
+def _daily(session: Session, big: str, fig: Callable[[Figure], None], runs: int) -> None:
+    """Bulk switch every user of the large account on (preview, then applied in one
+    transaction, then back), and preview importing 10,000 new users into it."""
+    every = license_actions(session.select_users(big), "miteam", True)
+    preview = _times(lambda: session.apply_many(every, dry_run=True), runs)
+    fig(Figure(f"bulk: preview switching all {len(every)} users of {big} on", preview,
+               target=f"<= {_fmt(BULK_PREVIEW_MAX)}",
+               met=statistics.median(preview) <= BULK_PREVIEW_MAX))
+    held = set(session.select_users(big, {"stored": "on"}))
+    start = time.perf_counter()
+    done = session.apply_many(every)
+    applied = time.perf_counter() - start
+    session.apply_many(license_actions(
+        [line.target for line in done.lines if line.outcome == "switched"
+         and line.target not in held], "miteam", False))
+    fig(Figure(f"bulk: apply it ({done.count('switched')} switched, one transaction)",
+               [applied], target=f"<= {_fmt(BULK_APPLY_MAX)}",
+               met=applied <= BULK_APPLY_MAX))
+    csv_text = "id,name,email,miteam\n" + "".join(
+        f"bench-new-{i:05d},New User {i},new{i}@example.com,{'on' if i % 2 else ''}\n"
+        for i in range(10_000))
+
+    def import_preview() -> None:
+        session.import_users(big, read_csv(session, csv_text, "bench.csv"), dry_run=True)
+
+    imports = _times(import_preview, runs)
+    fig(Figure("CSV import: preview 10,000 new users", imports,
+               target=f"<= {_fmt(IMPORT_PREVIEW_MAX)}",
+               met=statistics.median(imports) <= IMPORT_PREVIEW_MAX))
 
 
 def _compiled(store: Store, rules: RuleSet, big: str, when: date, runs: int

@@ -27,8 +27,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "unknown_record": {"en": "unknown {kind} '{id}'", "de": "{kind} '{id}' ist unbekannt"},
     "exists": {"en": "{kind} '{id}' exists already", "de": "{kind} '{id}' existiert bereits"},
     "bad_quantity": {
-        "en": "the quantity must be a whole number of at least 1, not '{value}'",
-        "de": "die Anzahl muss eine ganze Zahl ab 1 sein, nicht '{value}'",
+        "en": "the quantity must be a whole number from 1 to {limit}, not '{value}'",
+        "de": "die Anzahl muss eine ganze Zahl von 1 bis {limit} sein, nicht '{value}'",
     },
     "bad_date": {
         "en": "'{value}' is not a date; write YYYY-MM-DD",
@@ -46,6 +46,29 @@ CATALOG: dict[str, dict[str, str]] = {
     "ambiguous_account": {
         "en": "'{name}' matches several accounts: {ids}",
         "de": "'{name}' passt auf mehrere Konten: {ids}",
+    },
+    # Tenants and text
+    "text_field_name": {"en": "the name", "de": "Der Name"},
+    "text_field_email": {"en": "the e-mail address", "de": "Die E-Mail-Adresse"},
+    "text_control": {
+        "en": "{field} holds a control character ({char} at position {pos}): "
+              "only printable text is accepted",
+        "de": "{field} enthält ein Steuerzeichen ({char} an Stelle {pos}): "
+              "nur druckbarer Text ist erlaubt",
+    },
+    "text_bidi": {
+        "en": "{field} holds a text direction control ({char} at position {pos}): "
+              "it would make the text read differently than it is stored",
+        "de": "{field} enthält ein Schreibrichtungs-Steuerzeichen ({char} an Stelle {pos}): "
+              "der Text würde anders gelesen, als er gespeichert ist",
+    },
+    "text_too_long": {
+        "en": "{field} is {length} characters long; at most {limit} are accepted",
+        "de": "{field} ist {length} Zeichen lang; höchstens {limit} sind erlaubt",
+    },
+    "bad_email": {
+        "en": "'{value}' is not an e-mail address: write name@domain, without spaces",
+        "de": "'{value}' ist keine E-Mail-Adresse: name@domain schreiben, ohne Leerzeichen",
     },
     # Refusals outside the rules (exit 1)
     "unknown_operator": {
@@ -89,6 +112,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "de": "Vorschau {digest}: um genau dies anzuwenden, fügen Sie --expect-preview "
               "{digest} hinzu",
     },
+    "stale_bulk_preview": {
+        "en": "the users changed after the preview: the set would now go otherwise. Nothing "
+              "was changed; preview it again",
+        "de": "die Benutzer haben sich seit der Vorschau geändert: die Auswahl würde jetzt "
+              "anders ausgehen. Es wurde nichts geändert; sehen Sie sich die Vorschau erneut an",
+    },
     "stale_by": {"en": " (changed by {who} at {at})", "de": " (geändert von {who} am {at})"},
     "readonly_console": {
         "en": "this console is read-only", "de": "diese Konsole ist schreibgeschützt",
@@ -118,6 +147,24 @@ CATALOG: dict[str, dict[str, str]] = {
     "x_all_of": {"en": "(all of)", "de": "(alle)"},
     "x_line": {"en": "line {line}", "de": "Zeile {line}"},
     "x_not_needed": {"en": "(not needed)", "de": "(nicht nötig)"},
+    # Why not: the smallest change that would allow a refused switch
+    "wn_head": {"en": "What would allow it (the smallest change):",
+                "de": "Was es erlauben würde (die kleinste Änderung):"},
+    "wn_none": {"en": "No change within this account would allow it.",
+                "de": "Keine Änderung in diesem Konto würde es erlauben."},
+    "wn_and": {"en": " and ", "de": " und "},
+    "wn_micollab_off": {"en": "switch the MiCollab integration off",
+                        "de": "die MiCollab-Integration ausschalten"},
+    "wn_miteam_on": {"en": "switch the MiTeam Meetings integration on",
+                     "de": "die MiTeam Meetings-Integration einschalten"},
+    "wn_assign_order": {"en": "assign an order with at least {n} license(s) to this account",
+                        "de": "diesem Konto eine Bestellung mit mindestens {n} Lizenz(en) "
+                              "zuweisen"},
+    "wn_free_license": {"en": "switch off another user's license",
+                        "de": "die Lizenz eines anderen Benutzers ausschalten"},
+    "wn_you_can": {"en": "you can do this", "de": "das können Sie selbst"},
+    "wn_ask": {"en": "ask someone who may: to you the rules say \"{reason}\"",
+               "de": "bitten Sie jemanden, der es darf: Ihnen sagen die Regeln \"{reason}\""},
     # Outcomes
     "done": {"en": "done", "de": "erledigt"},
     "unchanged": {"en": "unchanged (already so)", "de": "unverändert (bereits so)"},
@@ -506,6 +553,158 @@ CATALOG: dict[str, dict[str, str]] = {
         "de": "Die Datenbank war nicht die Demo: die Daten, die diese Schritte lesen, "
               "folgen als given-Zeilen.",
     },
+    # Daily license work (issue 12): many users at once, CSV, reports, audit search.
+    "bad_where": {
+        "en": "'{term}' is not a selection; use {keys}",
+        "de": "'{term}' ist keine Auswahl; möglich sind {keys}",
+    },
+    "bad_users_file": {
+        "en": "cannot read the list of users from {path}: {error}",
+        "de": "die Liste der Benutzer kann nicht aus {path} gelesen werden: {error}",
+    },
+    "bulk_no_users": {
+        "en": "no users selected: name users, --account or --from-file",
+        "de": "keine Benutzer ausgewählt: nennen Sie Benutzer, --account oder --from-file",
+    },
+    "bulk_switched": {"en": "switched", "de": "geschaltet"},
+    "bulk_removed": {"en": "removed", "de": "entfernt"},
+    "bulk_would_remov": {"en": "would be removed", "de": "würde entfernt"},
+    "bulk_would_switch": {"en": "would switch", "de": "würde geschaltet"},
+    "bulk_unchanged": {"en": "unchanged", "de": "unverändert"},
+    "bulk_refused": {"en": "refused", "de": "abgelehnt"},
+    "bulk_error": {"en": "error", "de": "Fehler"},
+    "bulk_group": {
+        "en": {"one": "{count} user: {what}", "other": "{count} users: {what}"},
+        "de": {"one": "{count} Benutzer: {what}", "other": "{count} Benutzer: {what}"},
+    },
+    "bulk_preview_head": {
+        "en": {"one": "preview of {count} user's license:",
+               "other": "preview of {count} users' licenses:"},
+        "de": {"one": "Vorschau für die Lizenz von {count} Benutzer:",
+               "other": "Vorschau für die Lizenzen von {count} Benutzern:"},
+    },
+    "bulk_done_head": {
+        "en": {"one": "{count} user's license:", "other": "{count} users' licenses:"},
+        "de": {"one": "Lizenz von {count} Benutzer:", "other": "Lizenzen von {count} Benutzern:"},
+    },
+    "bulk_users_preview": {
+        "en": {"one": "preview of {count} user:", "other": "preview of {count} users:"},
+        "de": {"one": "Vorschau für {count} Benutzer:", "other": "Vorschau für {count} Benutzer:"},
+    },
+    "bulk_users_done": {
+        "en": {"one": "{count} user:", "other": "{count} users:"},
+        "de": {"one": "{count} Benutzer:", "other": "{count} Benutzer:"},
+    },
+    "bulk_withheld": {
+        "en": {"one": "nothing was changed: {count} user would be refused (--all-or-nothing)",
+               "other": "nothing was changed: {count} users would be refused "
+                        "(--all-or-nothing)"},
+        "de": {"one": "es wurde nichts geändert: {count} Benutzer würde abgelehnt "
+                      "(--all-or-nothing)",
+               "other": "es wurde nichts geändert: {count} Benutzer würden abgelehnt "
+                        "(--all-or-nothing)"},
+    },
+    "report_accounts": {
+        "en": {"one": "{count} account:", "other": "{count} accounts:"},
+        "de": {"one": "{count} Konto:", "other": "{count} Konten:"},
+    },
+    "report_over_after_expiry": {
+        "en": "over-allocated once its expiring orders expire ({keeps} left)",
+        "de": "überbelegt, sobald die bald ablaufenden Bestellungen ablaufen ({keeps} übrig)",
+    },
+    "report_differs": {
+        "en": {"one": "{count} user whose stored license differs from what the screen shows:",
+               "other": "{count} users whose stored license differs from what the screen "
+                        "shows:"},
+        "de": {"one": "{count} Benutzer, dessen gespeicherte Lizenz von der Anzeige abweicht:",
+               "other": "{count} Benutzer, deren gespeicherte Lizenz von der Anzeige "
+                        "abweicht:"},
+    },
+    "report_shown": {"en": "shown", "de": "angezeigt"},
+    "report_micollab": {
+        "en": {"one": "{count} user whose license the MiCollab server set:",
+               "other": "{count} users whose license the MiCollab server set:"},
+        "de": {"one": "{count} Benutzer, dessen Lizenz der MiCollab-Server gesetzt hat:",
+               "other": "{count} Benutzer, deren Lizenz der MiCollab-Server gesetzt hat:"},
+    },
+    "report_expiring": {
+        "en": {"one": "{count} order expiring soon:", "other": "{count} orders expiring soon:"},
+        "de": {"one": "{count} bald ablaufende Bestellung:",
+               "other": "{count} bald ablaufende Bestellungen:"},
+    },
+    "import_empty": {"en": "{path} is empty: it needs a header (id,name,email,miteam)",
+                     "de": "{path} ist leer: es braucht eine Kopfzeile (id,name,email,miteam)"},
+    "import_bad_csv": {"en": "{path}:{line}: not a CSV table: {error}",
+                       "de": "{path}:{line}: keine CSV-Tabelle: {error}"},
+    "import_header": {
+        "en": "{path}:1: the header has no {missing} column; write {columns}",
+        "de": "{path}:1: der Kopfzeile fehlt die Spalte {missing}; schreiben Sie {columns}",
+    },
+    "import_bad_switch": {"en": "miteam is on, off or empty, not '{value}'",
+                          "de": "miteam ist on, off oder leer, nicht '{value}'"},
+    "import_no_id": {"en": "no id", "de": "keine ID"},
+    "import_twice": {"en": "the same id as line {line}", "de": "dieselbe ID wie Zeile {line}"},
+    "import_elsewhere": {"en": "a user with this id exists in another account",
+                         "de": "ein Benutzer mit dieser ID existiert in einem anderen Konto"},
+    "import_differs": {
+        "en": "exists with another {fields} (an import does not rename users)",
+        "de": "existiert mit anderem Wert für {fields} (ein Import benennt nicht um)",
+    },
+    "import_stale": {
+        "en": "the account changed after the preview (line {line}: {reason}). Nothing was "
+              "changed; import again",
+        "de": "das Konto hat sich seit der Vorschau geändert (Zeile {line}: {reason}). Es "
+              "wurde nichts geändert; importieren Sie erneut",
+    },
+    "import_status_new": {"en": "new", "de": "neu"},
+    "import_status_changed": {"en": "changed", "de": "geändert"},
+    "import_status_unchanged": {"en": "unchanged", "de": "unverändert"},
+    "import_status_error": {"en": "error", "de": "Fehler"},
+    "import_line": {"en": "line {line}", "de": "Zeile {line}"},
+    "import_summary": {
+        "en": {"one": "{count} row: {new} new, {changed} changed, {unchanged} unchanged, "
+                      "{errors} in error",
+               "other": "{count} rows: {new} new, {changed} changed, {unchanged} unchanged, "
+                        "{errors} in error"},
+        "de": {"one": "{count} Zeile: {new} neu, {changed} geändert, {unchanged} "
+                      "unverändert, {errors} fehlerhaft",
+               "other": "{count} Zeilen: {new} neu, {changed} geändert, {unchanged} "
+                        "unverändert, {errors} fehlerhaft"},
+    },
+    "import_not_written": {
+        "en": {"one": "nothing was written: {count} row is in error (fix it, or "
+                      "--skip-errors)",
+               "other": "nothing was written: {count} rows are in error (fix them, or "
+                        "--skip-errors)"},
+        "de": {"one": "es wurde nichts geschrieben: {count} Zeile ist fehlerhaft (beheben "
+                      "Sie sie, oder --skip-errors)",
+               "other": "es wurde nichts geschrieben: {count} Zeilen sind fehlerhaft "
+                        "(beheben Sie sie, oder --skip-errors)"},
+    },
+    "import_dry_run": {"en": "dry run: nothing was written",
+                       "de": "Probelauf: es wurde nichts geschrieben"},
+    "revert_unknown": {"en": "no audit entry #{seq}", "de": "kein Protokolleintrag #{seq}"},
+    "revert_cannot": {
+        "en": "entry #{seq} ({operation}) has no inverse operation: it cannot be reverted",
+        "de": "Eintrag #{seq} ({operation}) hat keine Umkehrung: er kann nicht "
+              "zurückgenommen werden",
+    },
+    "revert_head": {
+        "en": {"one": "revert of #{seq} ({operation} {target}): {count} action",
+               "other": "revert of #{seq} ({operation} {target}): {count} actions"},
+        "de": {"one": "Rücknahme von #{seq} ({operation} {target}): {count} Aktion",
+               "other": "Rücknahme von #{seq} ({operation} {target}): {count} Aktionen"},
+    },
+    "revert_done": {"en": "reverted", "de": "zurückgenommen"},
+    "revert_would": {"en": "dry run: nothing was written",
+                     "de": "Probelauf: es wurde nichts geschrieben"},
+    "revert_withheld": {
+        "en": "nothing was reverted: a part of it is refused by today's rules",
+        "de": "nichts wurde zurückgenommen: ein Teil wird von den heutigen Regeln abgelehnt",
+    },
+    "bulk_done": {"en": "done", "de": "erledigt"},
+    "bulk_would_do": {"en": "would be done", "de": "würde ausgeführt"},
+    "by_rule": {"en": "rule {rule}", "de": "Regel {rule}"},
     # Trust boundary: identity, the shell of SSH logins, keys, the config file, StrictModes
     "operator_not_admin": {
         "en": "--operator (or MITEAM_OPERATOR) is for the administrator, who owns {path}; "

@@ -116,6 +116,9 @@ CONTEXTS: dict[str, dict[str, Type]] = {
     "account.read": {"operator": _R["operator"], "account": _R["account"],
                      "partner": _R["partner"]},
     "user.add": {**_SUBJECT_USER},
+    "user.remove": {**_SUBJECT_USER},
+    # A user moving from `account` to `target` (another account).
+    "user.move": {**_SUBJECT_USER, "target": _R["account"]},
     # Who may change who acts, and replace the records (administrative commands). `caller`
     # is the OS login behind the operator: `administrator` when it owns the database.
     "operator.add": {"operator": _R["operator"], "subject": _R["operator"]},
@@ -126,6 +129,17 @@ CONTEXTS: dict[str, dict[str, Type]] = {
     # One audit entry: who may read it (entry.account and entry.partner may be none).
     "audit.read": {"operator": _R["operator"],
                    "entry": record(account=OPT_STR, partner=OPT_STR, operation=STR)},
+}
+
+# What an `assert` block reads (`rules verify` proves it for every state): the names of a
+# user's view, plus what the screen shows for the product (`shown`) and what the rules
+# decide on the switch the screen offers, to the other state than the one stored
+# (`switch`). `shown.message` and `switch.because` are message keys.
+ASSERT_CONTEXT: dict[str, Type] = {
+    **CONTEXTS["view"],
+    "shown": record(display=enum(*DISPLAYS), on=BOOL, mode=enum(*MODES, optional=True),
+                    message=OPT_STR, rule=STR),
+    "switch": record(value=BOOL, allowed=BOOL, because=OPT_STR, rule=STR),
 }
 
 # Operations whose policy must exist in a rule set (every operation the product offers).

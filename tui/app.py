@@ -26,6 +26,7 @@ from rules.i18n import t
 from rules.ops.actions import Action, AssignOrder, SetIntegration, SetLicense
 from rules.ops.session import Outcome, Session
 from rules.records.store import StoreError
+from rules.text import printable, printable_lines
 
 from . import keys
 from .commands import JumpProvider
@@ -91,6 +92,8 @@ class ConsoleApp(App[int]):
 
     def notify(self, message: str, *, title: str = "", severity: Any = "information",
                timeout: float | None = None, markup: bool = False) -> None:
+        # Messages quote names and ids: shown with control characters written out.
+        message, title = printable_lines(message), printable(title)
         self.notices.append((str(severity), f"{title}: {message}" if title else message))
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 

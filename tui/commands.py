@@ -3,6 +3,9 @@
 Only what the operator may see is offered: accounts and orders as the core lists them for
 this operator, users found a page at a time through the core (`users_page`), so a search
 never evaluates the rules for a whole 10,000-user account.
+
+Textual's palette reads a hit's prompt and help as markup: names go in through `_shown`,
+control characters written out and brackets escaped, so a name is only ever text.
 """
 
 from __future__ import annotations
@@ -11,10 +14,12 @@ from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape
 
 from rules.errors import CoreError
 from rules.i18n import t
 from rules.records.store import StoreError
+from rules.text import printable
 
 from .words import state
 
@@ -23,6 +28,10 @@ if TYPE_CHECKING:
 
 USERS_PER_ACCOUNT = 8
 MAX_USERS = 24
+
+
+def _shown(text: str) -> str:
+    return escape(printable(text))
 
 
 class JumpProvider(Provider):
@@ -64,8 +73,8 @@ class JumpProvider(Provider):
         def hit(text: str, command, help_text: str, found: bool = False):
             score = matcher.match(text)
             if score > 0 or found:
-                return Hit(max(score, 0.1), matcher.highlight(text), command, text=text,
-                           help=help_text or None)
+                return Hit(max(score, 0.1), matcher.highlight(_shown(text)), command,
+                           text=text, help=_shown(help_text) or None)
             return None
 
         candidates = [hit(text, command, help_text)
@@ -96,8 +105,9 @@ class JumpProvider(Provider):
                 continue
             for u in users:
                 text = f"{t('tui_kind_user', lang)}: {u['name']} ({u['id']})"
-                out.append(Hit(max(matcher.match(text), 0.1), matcher.highlight(text),
-                               partial(app.open_user, u["id"]), text=text, help=a["name"]))
+                out.append(Hit(max(matcher.match(text), 0.1), matcher.highlight(_shown(text)),
+                               partial(app.open_user, u["id"]), text=text,
+                               help=_shown(a["name"])))
             if len(out) >= MAX_USERS:
                 break
         return out

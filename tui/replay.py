@@ -42,6 +42,7 @@ from .screens import (
     WhyPanel,
 )
 from .widgets import ResourceTable
+from .words import safe
 
 # Failed expectations the bar lists before "… N more" (the transcript has them all).
 BAR_FAILURES = 2
@@ -77,7 +78,8 @@ class ReplayBar(Widget):
     def render(self) -> Text:
         width = max(1, self.content_region.width or self.size.width)
         rows: list[Text] = []
-        for line, hang in self.lines:
+        for raw, hang in self.lines:
+            line = safe(raw)  # a scenario's texts and the core's answers may quote anything
             if hang is None or line.cell_len <= width:
                 cut = line.copy()
                 cut.truncate(width, overflow="ellipsis")

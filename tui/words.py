@@ -6,6 +6,18 @@ from __future__ import annotations
 from rich.text import Text
 
 from rules.i18n import t
+from rules.text import printable, unsafe_character
+
+
+def safe(cell: str | Text) -> Text:
+    """Stored text as the console shows it: never markup (a name holding `[bold]` shows
+    those characters), and control characters written out (`\\x1b`, rules/text.py), so
+    nothing stored reaches the terminal as a command."""
+    if not isinstance(cell, Text):
+        return Text(printable(cell))
+    if unsafe_character(cell.plain) is None:
+        return cell.copy()
+    return Text(printable(cell.plain), style=cell.style)
 
 
 def onoff(value: bool, lang: str) -> str:

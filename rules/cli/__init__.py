@@ -1,14 +1,15 @@
 """The `miteam` command: one entry point, commands grouped by what they act on.
 
-Exit codes: 0 done; 1 refused by the rules or outside the operator's scope; 2 bad input
-(usage, unknown id, malformed rule file or database). A user's mistake never prints a
-traceback: it prints one message naming what and where.
+Exit codes: 0 done; 1 refused by the rules; 2 bad input (usage, unknown id, malformed rule
+file or database; an id outside the operator's scope is an unknown id). A user's mistake
+never prints a traceback: it prints one message naming what and where.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -29,7 +30,8 @@ COMMAND_GROUPS: dict[str, tuple[str, ...]] = {
     "db": ("db",),
     "dbtools": ("db", "bench"),
     "records": ("operator", "partner", "account", "user", "order"),
-    "licensing": ("integration", "license", "micollab", "explain", "audit"),
+    "licensing": ("integration", "license", "micollab", "explain", "audit", "revert"),
+    "report": ("report",),
     "rulescmd": ("rules",),
     "scenario": ("scenario",),
     "keys": ("keys",),
@@ -121,6 +123,10 @@ def _default_handler(parser: argparse.ArgumentParser):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None and "_ARGCOMPLETE" in os.environ:
+        from .complete import autocomplete
+
+        autocomplete(build_parser("*"))  # a shell's completion request: answered, exits
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv == ["--version"]:
         # Touches no data, no rules and no other module: a fixed, small cost.
@@ -150,8 +156,16 @@ def dispatch(env: Env, handler) -> int:
     from ..errors import CoreError, Refused
     from ..lang.errors import RuleError
     from ..records.store import StoreError
+    from ..text import TerminalSafe, printable
 
     args = env.args
+    # Everything a command prints goes through TerminalSafe: stored text (names, e-mails,
+    # ids from another tenant or a hand-edited file) never reaches a terminal as a command.
+    # (The console writes to the terminal itself and escapes what it shows.)
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalSafe(out), TerminalSafe(err)
+    env.out = sys.stdout if env.out is out else TerminalSafe(env.out)
+    env.err = sys.stderr if env.err is err else TerminalSafe(env.err)
     try:
         env.check_identity()
         return int(handler(env) or 0)
@@ -160,7 +174,7 @@ def dispatch(env: Env, handler) -> int:
               rule=exc.decision.rule.name if exc.decision else None,
               why=exc.explanation.as_dict() if exc.explanation is not None else None)
         if getattr(args, "why", False) and exc.explanation is not None:
-            print("\n".join(exc.explanation.lines(env.lang)), file=env.err)
+            print("\n".join(map(printable, exc.explanation.lines(env.lang))), file=env.err)
         return exc.exit_code
     except CoreError as exc:
         _fail(env, str(exc), exc.exit_code)
@@ -187,6 +201,7 @@ def dispatch(env: Env, handler) -> int:
         _silence_stdout()
         return 0
     finally:
+        sys.stdout, sys.stderr = out, err
         if env._store is not None:
             env._store.close()
 
@@ -212,10 +227,12 @@ def _damaged_records(env: Any) -> str | None:
 def _fail(env: Any, message: str, code: int, **extra: object) -> None:
     import json
 
+    from ..text import json_safe, printable_lines
+
     if env.json:
-        print(json.dumps({"ok": False, "exit": code, "error": message, **extra},
-                         ensure_ascii=False), file=env.out)
-    print(f"miteam: {message}", file=env.err)
+        print(json_safe(json.dumps({"ok": False, "exit": code, "error": message, **extra},
+                                   ensure_ascii=False)), file=env.out)
+    print(f"miteam: {printable_lines(message)}", file=env.err)
 
 
 def _silence_stdout() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import sys
@@ -18,6 +19,7 @@ from ..ops.session import Session
 from ..records import database
 from ..records.store import Store
 from ..schema import LANGUAGES
+from ..text import json_safe, printable, printable_lines
 from . import config
 from .config import Config
 from .trust import is_administrator, os_login, require_strict
@@ -31,6 +33,8 @@ RULE_AUTHOR_COMMANDS = {
     ("rules", "check"): "files", ("rules", "fmt"): "files", ("rules", "test"): "files",
     ("scenario", "run"): "files", ("scenario", "check"): "files", ("bench",): "files",
     ("explain",): "reads",
+    # Issue 15: proving and comparing rule files reads only the files.
+    ("rules", "verify"): "files", ("rules", "diff"): "files", ("rules", "lsp"): "files",
 }
 
 
@@ -177,13 +181,56 @@ class Env:
 
     # Output -----------------------------------------------------------------
     def emit(self, data: Any, text: str | list[str] | None = None) -> None:
+        # JSON keeps every stored value exactly; text is escaped for the terminal
+        # (show.py escapes each value, so a newline in a name cannot fake a line).
         if self.json:
-            print(json.dumps(data, ensure_ascii=False, indent=2, default=str), file=self.out)
+            print(json_safe(json.dumps(data, ensure_ascii=False, indent=2, default=str)),
+                  file=self.out)
         elif text is not None:
-            print(text if isinstance(text, str) else "\n".join(text), file=self.out)
+            print(printable_lines(text if isinstance(text, str) else "\n".join(text)),
+                  file=self.out)
+
+    @property
+    def csv(self) -> bool:
+        return getattr(self.args, "format", None) == "csv"
+
+    def emit_rows(self, data: Any, header: list[str], rows: list[list[Any]],
+                  text: str | list[str]) -> None:
+        """A list: JSON with --json, CSV with --format csv (`csv_rows`), else `text`."""
+        if self.csv and not self.json:
+            write_csv(self.out, header, rows)
+        else:
+            self.emit(data, text)
 
     def table(self, rows: list[list[str]], header: list[str]) -> list[str]:
+        rows = [[printable(c) for c in r] for r in rows]
         widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
         fmt = "  ".join(f"{{:<{w}}}" for w in widths)
         return [fmt.format(*header).rstrip(),
                 *(fmt.format(*map(str, r)).rstrip() for r in rows)]
+
+
+# A cell a spreadsheet would run as a formula (CSV injection: a hostile company or user
+# name like `=HYPERLINK(...)` in another tenant's export) is written with a leading '.
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if not isinstance(value, str):
+        return str(value)  # a number, -3 included, is a number
+    return "'" + value if value.startswith(_FORMULA) else value
+
+
+def write_csv(out: Any, header: list[str], rows: list[list[Any]]) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([csv_cell(v) for v in row] for row in rows)
+
+
+def add_format(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("text", "csv"), default="text",
+                        help="csv: one row per record with a header, for spreadsheets")

@@ -73,7 +73,8 @@ def cmd_add(env: Env) -> int:
     env.emit({"ok": True, "authorized_keys": str(path), **entry.as_dict(),
               "audit": outcome.audit},
              [t("keys_added", env.lang, login=env.args.login, type=key.type,
-                fingerprint=key.fingerprint), f"  {path}: {line.split(' ', 1)[0]}"])
+                fingerprint=key.fingerprint),
+              f"  {path}: {line[:line.index(',restrict,pty ')]},restrict,pty"])
     return 0
 
 

@@ -8,9 +8,12 @@ from contextlib import contextmanager
 
 from ..errors import Refused
 from ..ops.actions import Action, MicollabSet, SetIntegration, SetLicense
+from ..ops.auditlog import AuditFilter
 from ..ops.session import Session
 from ..schema import INTEGRATIONS, PRODUCTS
-from .env import Env
+from ..text import printable
+from .bulk import bulk_license_set, cmd_revert
+from .env import Env, add_format
 from .show import audit_lines, outcome_lines
 
 
@@ -42,7 +45,23 @@ def register(sub: argparse._SubParsersAction) -> None:
         grp = sub.add_parser(name, help=helptext)
         gsub = grp.add_subparsers(dest="sub", metavar="COMMAND", required=True)
         s = gsub.add_parser("set", help=helptext)
-        s.add_argument("user")
+        if name == "license":
+            s.add_argument("user", nargs="*", metavar="USER",
+                           help="one or more user ids (or select with --account/--from-file)")
+            s.add_argument("--account", metavar="A",
+                           help="every user of this account (id or company name)")
+            s.add_argument("--where", action="append", default=[], metavar="STATE=VALUE",
+                           help="with --account: only users in this state, e.g. shown=off, "
+                                "stored=on, mode=editable, set_by=micollab (repeatable)")
+            s.add_argument("--from-file", metavar="FILE",
+                           help="user ids, one a line (- for standard input)")
+            s.add_argument("--all-or-nothing", action="store_true",
+                           help="several users: switch none if any would be refused")
+            s.add_argument("--expect-preview", metavar="DIGEST",
+                           help="several users: the preview a --dry-run printed; refuse if "
+                                "the set would now go otherwise")
+        else:
+            s.add_argument("user")
         s.add_argument("product", choices=PRODUCTS)
         s.add_argument("value", type=_onoff, metavar="on|off")
         s.add_argument("--dry-run", action="store_true", help="say what would happen")
@@ -56,10 +75,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     ex.add_argument("product", nargs="?", default="miteam", choices=PRODUCTS)
     ex.set_defaults(handler=cmd_explain)
 
+    rv = sub.add_parser("revert", help="apply the inverse of an audited change, decided by "
+                                       "today's rules")
+    rv.add_argument("seq", type=int, metavar="SEQ", help="the audit entry (#SEQ in audit)")
+    rv.add_argument("--dry-run", action="store_true", help="say what would happen")
+    rv.set_defaults(handler=cmd_revert)
+
     au = sub.add_parser("audit", help="the audit trail: every change, who, when, which rule")
     au.add_argument("--account", metavar="ID")
+    au.add_argument("--user", metavar="U", help="entries about this user")
+    au.add_argument("--operator", dest="by_operator", metavar="O",
+                    help="entries made by this operator")
+    au.add_argument("--operation", metavar="OP", help="e.g. license.set, integration.set")
+    au.add_argument("--rule", metavar="R", help="entries this rule decided")
+    au.add_argument("--since", metavar="DATE", help="from this day (YYYY-MM-DD)")
+    au.add_argument("--until", metavar="DATE", help="up to and including this day")
     au.add_argument("--limit", type=int, default=50, metavar="N",
                     help="the newest N entries (default 50; 0 for all)")
+    add_format(au)
     au.set_defaults(handler=cmd_audit)
 
 
@@ -73,7 +106,7 @@ def explained(env: Env, session: Session, action: Action) -> Iterator[None]:
             exc.explanation = session.why(action)
         raise
     if getattr(env.args, "why", False) and not env.json:
-        print("\n".join(session.why(action).lines(env.lang)), file=env.out)
+        print("\n".join(map(printable, session.why(action).lines(env.lang))), file=env.out)
 
 
 def apply(env: Env, action: Action) -> int:
@@ -96,7 +129,9 @@ def cmd_integration_set(env: Env) -> int:
 
 def cmd_license_set(env: Env) -> int:
     a = env.args
-    return apply(env, SetLicense(a.user, a.product, a.value))
+    if len(a.user) == 1 and not (a.account or a.from_file or a.where or a.all_or_nothing):
+        return apply(env, SetLicense(a.user[0], a.product, a.value))
+    return bulk_license_set(env)
 
 
 def cmd_micollab_set(env: Env) -> int:
@@ -112,7 +147,15 @@ def cmd_explain(env: Env) -> int:
     return 0
 
 
+AUDIT_COLUMNS = ["seq", "at", "operator", "actor", "operation", "target", "account",
+                 "partner", "before", "after", "rule", "outcome", "revert_of"]
+
+
 def cmd_audit(env: Env) -> int:
-    entries = env.session().audit(env.args.account, env.args.limit or None)
-    env.emit(entries, audit_lines(entries))
+    a = env.args
+    where = AuditFilter(a.user, a.by_operator, a.operation, a.rule, a.since, a.until)
+    entries = env.session().audit(a.account, a.limit or None, where)
+    env.emit_rows(entries, AUDIT_COLUMNS,
+                  [[e.get(c) if not isinstance(e.get(c), dict) else e[c].get("id")
+                    for c in AUDIT_COLUMNS] for e in entries], audit_lines(entries))
     return 0

@@ -13,11 +13,14 @@ from ..ops.actions import (
     AddPartner,
     AddUser,
     AssignOrder,
+    MoveUser,
 )
 from ..schema import ORDER_STATES, PRODUCTS, ROLES
-from .env import Env
+from .bulk import cmd_user_remove
+from .env import Env, add_format
 from .licensing import apply
 from .show import account_lines, user_lines
+from .userio import cmd_user_import
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -53,6 +56,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.set_defaults(handler=cmd_account_add)
     lst = asub.add_parser("list", help="accounts you may see, with license counts")
     lst.add_argument("--partner", metavar="ID")
+    add_format(lst)
     lst.set_defaults(handler=cmd_account_list)
     show = asub.add_parser("show", help="account information: integrations, orders, licenses")
     show.add_argument("account", help="account id or company name")
@@ -68,7 +72,33 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.set_defaults(handler=cmd_user_add)
     lst = usub.add_parser("list", help="users with their MiTeam Meetings license")
     lst.add_argument("--account", metavar="ID")
+    add_format(lst)
     lst.set_defaults(handler=cmd_user_list)
+    imp = usub.add_parser("import", help="users from a CSV file (id,name,email,miteam) into "
+                                         "an account, with a status per row")
+    imp.add_argument("file", metavar="FILE.csv", help="the file (- for standard input)")
+    imp.add_argument("--account", required=True, metavar="A", help="id or company name")
+    imp.add_argument("--dry-run", action="store_true", help="the status of every row; "
+                                                             "nothing written")
+    imp.add_argument("--skip-errors", action="store_true",
+                     help="write the rows that are not in error")
+    imp.set_defaults(handler=cmd_user_import)
+    rm = usub.add_parser("remove", help="remove users: their licenses return to the account")
+    rm.add_argument("user", nargs="+", metavar="USER")
+    rm.add_argument("--dry-run", action="store_true", help="say what would happen")
+    rm.set_defaults(handler=cmd_user_remove)
+    mv = usub.add_parser("move", help="move a user to another account of the same partner")
+    mv.add_argument("user", metavar="USER")
+    mv.add_argument("--to", required=True, metavar="ACCOUNT", help="id or company name")
+    mv.add_argument("--dry-run", action="store_true", help="say what would happen")
+    mv.add_argument("--drop-license", action="store_true",
+                    help="if the target account's rules refuse the license there, move the "
+                         "user without it (else the move is refused)")
+    mv.set_defaults(handler=cmd_user_move)
+    exp = usub.add_parser("export", help="users as CSV (id,name,email,miteam,...), for "
+                                         "spreadsheets and `user import`")
+    exp.add_argument("--account", metavar="ID")
+    exp.set_defaults(handler=cmd_user_export)
     show = usub.add_parser("show", help="a user's Products and Licenses")
     show.add_argument("user")
     show.set_defaults(handler=cmd_user_show)
@@ -90,6 +120,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     assign.set_defaults(handler=cmd_order_assign)
     lst = osub.add_parser("list", help="orders you may see")
     lst.add_argument("--state", choices=(*ORDER_STATES, "expiring"))
+    add_format(lst)
     lst.set_defaults(handler=cmd_order_list)
 
 
@@ -117,7 +148,10 @@ def cmd_operator_add(env: Env) -> int:
 def cmd_whoami(env: Env) -> int:
     op = env.session().whoami()
     where = op.get("partner") or op.get("account") or "everything"
-    env.emit(op, f"{op['id']} ({op['role']}, {where})")
+    # Both identities, as the audit records them: the operator, and the login behind it.
+    real = env.real
+    env.emit({**op, "real": real},
+             f"{op['id']} ({op['role']}, {where})" + (f" [{real}]" if real != op["id"] else ""))
     return 0
 
 
@@ -148,8 +182,15 @@ def cmd_account_list(env: Env) -> int:
                      t("on" if a["integrations"]["micollab"] else "off", lang),
                      t("on" if a["integrations"]["miteam"] else "off", lang),
                      f"{lic['assigned']}/{lic['total']}{flag}", a["users"]])
-    env.emit(accounts, env.table(rows, ["ID", "NAME", "PARTNER", "MICOLLAB", "MITEAM",
-                                        "LICENSES", "USERS"]))
+    env.emit_rows(accounts, ["id", "name", "partner", "micollab", "miteam", "total", "assigned",
+                             "available", "over_allocated", "users"],
+                  [[a["id"], a["name"], a["partner"], a["integrations"]["micollab"],
+                    a["integrations"]["miteam"], *(a["licenses"]["miteam"][k] for k in (
+                        "total", "assigned", "available")),
+                    "yes" if a["licenses"]["miteam"]["over_allocated"] else "no", a["users"]]
+                   for a in accounts],
+                  env.table(rows, ["ID", "NAME", "PARTNER", "MICOLLAB", "MITEAM", "LICENSES",
+                                   "USERS"]))
     return 0
 
 
@@ -173,8 +214,32 @@ def cmd_user_list(env: Env) -> int:
         shown = p["message"] or (f"{t('on' if p['on'] else 'off', lang)} ({p['mode']})")
         rows.append([u["id"], u["name"], u["account"],
                      t("on" if u["licenses"]["miteam"] else "off", lang), shown])
-    env.emit(users, env.table(rows, ["ID", "NAME", "ACCOUNT", "STORED", "SHOWN"]))
+    env.emit_rows(users, USER_COLUMNS, [user_row(u) for u in users],
+                  env.table(rows, ["ID", "NAME", "ACCOUNT", "STORED", "SHOWN"]))
     return 0
+
+
+# `user export` and `user list --format csv`: what `user import` reads (id, name, email,
+# miteam), then what it ignores: the account, what the screen shows (on/off/none) and who
+# set the license, so an export re-imports as "unchanged".
+USER_COLUMNS = ["id", "name", "email", "miteam", "account", "shown", "set_by"]
+
+
+def user_row(u: dict) -> list:
+    p = u["products"][0]
+    shown = "none" if p["display"] != "toggle" else ("on" if p["on"] else "off")
+    return [u["id"], u["name"], u["email"] or "", u["licenses"]["miteam"], u["account"],
+            shown, u["set_by"].get("miteam") or ""]
+
+
+def cmd_user_move(env: Env) -> int:
+    a = env.args
+    return apply(env, MoveUser(a.user, a.to, a.drop_license))
+
+
+def cmd_user_export(env: Env) -> int:
+    env.args.format = "csv"
+    return cmd_user_list(env)
 
 
 def cmd_user_show(env: Env) -> int:
@@ -199,6 +264,11 @@ def cmd_order_list(env: Env) -> int:
              t(f"state_{o['state']}", lang) + (f", {t('expiring', lang)}" if o["expiring"]
                                                 else ""),
              o["account"] or "-", o["expires"] or "-"] for o in orders]
-    env.emit(orders, env.table(rows, ["ID", "PARTNER", "PRODUCT", "QTY", "STATE", "ACCOUNT",
-                                      "EXPIRES"]))
+    env.emit_rows(orders, ["id", "partner", "product", "quantity", "state", "expiring",
+                           "account", "expires"],
+                  [[o["id"], o["partner"], o["product"], o["quantity"], o["state"],
+                    "yes" if o["expiring"] else "no", o["account"], o["expires"]]
+                   for o in orders],
+                  env.table(rows, ["ID", "PARTNER", "PRODUCT", "QTY", "STATE", "ACCOUNT",
+                                   "EXPIRES"]))
     return 0

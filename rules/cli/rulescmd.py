@@ -23,11 +23,12 @@ from ..lang.errors import Diagnostic, RuleError, Span
 from ..lang.formatter import diff, format_source
 from ..lang.ruletests import TEST_SUFFIX, RuleTestFile, parse_test_file
 from ..paths import SHIPPED_RULES_DIR, display_name
+from . import junit, rulescmd_diff, rulescmd_verify
 from .env import Env
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    rules = sub.add_parser("rules", help="the rule author's tools: check, fmt, test")
+    rules = sub.add_parser("rules", help="the rule author's tools: check, fmt, test, verify, diff")
     rsub = rules.add_subparsers(dest="sub", metavar="COMMAND", required=True)
     paths_help = ("rule files, test files or directories (default: the rules in use and "
                   "the tests beside them)")
@@ -56,7 +57,15 @@ def register(sub: argparse._SubParsersAction) -> None:
                       help="fail (exit 1) when fewer rules fired than this (implies --coverage)")
     test.add_argument("--run", metavar="REGEX", help="only the tests whose name matches")
     test.add_argument("-v", "--verbose", action="store_true", help="list every test")
+    test.add_argument("--junit", metavar="FILE",
+                      help="also write the results as JUnit XML (for CI)")
     test.set_defaults(handler=cmd_test)
+
+    rulescmd_verify.register(rsub)
+    rulescmd_diff.register(rsub)
+    lsp = rsub.add_parser("lsp", help="a language server for rule files over stdio "
+                                      "(editors; needs the `lsp` extra: pygls)")
+    lsp.set_defaults(handler=cmd_lsp)
 
 
 # Which files ----------------------------------------------------------------------------
@@ -229,6 +238,12 @@ def cmd_test(env: Env) -> int:
     coverage = Coverage(rules.program) if want_coverage else None
     results = run_tests(files, rules, coverage, a.run)
     failed = [r for r in results if not r.passed]
+    if a.junit:
+        junit.write(a.junit, "miteam rules test", [
+            junit.Case(r.test.name, f"{r.test.span.file}:{r.test.span.line}",
+                       [f"{f.expect.span}: expected {f.expected}\ngot {f.got}\n"
+                        + "\n".join(f.trace) for f in r.failures])
+            for r in results])
     below = (a.threshold is not None and coverage is not None
              and coverage.summary().rule_percent < a.threshold)
     if env.json:
@@ -261,3 +276,16 @@ def cmd_test(env: Env) -> int:
             print(f"rule coverage {coverage.summary().rule_percent:.0f}% is below the "  # type: ignore[union-attr]
                   f"threshold {a.threshold:g}%", file=env.err)
     return 1 if failed or below else 0
+
+
+# lsp ------------------------------------------------------------------------------------
+
+
+def cmd_lsp(env: Env) -> int:
+    try:
+        from ..lsp.server import main
+    except ImportError as exc:
+        raise BadInput(f"the language server needs pygls ({exc.name} is missing): "
+                       "pip install 'miteam[lsp]'") from None
+    main()
+    return 0

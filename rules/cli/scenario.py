@@ -20,6 +20,7 @@ from ..scenario import Run, ScenarioError, parse_file, run
 from ..scenario.model import Scenario
 from ..scenario.parser import SUFFIX
 from ..scenario.transcript import compare
+from . import junit
 from .env import Env
 
 
@@ -43,6 +44,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "with the shipped ones")
     r.add_argument("-q", "--quiet", action="store_true",
                    help="one line per scenario, and the failures")
+    r.add_argument("--junit", metavar="FILE",
+                   help="also write the results as JUnit XML (for CI)")
     r.set_defaults(handler=cmd_run)
 
     c = ssub.add_parser("check", help="check that scenario files are well-formed (no replay)")
@@ -125,6 +128,15 @@ def cmd_run(env: Env) -> int:
             _print_run(env, result)
     code = 2 if broken else (0 if all(r.passed for r in runs) else 1)
     _report_broken(env, broken)
+    if env.args.junit:
+        cases = [junit.Case(r.scenario.name, r.scenario.file_name,
+                            ([str(r.start_failure)] if r.start_failure is not None else [])
+                            + [f"{f.file}:{f.line}:{f.column}: step {f.step}: {f.text}\n"
+                               f"expected {f.expected}\ngot {f.got}" for f in r.failures])
+                 for r in runs]
+        cases += [junit.Case(d.span.file, d.span.file, [f"{d.span}: {d.message}"])
+                  for exc in broken for d in exc.diagnostics]
+        junit.write(env.args.junit, "miteam scenario run", cases)
     if env.json:
         print(json.dumps({"ok": code == 0, "exit": code,
                           "scenarios": [r.as_dict() for r in runs],

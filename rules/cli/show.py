@@ -1,10 +1,25 @@
-"""Plain-text renderings of view models, for people at a terminal (`--json` for scripts)."""
+"""Plain-text renderings of view models, for people at a terminal (`--json` for scripts).
+
+Every line is passed through `printable` as a whole: stored names, e-mails and ids are
+shown with their control characters written out, and a newline inside a name shows as
+`\\x0a` instead of starting a line of its own.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from ..i18n import t
 from ..ops.session import Outcome
 from ..ops.views import audit_who
+from ..text import printable
+
+
+def _escaped(render: Callable[..., list[str]]) -> Callable[..., list[str]]:
+    def lines(*args, **kwargs) -> list[str]:
+        return [printable(line) for line in render(*args, **kwargs)]
+    lines.__doc__ = render.__doc__
+    return lines
 
 
 def _onoff(value: bool, lang: str) -> str:
@@ -23,6 +38,7 @@ def product_line(p: dict, lang: str) -> str:
     return shown
 
 
+@_escaped
 def user_lines(u: dict, lang: str) -> list[str]:
     lines = [f"{u['id']}  {u['name']}" + (f" <{u['email']}>" if u["email"] else ""),
              f"  account: {u['account']}", "  Products and Licenses:"]
@@ -36,6 +52,7 @@ def user_lines(u: dict, lang: str) -> list[str]:
     return lines
 
 
+@_escaped
 def account_lines(a: dict, lang: str) -> list[str]:
     lines = [f"{a['id']}  {a['name']}  (partner {a['partner']})"]
     for name, on in a["integrations"].items():
@@ -56,6 +73,7 @@ def account_lines(a: dict, lang: str) -> list[str]:
     return lines
 
 
+@_escaped
 def outcome_lines(o: Outcome, lang: str) -> list[str]:
     head = "dry run: " if o.dry_run else ""
     if not o.changed:
@@ -77,6 +95,7 @@ def outcome_lines(o: Outcome, lang: str) -> list[str]:
     return lines
 
 
+@_escaped
 def audit_lines(entries: list[dict]) -> list[str]:
     out = []
     for e in entries:
@@ -84,7 +103,8 @@ def audit_lines(entries: list[dict]) -> list[str]:
         rules = f" ({e['rules']})" if e.get("rules") else ""
         out.append(f"#{e['seq']}  {e['at']}  {audit_who(e)}{actor}  {e['operation']}  "
                    f"{e['target']}  {_v(e.get('before'))} → {_v(e.get('after'))}"
-                   f"  rule {e.get('rule') or '-'}{rules}  {e.get('outcome', '')}")
+                   f"  rule {e.get('rule') or '-'}{rules}  {e.get('outcome', '')}"
+                   + (f"  (revert of #{e['revert_of']})" if e.get("revert_of") else ""))
     return out
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..lang.errors import RuleError
+from ..lang.errors import Diagnostic, RuleError, Span
 from .ruleset import RuleSet, rule_files
 
 
@@ -44,6 +44,15 @@ class RuleSource:
             self.current = RuleSet.load(self.paths)
         except RuleError as exc:
             self.error = exc
+            return False
+        except Exception as exc:  # noqa: BLE001 - no rule file may take a console down
+            # The language reports what it knows as RuleError (limits included); anything
+            # else (a directory gone, a recursion the limits did not foresee) is reported the
+            # same way, and the last good rules stay in force.
+            where = ", ".join(str(p) for p in self.paths) if self.paths else "the rules"
+            self.error = RuleError([Diagnostic(
+                "error", f"cannot load the rules: {type(exc).__name__}: {exc}"[:500],
+                Span(where, 1, 1, 1, 2))])
             return False
         self.error = None
         return True

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from .. import schema
 from ..i18n import t
@@ -138,12 +139,16 @@ class Explanation:
     decided_by: RuleRef
     candidates: list[Candidate] = field(default_factory=list)
     because: str | None = None  # the message key of a refusal
+    # For a refused switch or a toggle that cannot be switched: the smallest change that
+    # would allow it (`whynot.WhyNot`: `lines(lang)`, `as_dict()`), set by the caller.
+    why_not: Any = None
 
     def as_dict(self) -> dict:
         return {
             "question": self.question, "answer": self.answer, "because": self.because,
             "decided_by": self.decided_by.as_dict(),
             "candidates": [c.as_dict() for c in self.candidates],
+            "why_not": self.why_not.as_dict() if self.why_not is not None else None,
         }
 
     def lines(self, lang: str = "en") -> list[str]:
@@ -157,6 +162,8 @@ class Explanation:
             out.append("")
         for cand in self.candidates:
             out.extend(cand.lines(lang))
+        if self.why_not is not None:
+            out += ["", *self.why_not.lines(lang)]
         return out
 
 
@@ -194,6 +201,11 @@ class RuleSet:
     def load(cls, paths: Iterable[Path | str] | None = None) -> RuleSet:
         """Load rule files (a directory means every `*.rules` in it). RuleError on any error."""
         files = rule_files(paths)
+        if not files:
+            where = ", ".join(str(p) for p in (paths or [SHIPPED_RULES_DIR]))
+            raise RuleError([Diagnostic(
+                "error", f"no rule files (*{RULE_SUFFIX}) in {where}", Span(where, 1, 1, 1, 2),
+                "a rule set needs its views, policies and messages: copy rules/policy")])
         k = cache.key(files)
         hit = cache.load(k) if k else None
         if isinstance(hit, tuple) and len(hit) == 3:

@@ -178,7 +178,18 @@ class After:
     span: Span
 
 
-Item = Message | Let | View | Policy | After
+@dataclass(frozen=True, slots=True)
+class Assert:
+    """`assert never NAME { expr } because KEY`: a property `rules verify` proves."""
+
+    kind: str  # "never" | "always"
+    name: Name
+    expr: Expr
+    because: Name
+    span: Span
+
+
+Item = Message | Let | View | Policy | After | Assert
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ class Program:
     views: dict[str, ast.View] = field(default_factory=dict)
     policies: dict[str, ast.Policy] = field(default_factory=dict)
     afters: dict[str, ast.After] = field(default_factory=dict)
+    asserts: dict[str, ast.Assert] = field(default_factory=dict)
 
 
 def _suggest(word: str, options: Iterable[str]) -> str | None:
@@ -77,6 +78,9 @@ class Checker:
             self._check_policy(policy, rule_names)
         for after in self.program.afters.values():
             self._check_after(after, rule_names)
+        for prop in self.program.asserts.values():
+            self._expect(prop.expr, _BOOL, schema.ASSERT_CONTEXT, "an assertion")
+            self._message_ref(prop.because)
         if self.incomplete:
             self.diagnostics.sort(key=lambda d: (d.span.file, d.span.line, d.span.column))
             return self.diagnostics
@@ -86,14 +90,20 @@ class Checker:
         for key, message in self.program.messages.items():
             if key not in self._used_messages:
                 self.warning(f"message '{key}' is never shown", message.key.span)
-        for op in schema.OPERATIONS:
-            if op not in self.program.policies and self.program.files:
-                first = self.program.files[0]
-                self.warning(
-                    f"no policy for '{op}': every {op} is refused",
-                    Span(first.path, 1, 1, 1, 2),
-                    f"add `policy {op} {{ ... default deny because KEY }}`",
-                )
+        # Completeness: the product shows a view per product and performs every operation;
+        # a rule set without one would answer with nothing (or refuse everything) silently.
+        if self.program.files:
+            first = Span(self.program.files[0].path, 1, 1, 1, 2)
+            for product in schema.PRODUCTS:
+                if product not in self.program.views:
+                    self.error(f"no view for product '{product}': Products and Licenses "
+                               "would have nothing to show", first,
+                               f"add `view {product} {{ ... default NAME show ... }}`")
+            for op in schema.OPERATIONS:
+                if op not in self.program.policies:
+                    self.error(f"no policy for '{op}': the product performs it, so the rules "
+                               "must decide it", first,
+                               f"add `policy {op} {{ ... default deny because KEY }}`")
         self.diagnostics.sort(key=lambda d: (d.span.file, d.span.line, d.span.column))
         return self.diagnostics
 
@@ -145,6 +155,9 @@ class Checker:
                         )
                     elif once("policy", item.op.value, item.op.span):
                         p.policies[item.op.value] = item
+                elif isinstance(item, ast.Assert):
+                    if once("assert", item.name.value, item.name.span):
+                        p.asserts[item.name.value] = item
                 elif isinstance(item, ast.After):
                     if item.op.value not in schema.EVENTS:
                         self.error(

@@ -195,6 +195,12 @@ class _Layout:
     def item(self, item: ast.Item) -> list[_Piece]:
         if isinstance(item, ast.Let):
             return self.expr(f"let {item.name.value} = ", item.expr, 0, item.span.line, "item")
+        if isinstance(item, ast.Assert):
+            return [_Piece(0, f"assert {item.kind} {item.name.value} {{", item.span.line,
+                           "item", opens=True),
+                    *self.expr("", item.expr, 1, item.expr.span.line),
+                    _Piece(0, f"}} because {item.because.value}", item.because.span.line,
+                           closes=True)]
         if isinstance(item, ast.Message):
             head, members = f"message {item.key.value}", [self.translation(t)
                                                           for t in item.translations]

@@ -15,7 +15,7 @@ from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from ..paths import GRAMMAR_DIR
-from . import ast, larkcache
+from . import ast, larkcache, limits
 from .errors import Diagnostic, RuleError, Span, read_source
 
 # What a person calls each token the grammar can expect.
@@ -322,6 +322,14 @@ class _ToAst(Transformer):
     def when(self, children):
         return children[0]
 
+    def assert_kind(self, children):
+        return str(children[0])
+
+    @v_args(meta=True)
+    def assert_(self, meta, children):
+        kind, name, expr, because = children
+        return ast.Assert(str(kind), self._name(name), expr, because, self._span(meta))
+
     @v_args(meta=True)
     def after(self, meta, children):
         op, *rules = children
@@ -441,6 +449,9 @@ def parse(source: str, file: str = "<rules>") -> ast.RuleFile:
             continue
         if problems:
             break
+        too_big = limits.check(tree, file)
+        if too_big:
+            raise RuleError(too_big, {file: source})
         transformer = _ToAst(file)
         items = transformer.transform(tree)
         if transformer.problems:

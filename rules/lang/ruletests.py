@@ -28,7 +28,7 @@ from lark.exceptions import UnexpectedInput, VisitError
 from .. import schema
 from ..paths import GRAMMAR_DIR
 from ..schema import Type
-from . import larkcache
+from . import larkcache, limits
 from .errors import Diagnostic, RuleError, Span, read_source
 from .parser import _unquote, _WholeWords, syntax_diagnostic
 
@@ -53,6 +53,10 @@ DEFAULTS: dict[str, object] = {
     "value": True,
     "integration": "miteam",
     "entry": {"account": "a-1", "partner": "p-1", "operation": "license.set"},
+    "target": {"id": "a-2", "name": "Account 2", "partner": "p-1",
+               "integrations": {"micollab": False, "miteam": True},
+               "licenses": {p: {"total": 10, "assigned": 1} for p in schema.PRODUCTS},
+               "orders": 1, "users": "a-2"},
     "subject": {"id": "op-2", "name": "Operator 2", "role": "account_admin",
                 "partner": "p-1", "account": "a-1"},
 }
@@ -287,6 +291,9 @@ def parse_tests(source: str, file: str = "<tests>") -> RuleTestFile:
     except UnexpectedInput as exc:
         raise RuleError([syntax_diagnostic(exc, file, source, _lark(), _NAMES, _hint_for)],
                         {file: source}) from None
+    too_big = limits.check(tree, file)
+    if too_big:
+        raise RuleError(too_big, {file: source})
     try:
         items = _ToTests(file).transform(tree)
     except VisitError as exc:  # pragma: no cover - the grammar admits only what we build

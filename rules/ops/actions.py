@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import schema
 from ..errors import BadInput
+from ..text import check_email, check_id, check_name, check_quantity, printable
 from . import outcome as clock
 from .outcome import TABLES, Outcome, write_license
 
@@ -98,7 +99,7 @@ class SetLicense(Action):
         s.check_product(self.product)
 
     def context(self, s: Session, ctxs: Contexts, op: dict) -> dict:
-        user = s.get(ctxs.view, "user", self.user)
+        user = s.visible(ctxs, op, "user", self.user)
         return {**ctxs.for_user(op, user), "product": self.product, "value": self.on}
 
     def target(self, ctx: dict) -> str:
@@ -149,10 +150,11 @@ class SetIntegration(Action):
 
     def validate(self, s: Session) -> None:
         if self.integration not in schema.INTEGRATIONS:
-            raise BadInput(s.tr("unknown_record", kind="integration", id=self.integration))
+            raise BadInput(s.tr("unknown_record", kind="integration",
+                                id=printable(self.integration)))
 
     def context(self, s: Session, ctxs: Contexts, op: dict) -> dict:
-        account = s.get(ctxs.view, "account", s.resolve_account(ctxs, self.account))
+        account = s.resolve_account(ctxs, op, self.account)
         return ctxs.for_account(op, account, integration=self.integration, value=self.on)
 
     def target(self, ctx: dict) -> str:
@@ -193,8 +195,8 @@ class AssignOrder(Action):
     dry_runnable: ClassVar[bool] = True
 
     def context(self, s: Session, ctxs: Contexts, op: dict) -> dict:
-        order = s.get(ctxs.view, "order", self.order)
-        account = s.get(ctxs.view, "account", s.resolve_account(ctxs, self.account))
+        order = s.visible(ctxs, op, "order", self.order)
+        account = s.resolve_account(ctxs, op, self.account)
         return {"operator": op, "order": ctxs.order(order), "account": ctxs.account(account),
                 "partner": ctxs.partner_of(order["partner"])}
 
@@ -219,6 +221,97 @@ class AssignOrder(Action):
         return outcome
 
 
+# Removing users -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class RemoveUser(Action):
+    """A user leaves (issue 12): gone from every list, their license returns to the
+    account's available count (the count is of users holding one), the audit keeps their
+    history (the entry holds the record as it was)."""
+
+    user: str
+    policy: ClassVar[str] = "user.remove"
+    words: ClassVar[tuple[str, ...]] = ("user", "remove")
+    dry_runnable: ClassVar[bool] = True
+
+    def context(self, s: Session, ctxs: Contexts, op: dict) -> dict:
+        return ctxs.for_user(op, s.get(ctxs.view, "user", self.user))
+
+    def target(self, ctx: dict) -> str:
+        return f"user:{ctx['user']['id']}"
+
+    def perform(self, s: Session, tx: Any, ctxs: Contexts, op: dict,
+                expect: bool | None) -> Outcome:
+        ctx = self.context(s, ctxs, op)
+        decision = s.require(self.policy, ctx)
+        user = tx.get("users", ctx["user"]["id"])
+        target = self.target(ctx)
+        tx.delete("users", user["id"])
+        outcome = Outcome(self.policy, target, True, user, None, decision.rule)
+        outcome.audit.append(s.audit_entry(tx, self.policy, target, user, None, decision.rule,
+                                           user["account"], ctx["account"]["partner"]))
+        ctxs.invalidate()
+        return outcome
+
+
+@dataclass(frozen=True)
+class MoveUser(Action):
+    """A user moves to another account of the same partner (issue 12). A license moves
+    with them only if the target account's rules allow it there (the `license.set`
+    policy, decided as if switched on in the target); otherwise the move is refused with
+    that reason, or, with `drop_license`, the license is switched off on the way."""
+
+    user: str
+    to: str  # the target account: id or company name
+    drop_license: bool = False
+    policy: ClassVar[str] = "user.move"
+    words: ClassVar[tuple[str, ...]] = ("user", "move")
+    dry_runnable: ClassVar[bool] = True
+
+    def context(self, s: Session, ctxs: Contexts, op: dict) -> dict:
+        user = s.get(ctxs.view, "user", self.user)
+        target = s.get(ctxs.view, "account", s.resolve_account(ctxs, self.to))
+        return {**ctxs.for_user(op, user), "target": ctxs.account(target)}
+
+    def target(self, ctx: dict) -> str:
+        return f"user:{ctx['user']['id']}"
+
+    def perform(self, s: Session, tx: Any, ctxs: Contexts, op: dict,
+                expect: bool | None) -> Outcome:
+        ctx = self.context(s, ctxs, op)
+        decision = s.require(self.policy, ctx)
+        user = tx.get("users", ctx["user"]["id"])
+        to = ctx["target"]["id"]
+        target = self.target(ctx)
+        moved = {**user, "account": to}
+        held = [p for p in schema.PRODUCTS if user.get("licenses", {}).get(p)]
+        dropped = []
+        for product in held:
+            # As if switched on there by someone who does not hold it yet (S10-S12).
+            newcomer = {**moved, "licenses": {**moved.get("licenses", {}), product: False}}
+            there = s.rules.decide(SetLicense.policy, {
+                **ctxs.for_user(op, newcomer), "product": product, "value": True})
+            if there.allowed:
+                continue
+            if not self.drop_license:
+                raise s.refusal(there)
+            dropped.append(product)
+        for product in dropped:
+            moved = {**moved, "licenses": {**moved["licenses"], product: False},
+                     "set_by": {**moved.get("set_by", {}), product: "operator"}}
+        outcome = Outcome(self.policy, target, to != user["account"], user["account"], to,
+                          decision.rule)
+        if outcome.changed:
+            tx.put("users", moved)
+            outcome.audit.append(s.audit_entry(tx, self.policy, target, user["account"], to,
+                                               decision.rule, to, ctx["partner"]["id"]))
+            for _ in dropped:  # one entry per license switched off on the way
+                outcome.audit.append(s.audit_entry(
+                    tx, SetLicense.policy, target, True, False, decision.rule, to,
+                    ctx["partner"]["id"], cause=outcome.audit[0]))
+            ctxs.invalidate()
+        return outcome
+
+
 # Adding records ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Add(Action):
@@ -230,21 +323,28 @@ class _Add(Action):
     def target(self, ctx: dict) -> str:
         return f"{self.kind}:{self.id}"  # type: ignore[attr-defined]
 
-    def record(self, s: Session, ctxs: Contexts) -> tuple[dict, str | None, str | None]:
-        """(the new record, its account, its partner), read from the view."""
+    def validate(self, s: Session) -> None:
+        # Every text a person types is checked before anything is decided
+        # (rules/text.py): the id as a whole, names and e-mails in the records below.
+        check_id(self.id, s.lang)  # type: ignore[attr-defined]
+
+    def record(self, s: Session, ctxs: Contexts,
+               op: dict) -> tuple[dict, str | None, str | None]:
+        """(the new record, its account, its partner), read from the view: the records
+        it names are looked up among those the operator may read."""
         raise NotImplementedError
 
     def context(self, s: Session, ctxs: Contexts, op: dict) -> dict:
-        return self._context(s, ctxs, op, self.record(s, ctxs)[0])
+        return self._context(s, ctxs, op, self.record(s, ctxs, op)[0])
 
     def _context(self, s: Session, ctxs: Contexts, op: dict, doc: dict) -> dict:
         raise NotImplementedError
 
     def perform(self, s: Session, tx: Any, ctxs: Contexts, op: dict,
                 expect: bool | None) -> Outcome:
-        s.new_id(tx, self.kind, self.id)  # type: ignore[attr-defined]
-        doc, account, partner = self.record(s, ctxs)
+        doc, account, partner = self.record(s, ctxs, op)
         decision = s.require(self.policy, self._context(s, ctxs, op, doc))
+        s.taken(tx, self.kind, self.id)  # type: ignore[attr-defined]
         tx.put(TABLES[self.kind], doc)
         target = self.target({})
         outcome = Outcome(self.policy, target, True, None, doc, decision.rule)
@@ -262,8 +362,9 @@ class AddPartner(_Add):
     kind: ClassVar[str] = "partner"
     options: ClassVar[tuple[Option, ...]] = (_opt("name", "text", required=True),)
 
-    def record(self, s: Session, ctxs: Contexts) -> tuple[dict, str | None, str | None]:
-        return {"id": self.id, "name": s.clean_name(self.name)}, None, self.id
+    def record(self, s: Session, ctxs: Contexts,
+               op: dict) -> tuple[dict, str | None, str | None]:
+        return {"id": self.id, "name": check_name(self.name, s.lang)}, None, self.id
 
     def _context(self, s: Session, ctxs: Contexts, op: dict, doc: dict) -> dict:
         return {"operator": op, "partner": doc}
@@ -283,9 +384,10 @@ class AddAccount(_Add):
         _opt("partner", "word", required=True), _opt("name", "text", required=True),
         _opt("micollab", "switch"), _opt("miteam", "switch"))
 
-    def record(self, s: Session, ctxs: Contexts) -> tuple[dict, str | None, str | None]:
-        p = s.get(ctxs.view, "partner", self.partner)
-        doc = {"id": self.id, "name": s.clean_name(self.name), "partner": p["id"],
+    def record(self, s: Session, ctxs: Contexts,
+               op: dict) -> tuple[dict, str | None, str | None]:
+        p = s.visible(ctxs, op, "partner", self.partner)
+        doc = {"id": self.id, "name": check_name(self.name, s.lang), "partner": p["id"],
                "integrations": {"micollab": bool(self.micollab),
                                 "miteam": self.miteam is None or bool(self.miteam)}}
         return doc, self.id, p["id"]
@@ -310,10 +412,11 @@ class AddUser(_Add):
         _opt("account", "text", required=True), _opt("name", "text", required=True),
         _opt("email", "text"))
 
-    def record(self, s: Session, ctxs: Contexts) -> tuple[dict, str | None, str | None]:
-        acc = s.get(ctxs.view, "account", s.resolve_account(ctxs, self.account))
-        doc = {"id": self.id, "account": acc["id"], "name": s.clean_name(self.name),
-               "email": self.email or None,
+    def record(self, s: Session, ctxs: Contexts,
+               op: dict) -> tuple[dict, str | None, str | None]:
+        acc = s.resolve_account(ctxs, op, self.account)
+        doc = {"id": self.id, "account": acc["id"], "name": check_name(self.name, s.lang),
+               "email": check_email(self.email, s.lang),
                "licenses": {p: False for p in schema.PRODUCTS},
                "set_by": {p: None for p in schema.PRODUCTS}}
         return doc, acc["id"], acc["partner"]
@@ -339,17 +442,17 @@ class AddOrder(_Add):
 
     def validate(self, s: Session) -> None:
         s.check_product(self.product)
-        q = self.quantity
-        if not isinstance(q, int) or isinstance(q, bool) or q < 1:
-            raise BadInput(s.tr("bad_quantity", value=q))
+        super().validate(s)
+        check_quantity(self.quantity, s.lang)
         if self.expires is not None:
             try:
                 date.fromisoformat(self.expires)
             except ValueError:
-                raise BadInput(s.tr("bad_date", value=self.expires)) from None
+                raise BadInput(s.tr("bad_date", value=printable(self.expires))) from None
 
-    def record(self, s: Session, ctxs: Contexts) -> tuple[dict, str | None, str | None]:
-        p = s.get(ctxs.view, "partner", self.partner)
+    def record(self, s: Session, ctxs: Contexts,
+               op: dict) -> tuple[dict, str | None, str | None]:
+        p = s.visible(ctxs, op, "partner", self.partner)
         expires = date.fromisoformat(self.expires).isoformat() if self.expires else None
         doc = {"id": self.id, "partner": p["id"], "product": self.product,
                "quantity": self.quantity, "state": "unassigned", "account": None,
@@ -377,20 +480,25 @@ class AddOperator(_Add):
 
     def validate(self, s: Session) -> None:
         if self.role not in schema.ROLES:
-            raise BadInput(s.tr("unknown_record", kind="role", id=self.role))
+            raise BadInput(s.tr("unknown_record", kind="role", id=printable(self.role)))
+        super().validate(s)
+        if self.name is not None:
+            check_name(self.name, s.lang)
 
-    def record(self, s: Session, ctxs: Contexts) -> tuple[dict, str | None, str | None]:
+    def record(self, s: Session, ctxs: Contexts,
+               op: dict) -> tuple[dict, str | None, str | None]:
         if self.role == "partner" and not self.partner:
             raise BadInput(s.tr("role_needs", role=self.role, field="partner"))
         if self.role == "account_admin" and not self.account:
             raise BadInput(s.tr("role_needs", role=self.role, field="account"))
-        acc = s.get(ctxs.view, "account", self.account) if self.account else None
+        acc = s.visible(ctxs, op, "account", self.account) if self.account else None
         partner = self.partner
         if partner:
-            s.get(ctxs.view, "partner", partner)
+            s.visible(ctxs, op, "partner", partner)
         if acc is not None and not partner:
             partner = acc["partner"]
-        doc = {"id": self.id, "name": self.name or self.id, "role": self.role,
+        name = check_name(self.name, s.lang) if self.name is not None else self.id
+        doc = {"id": self.id, "name": name, "role": self.role,
                "partner": partner or None, "account": acc["id"] if acc else None}
         return doc, doc["account"], doc["partner"]
 
@@ -400,6 +508,7 @@ class AddOperator(_Add):
 
 # Every action a scenario step or a recording can name, in the order the language lists them.
 ACTIONS: tuple[type[Action], ...] = (SetLicense, MicollabSet, SetIntegration, AssignOrder,
-                                     AddPartner, AddAccount, AddUser, AddOrder, AddOperator)
+                                     AddPartner, AddAccount, AddUser, AddOrder, AddOperator,
+                                     RemoveUser, MoveUser)
 ADDERS: dict[str, type[_Add]] = {a.kind: a for a in ACTIONS  # type: ignore[attr-defined]
                                  if issubclass(a, _Add)}

@@ -8,23 +8,29 @@ Reads are filtered by the same rules (`account.read`, `order.read`, ...).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
 from .. import schema
 from ..engine.ruleset import Decision, RuleRef, RuleSet
+from ..engine.whynot import why_not
 from ..errors import BadInput, NotFound, Refused
 from ..i18n import t
+from ..text import printable
 from . import outcome as clock
 from .actions import CONSEQUENCE, READ_ACCOUNT, READ_AUDIT, READ_ORDER, READ_PARTNER, Action
+from .auditlog import AuditFilter
+from .bulk import BulkResult, apply_many, matches
 from .context import Contexts
 from .outcome import TABLES, Effect, Outcome, write_license
+from .report import LicenseReport
+from .report import build as build_report
+from .revert import RevertResult, revert
+from .userimport import ImportResult, ImportRow, import_users
 from .views import account_view, order_view, user_view
 
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # How far back a stale-edit refusal looks in the account's audit trail for who changed it.
 _STALE_SCAN = 10_000
 # How many users a stale preview's refusal names.
@@ -70,6 +76,8 @@ class Session:
         self.real = real or operator
         self.lang = lang
         self.on = on
+        # While a revert runs: the audit entry it reverts (written into every entry).
+        self.reverting: int | None = None
 
     # Plumbing -------------------------------------------------------------
     def _t(self, key: str, **values: object) -> str:
@@ -77,13 +85,43 @@ class Session:
 
     tr = _t  # for actions: a message in the operator's language
 
+    def not_found(self, kind: str, key: str) -> NotFound:
+        return NotFound(self._t("unknown_record", kind=self._t(f"kind_{kind}"),
+                                id=printable(key)), kind, key)
+
     def get(self, view: Any, kind: str, key: str) -> dict:
-        """A record by id, or NotFound naming it."""
+        """A record by id, or NotFound naming it (whoever may read it: for records the
+        operator reached already; to look one up by what they typed, `visible`)."""
         doc = view.get(TABLES[kind], key)
         if doc is None:
-            raise NotFound(self._t("unknown_record", kind=self._t(f"kind_{kind}"), id=key),
-                           kind, key)
+            raise self.not_found(kind, key)
         return doc
+
+    def visible(self, ctxs: Contexts, op: dict, kind: str, key: str) -> dict:
+        """A record by id, if this operator may read it.
+
+        One outside the operator's scope is reported exactly as one that does not exist
+        (same message, same exit code, no rule, no trace): no answer tells a tenant what
+        another tenant holds, or that an id is in use there (adding a record under a taken
+        id is the one exception ids being one namespace allows, see `taken`). Which
+        records are readable is the rules' decision (`may_read`); Python only maps "not
+        readable" to "not found"."""
+        doc = ctxs.view.get(TABLES[kind], key)
+        if doc is None or not self.may_read(ctxs, op, kind, doc):
+            raise self.not_found(kind, key)
+        return doc
+
+    def may_read(self, ctxs: Contexts, op: dict, kind: str, doc: dict) -> bool:
+        if kind == "account":
+            return self._allowed(READ_ACCOUNT, ctxs.for_account(op, doc))
+        if kind == "user":  # a user is seen with their account
+            account = ctxs.view.get("accounts", doc["account"])
+            return account is not None and self.may_read(ctxs, op, "account", account)
+        if kind == "order":
+            return self._allowed(READ_ORDER, self._order_ctx(ctxs, op, doc))
+        if kind == "partner":
+            return self._allowed(READ_PARTNER, {"operator": op, "partner": doc})
+        return False  # operators are nobody's to look up by id
 
     def _operator(self, ctxs: Contexts) -> dict:
         doc = ctxs.view.get("operators", self.login)
@@ -95,27 +133,44 @@ class Session:
         """The rules' decision on `op`, or Refused with their reason."""
         decision = self.rules.decide(op, ctx)
         if not decision.allowed:
-            raise Refused(self.rules.message(decision.because or "", self.lang), decision,
-                          key=decision.because)
+            raise self.refusal(decision)
         return decision
+
+    def refusal(self, decision: Decision) -> Refused:
+        """A refusing decision as the error that says why, in the operator's language."""
+        return Refused(self.rules.message(decision.because or "", self.lang), decision,
+                       key=decision.because)
 
     def _allowed(self, op: str, ctx: dict) -> bool:
         return self.rules.decide(op, ctx).allowed
 
     def audit_entry(self, tx: Any, operation: str, target: str, before: Any, after: Any,
                     rule: RuleRef | None, account: str | None, partner: str | None,
-                    actor: str = "operator", outcome: str = "applied") -> int:
-        return tx.append("audit", audit_record(
+                    actor: str = "operator", outcome: str = "applied",
+                    cause: int | None = None) -> int:
+        """Append one audit entry. `cause`: for a consequence, the entry of the operation it
+        followed (a revert of either reverts the whole operation)."""
+        entry = audit_record(
             self.login, self.real, self.rules, operation, target, before, after, rule,
-            account, partner, actor, outcome))
+            account, partner, actor, outcome)
+        if cause is not None:
+            entry["cause"] = cause
+        if self.reverting is not None:
+            entry["revert_of"] = self.reverting
+        return tx.append("audit", entry)
 
     @contextmanager
     def _reading(self) -> Iterator[tuple[Contexts, dict]]:
         ctxs = Contexts(self.store.read(), self.on)
         yield ctxs, self._operator(ctxs)
 
+    reading_view = _reading  # for the ops modules: one consistent read and the operator
+
+    def readable_account(self, ctxs: Contexts, op: dict, account_id: str) -> dict:
+        return self._readable_account(ctxs, op, account_id)
+
     @contextmanager
-    def _writing(self) -> Iterator[tuple[Any, Contexts, dict]]:
+    def writing(self) -> Iterator[tuple[Any, Contexts, dict]]:
         # A refusal or a dry run raises out of the transaction, which then writes nothing.
         with self.store.transaction() as tx:
             ctxs = Contexts(tx, self.on)
@@ -146,21 +201,15 @@ class Session:
         return {"operator": op, "order": ctxs.order(order),
                 "partner": ctxs.partner_of(order["partner"])}
 
-    def _readable_account(self, ctxs: Contexts, op: dict, account_id: str) -> dict:
-        account = self.get(ctxs.view, "account", account_id)
-        self.require(READ_ACCOUNT, ctxs.for_account(op, account))
-        return account
-
     def account(self, account_id: str) -> dict:
         with self._reading() as (ctxs, op):
-            account = self._readable_account(ctxs, op, self.resolve_account(ctxs, account_id))
+            account = self.resolve_account(ctxs, op, account_id)
             return account_view(ctxs, account, self._orders_of(ctxs, op, account))
 
     def users(self, account_id: str | None = None) -> list[dict]:
         with self._reading() as (ctxs, op):
             if account_id is not None:
-                account = self._readable_account(ctxs, op,
-                                                 self.resolve_account(ctxs, account_id))
+                account = self.resolve_account(ctxs, op, account_id)
                 docs = ctxs.view.by("users", "account", account["id"])
             else:
                 readable = {a["id"] for a in ctxs.view.all("accounts")
@@ -174,7 +223,7 @@ class Session:
         for the users on the page. `query` filters by id, name or e-mail, case-insensitive.
         Returns (how many users match, the page)."""
         with self._reading() as (ctxs, op):
-            account = self._readable_account(ctxs, op, self.resolve_account(ctxs, account_id))
+            account = self.resolve_account(ctxs, op, account_id)
             docs = ctxs.view.by("users", "account", account["id"])
             if query:
                 q = query.casefold()
@@ -185,8 +234,7 @@ class Session:
 
     def user(self, user_id: str) -> dict:
         with self._reading() as (ctxs, op):
-            user = self.get(ctxs.view, "user", user_id)
-            self._readable_account(ctxs, op, user["account"])
+            user = self.visible(ctxs, op, "user", user_id)
             return user_view(self.rules, ctxs, op, user, self.lang)
 
     def orders(self, state: str | None = None) -> list[dict]:
@@ -201,44 +249,76 @@ class Session:
                     out.append(v)
             return out
 
-    def audit(self, account_id: str | None = None, limit: int | None = 50) -> list[dict]:
+    def audit(self, account_id: str | None = None, limit: int | None = 50,
+              where: AuditFilter | None = None) -> list[dict]:
+        """The newest `limit` audit entries this operator may read (None: all), of one
+        account or all, matching `where` (user, operator, operation, rule, dates)."""
         with self._reading() as (ctxs, op):
             if account_id is not None:
-                account_id = self._readable_account(
-                    ctxs, op, self.resolve_account(ctxs, account_id))["id"]
+                account_id = self.resolve_account(ctxs, op, account_id)["id"]
             entries = (ctxs.view.by("audit", "account", account_id) if account_id
                        else ctxs.view.all("audit"))
+            if where is not None:
+                where.check(self)
+                entries = [e for e in entries if where.matches(e)]
             visible = [e for e in entries if self._allowed(
                 READ_AUDIT, {"operator": op, "entry": {
                     "account": e.get("account"), "partner": e.get("partner"),
                     "operation": e.get("operation", "")}})]
             return visible[-limit:] if limit else visible
 
+    def report(self, partner: str | None = None, account_id: str | None = None,
+               product: str = "miteam") -> LicenseReport:
+        """The license report over the accounts this operator may read (of one partner, or
+        one account): see `rules/ops/report.py`."""
+        self.check_product(product)
+        with self._reading() as (ctxs, op):
+            if account_id is not None:
+                docs = [self._readable_account(ctxs, op, self.resolve_account(ctxs, account_id))]
+            else:
+                docs = ctxs.view.by("accounts", "partner", partner) if partner \
+                    else ctxs.view.all("accounts")
+                docs = [a for a in docs if self._allowed(READ_ACCOUNT, ctxs.for_account(op, a))]
+            orders = {a["id"]: self._orders_of(ctxs, op, a) for a in docs}
+            unassigned = [] if account_id is not None else [
+                o for o in ctxs.view.by("orders", "account", None)
+                if (partner is None or o["partner"] == partner)
+                and self._allowed(READ_ORDER, self._order_ctx(ctxs, op, o))]
+            return build_report(self.rules, ctxs, op, docs, orders, unassigned, product,
+                                self.lang)
+
     def explain(self, user_id: str, product: str = "miteam"):
         """The view decision for a user and product, with every rule's trace."""
         self.check_product(product)
         with self._reading() as (ctxs, op):
-            user = self.get(ctxs.view, "user", user_id)
-            self._readable_account(ctxs, op, user["account"])
-            return self.rules.explain_view(product, {**ctxs.for_user(op, user),
-                                                     "product": product})
+            user = self.visible(ctxs, op, "user", user_id)
+            ctx = {**ctxs.for_user(op, user), "product": product}
+            explanation = self.rules.explain_view(product, ctx)
+            # A toggle that cannot be switched: what would make it switchable.
+            explanation.why_not = why_not(self.rules, ctx, product,
+                                          not ctx["user"]["licenses"][product], self.lang,
+                                          want_view=True)
+            return explanation
 
-    def resolve_account(self, ctxs: Contexts, key: str) -> str:
-        """An account by id, or by company name (S2: the partner picks by name)."""
-        if ctxs.view.get("accounts", key) is not None:
-            return key
-        wanted = key.strip().casefold()
-        hits = [a["id"] for a in ctxs.view.all("accounts") if a["name"].casefold() == wanted]
+    def resolve_account(self, ctxs: Contexts, op: dict, key: str) -> dict:
+        """An account this operator may read, by id or by company name (S2: the partner
+        picks by name). Names resolve only among readable accounts, so neither a match
+        nor an ambiguity names another tenant's account."""
+        doc = ctxs.view.get("accounts", key)
+        if doc is not None and self.may_read(ctxs, op, "account", doc):
+            return doc
+        hits = [a for a in accounts_named(ctxs.view.all("accounts"), key)
+                if self.may_read(ctxs, op, "account", a)]
         if len(hits) == 1:
             return hits[0]
         if len(hits) > 1:
-            raise BadInput(self._t("ambiguous_account", name=key, ids=", ".join(hits)))
-        raise NotFound(self._t("unknown_record", kind=self._t("kind_account"), id=key),
-                       "account", key)
+            raise BadInput(self._t("ambiguous_account", name=printable(key),
+                                   ids=", ".join(a["id"] for a in hits)))
+        raise self.not_found("account", key)
 
     def check_product(self, product: str) -> None:
         if product not in schema.PRODUCTS:
-            raise BadInput(self._t("unknown_record", kind="product", id=product))
+            raise BadInput(self._t("unknown_record", kind="product", id=printable(product)))
 
     # Changes --------------------------------------------------------------
     def apply(self, action: Action, *, dry_run: bool = False, expect: bool | None = None,
@@ -253,7 +333,7 @@ class Session:
         switched on meanwhile would be revoked too), it is refused as stale."""
         action.validate(self)
         try:
-            with self._writing() as (tx, ctxs, op):
+            with self.writing() as (tx, ctxs, op):
                 outcome = action.perform(self, tx, ctxs, op, expect)
                 if expect_preview is not None and outcome.preview != expect_preview:
                     raise self._stale_preview(outcome)
@@ -264,12 +344,52 @@ class Session:
         except _DryRun as done:
             return done.outcome
 
+    def apply_many(self, actions: list[Action], *, dry_run: bool = False,
+                   all_or_nothing: bool = False, expect_preview: str | None = None
+                   ) -> BulkResult:
+        """Many actions in one transaction, each decided as if made alone, in order (bulk
+        switching, issue 12). Returns one line per action and the preview's groups; see
+        `rules/ops/bulk.py`. `expect_preview`: the `BulkResult.preview` of the dry run
+        the operator confirmed (refused as stale if the set would now go otherwise)."""
+        return apply_many(self, actions, dry_run=dry_run, all_or_nothing=all_or_nothing,
+                          expect_preview=expect_preview)
+
+    def import_users(self, account_id: str, rows: list[ImportRow], *, dry_run: bool = False,
+                     skip_errors: bool = False) -> ImportResult:
+        """Users from a spreadsheet into an account (`rules/ops/userimport.py`): `rows` from
+        `userimport.read_csv`; each row gets its status, line and reason."""
+        return import_users(self, account_id, rows, dry_run=dry_run, skip_errors=skip_errors)
+
+    def revert(self, seq: int, *, dry_run: bool = False) -> RevertResult:
+        """Apply the inverse of audit entry `seq` (of the whole operation it belongs to), as
+        new operations decided by today's rules, all or nothing (`rules/ops/revert.py`)."""
+        return revert(self, seq, dry_run=dry_run)
+
+    def select_users(self, account_id: str, where: dict[str, str] | None = None,
+                     product: str = "miteam") -> list[str]:
+        """The ids of an account's users in the states `where` names (`{"shown": "off"}`;
+        keys and values in `bulk.WHERE_KEYS`), in the account's order."""
+        self.check_product(product)
+        with self._reading() as (ctxs, op):
+            account = self._readable_account(ctxs, op, self.resolve_account(ctxs, account_id))
+            docs = ctxs.view.by("users", "account", account["id"])
+            if not where:
+                return [u["id"] for u in docs]
+            return [u["id"] for u in docs
+                    if matches(user_view(self.rules, ctxs, op, u, self.lang), where, product)]
+
     def why(self, action: Action) -> Any:
         """The full trace of the decision `apply(action)` would meet, built from the same
         context, for `--why` and the console's Why panel."""
         action.validate(self)
         with self._reading() as (ctxs, op):
-            return self.rules.explain_decision(action.policy, action.context(self, ctxs, op))
+            ctx = action.context(self, ctxs, op)
+            explanation = self.rules.explain_decision(action.policy, ctx)
+            if action.policy == "license.set" and explanation.answer == "refused":
+                # What would allow it: the smallest change of this account's records.
+                explanation.why_not = why_not(self.rules, ctx, ctx["product"], ctx["value"],
+                                              self.lang)
+            return explanation
 
     def stale(self, tx: Any, target: str, in_account: str, key: str, now: bool,
               **values: object) -> Refused:
@@ -307,21 +427,22 @@ class Session:
                 write_license(tx, user, c.product, on, actor)
                 outcome.audit.append(self.audit_entry(
                     tx, CONSEQUENCE, f"user:{user['id']}", before, on, c.rule,
-                    user["account"], ctx["account"]["partner"], actor))
+                    user["account"], ctx["account"]["partner"], actor,
+                    cause=outcome.audit[0] if outcome.audit else None))
                 changed.append(user["id"])
             outcome.effects.append(Effect(c.rule, c.action, c.product, changed))
         ctxs.invalidate()
 
     # Helpers the actions use ------------------------------------------------
-    def new_id(self, tx: Any, kind: str, key: str) -> None:
-        if not _ID.match(key):
-            raise BadInput(self._t("bad_id", value=key))
+    def taken(self, tx: Any, kind: str, key: str) -> None:
+        """BadInput if `key` is in use. Ids are one namespace, so a taken id must be said;
+        actions ask only once the rules let the operator add here, and say no more than
+        that the id is taken."""
         if tx.get(TABLES[kind], key) is not None:
             raise BadInput(self._t("exists", kind=self._t(f"kind_{kind}"), id=key))
 
-    def clean_name(self, name: str) -> str:
-        if not name or not name.strip():
-            raise BadInput(self._t("empty_name"))
-        return name.strip()
 
-
+def accounts_named(accounts: Iterable[dict], name: str) -> list[dict]:
+    """The accounts whose company name is `name` (case and surrounding space ignored)."""
+    wanted = name.strip().casefold()
+    return [a for a in accounts if a["name"].casefold() == wanted]

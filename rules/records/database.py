@@ -67,7 +67,8 @@ def create_store(target: Target, records: dict[str, list[dict]], *, overwrite: b
 
         return PgStore.create(str(target), records, overwrite=overwrite, next_id=next_id)
     path = Path(target)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # A new data directory is the owner's alone: the records are every tenant's.
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     return Store.create(path, records, overwrite=overwrite, next_id=next_id)
 
 

@@ -23,7 +23,16 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from ..lang import larkcache
 from ..lang.errors import Diagnostic, RuleError, Span, read_source
 from ..ops import actions as ops
-from ..ops.actions import ADDERS, AssignOrder, MicollabSet, SetIntegration, SetLicense
+from ..ops.actions import (
+    ACTIONS,
+    ADDERS,
+    AssignOrder,
+    MicollabSet,
+    MoveUser,
+    RemoveUser,
+    SetIntegration,
+    SetLicense,
+)
 from ..paths import GRAMMAR_DIR, display_name
 from ..schema import ACTORS, LANGUAGES, PRODUCTS, ROLES
 from .model import (
@@ -49,6 +58,7 @@ _HUMAN = {
     "INT": "a number",
     "NONE": "'none'",
     "DRY_RUN": "'dry-run'",
+    "DROP_LICENSE": "'drop-license'",
     "_NL": "the end of the line",
     "$END": "the end of the file",
 }
@@ -349,6 +359,12 @@ class _ToStatements(Transformer):
         order, account = c
         return AssignOrder, {"order": str(order), "account": account}, {}
 
+    def user_move(self, c):
+        return MoveUser, {"user": str(c[0]), "to": c[1], "drop_license": len(c) > 2}, {}
+
+    def user_remove(self, c):
+        return RemoveUser, {"user": str(c[0])}, {}
+
     def adding(self, c):
         kind, key, *opts = c
         return ADDERS[str(kind)], {"id": str(key)}, {"kind": str(kind), "options": opts,
@@ -636,8 +652,8 @@ class _Checker:
                 dry_span: Span | None, span: Span) -> Action:
         if dry and not kind.dry_runnable:
             self.error(f"'{' '.join(kind.words)}' cannot be tried as a dry run",
-                       dry_span or span, "dry-run applies to license set, micollab set, "
-                       "integration set and order assign")
+                       dry_span or span, "dry-run applies to " + ", ".join(
+                           " ".join(a.words) for a in ACTIONS if a.dry_runnable))
         if "product" in args and args["product"] not in PRODUCTS:
             self.error(f"unknown product '{args['product']}'", extra["product"],
                        "the products are: " + ", ".join(PRODUCTS))

@@ -28,6 +28,7 @@ from ..ops.session import Outcome, Session
 from ..records import database
 from ..records.store import Store, records
 from ..schema import PRODUCTS
+from ..text import printable
 from . import expect as checks
 from .model import DEFAULT_OPERATOR, Action, Scenario, Step
 from .parser import parse_file
@@ -250,7 +251,8 @@ class Player:
             lines.append(f"  {mark(lang, False)}  {text}  ("
                          + t("scenario_line", lang, line=e.span.line) + ")")
             lines.extend(expected_got(lang, expected, got))
-        return StepReport(step, result, lines, count, failures)
+        # A transcript quotes what the core said, which may quote stored text.
+        return StepReport(step, result, [printable(line) for line in lines], count, failures)
 
     def _failure(self, step: Step, span: Any, text: str, expected: str, got: str) -> Failure:
         return Failure(self.scenario.name, step.number, span.line, span.column, text,
@@ -324,7 +326,7 @@ class Player:
         lines = [f"{sc.file_name}: {title(sc)}",
                  f"{start}, date {sc.on.isoformat()}, language {sc.language}"]
         lines.extend("  " + format_given(g) for g in sc.given)
-        return lines
+        return [printable(line) for line in lines]
 
 
 def _perform(session: Session, action: Action) -> Result:

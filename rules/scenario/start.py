@@ -7,11 +7,13 @@ import copy
 from pathlib import Path
 from typing import Any
 
+from ..errors import BadInput
 from ..lang.errors import Diagnostic, Span
 from ..paths import SCENARIOS_DIR
 from ..records.database import demo_records
 from ..records.store import TABLES
 from ..schema import PRODUCTS
+from ..text import check_email, check_id, check_name
 from .model import DEFAULT_OPERATOR, GIVEN_FIELDS, Given, Scenario
 from .parser import SUFFIX, ScenarioError
 
@@ -64,6 +66,10 @@ def apply_given(records: dict[str, list[dict]], scenario: Scenario) -> dict[str,
                     + " and ".join(f"'{m}'" for m in missing), g.span,
                     "name every field a new record needs, or check the id"))
                 continue
+        problem = _hostile_text(g, scenario.language)
+        if problem is not None:
+            problems.append(problem)
+            continue
         doc = _merge(g, old, scenario)
         if old is None:
             table.append(doc)
@@ -75,6 +81,20 @@ def apply_given(records: dict[str, list[dict]], scenario: Scenario) -> dict[str,
     if problems:
         raise ScenarioError(problems, {scenario.name: scenario.source})
     return records
+
+
+def _hostile_text(g: Given, lang: str) -> Diagnostic | None:
+    """`given` writes records in directly, so it checks their text the way adding a record
+    does (rules/text.py): an id as a whole, names and e-mails without control characters."""
+    try:
+        check_id(g.id, lang)
+        if "name" in g.fields:
+            check_name(g.fields["name"], lang)
+        if "email" in g.fields:
+            check_email(g.fields["email"], lang)
+    except BadInput as exc:
+        return Diagnostic("error", str(exc), g.span)
+    return None
 
 
 def _merge(g: Given, old: dict | None, scenario: Scenario) -> dict[str, Any]:

@@ -13,7 +13,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
-from ..ops.actions import Action, AssignOrder, SetIntegration, SetLicense
+from ..ops.actions import (
+    Action,
+    AssignOrder,
+    MoveUser,
+    RemoveUser,
+    SetIntegration,
+    SetLicense,
+)
 from ..schema import PRODUCTS
 from .model import DEFAULT_OPERATOR, GIVEN_FIELDS, Given
 
@@ -23,7 +30,8 @@ _PLAIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._@+/-]*$")
 _KEYWORDS = frozenset(
     "scenario case start demo empty after date language given as expect dry-run on off "
     "license micollab integration order assign add partner account user operator miteam "
-    "done unchanged refused by because error shows toggle editable readonly disabled "
+    "remove move to drop-license done unchanged refused by because error shows toggle "
+    "editable readonly disabled "
     "stored set users licenses total assigned available orders state revoked granted no "
     "consequences sees accounts partners none cannot see".split())
 
@@ -76,6 +84,12 @@ def format_action(action: Action, dry_run: bool = False) -> str:
         words += [name(action.account), action.integration, _switch(action.on)]
     elif isinstance(action, AssignOrder):
         words += [action.order, name(action.account)]
+    elif isinstance(action, RemoveUser):
+        words += [action.user]
+    elif isinstance(action, MoveUser):
+        words += [action.user, "to", name(action.to)]
+        if action.drop_license:
+            words.append("drop-license")
     else:  # an `add` step: the id, then its options
         specs = [(o.name, o.kind, o.key) for o in action.options]  # type: ignore[attr-defined]
         values = action.args()
@@ -195,6 +209,8 @@ def format_change(o: Any) -> str:
     parts = o.target.split(":")
     if isinstance(o.after, dict):  # a new record
         return " ".join(parts)
+    if o.after is None and isinstance(o.before, dict):  # a record removed
+        return f"{' '.join(parts)} removed"
     if len(parts) == 3:
         return f"{parts[1]} {parts[2]} {onoff(o.before)} → {onoff(o.after)}"
     if isinstance(o.after, bool):  # a user's license (the one product)

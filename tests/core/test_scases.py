@@ -193,15 +193,15 @@ def test_s11_account_admin_switches_only_in_their_own_account(miteam):
     other = miteam.users_of("a-oakridge", licensed=False)[0]
     before = miteam.snapshot()
     r = miteam("license", "set", other["id"], "miteam", "on", operator="markus.weber")
-    assert r.code == 1 and "outside your scope" in r.err
-    assert miteam("user", "show", other["id"], operator="markus.weber").code == 1
+    assert r.code == 2 and f"unknown user '{other['id']}'" in r.err  # as if not there
+    assert miteam("user", "show", other["id"], operator="markus.weber").code == 2
     assert miteam.snapshot() == before
 
 
 def test_s11_account_admin_cannot_assign_orders_or_see_them(miteam):
     before = miteam.snapshot()
     r = miteam("order", "assign", "ord-1006", "a-kranich", operator="markus.weber")
-    assert r.code == 1 and "managed by the partner" in r.err
+    assert r.code == 2 and "unknown order 'ord-1006'" in r.err  # orders: not theirs to see
     assert miteam.snapshot() == before
     assert miteam("order", "list", operator="markus.weber").json == []
     accounts = miteam("account", "list", operator="markus.weber").json
@@ -212,11 +212,11 @@ def test_s11_partner_cannot_act_on_another_partners_account(miteam):
     theirs = miteam.users_of("a-oakridge", licensed=False)[0]
     before = miteam.snapshot()
     r = miteam("license", "set", theirs["id"], "miteam", "on", operator="anna.huber")
-    assert r.code == 1 and "outside your scope" in r.err
+    assert r.code == 2 and f"unknown user '{theirs['id']}'" in r.err
     r = miteam("integration", "set", "a-oakridge", "miteam", "off", operator="anna.huber")
-    assert r.code == 1
+    assert r.code == 2
     r = miteam("order", "assign", "ord-1006", "a-oakridge", operator="anna.huber")
-    assert r.code == 1
+    assert r.code == 2
     assert miteam.snapshot() == before
     names = {a["id"] for a in miteam("account", "list", operator="anna.huber").json}
     assert "a-oakridge" not in names and "a-kranich" in names

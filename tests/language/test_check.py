@@ -58,8 +58,8 @@ def test_field_typo_is_caught_with_a_suggestion_caret_and_exit_2(miteam, rules_c
 
 
 def test_every_problem_in_every_file_is_reported(miteam, rules_copy):
-    edit(rules_copy / "licenses.rules", "account.licenses.miteam.total == 0",
-         "account.licenses.miteam.total == true")
+    edit(rules_copy / "licenses.rules", "account.orders == 0\n    because",
+         "account.orders == true\n    because")
     edit(rules_copy / "orders.rules", 'order.state == "expired"', 'order.state == "expird"')
     edit(rules_copy / "messages.rules", '  de "Keine Lizenzen"\n', "")
     edit(rules_copy / "scope.rules", "because not_your_partner", "because not_your_partnr")
@@ -228,3 +228,23 @@ def test_a_file_that_does_not_parse_does_not_drown_the_others_in_unknown_names(m
     assert len(messages) == 2, messages
     assert messages[0].startswith("unexpected '{'")
     assert messages[1] == "'account.integrations' has no field 'micolab'"
+
+
+def test_an_empty_rules_directory_is_an_error_not_a_silent_pass(miteam, tmp_path):
+    """Issue 15: `rules check` said "0 error(s)" and `user show` answered with raw keys."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    r = miteam("rules", "check", str(empty), json_out=False)
+    assert r.code == 2 and "no rule files (*.rules) in" in r.err
+    shown = miteam("explain", "u-1001", rules=empty, json_out=False)
+    assert shown.code == 2 and "no rule files" in shown.err and "not_permitted" not in shown.out
+
+
+def test_a_rule_set_without_a_view_or_a_policy_is_incomplete(miteam, rules_copy):
+    (rules_copy / "licenses.rules").unlink()
+    r = miteam("rules", "check", str(rules_copy))
+    assert r.code == 2
+    errors = [d["message"] for d in r.json["diagnostics"] if d["severity"] == "error"]
+    assert any(m.startswith("no view for product 'miteam'") for m in errors)
+    assert any(m.startswith("no policy for 'license.set'") for m in errors)
+    assert any(m.startswith("no policy for 'micollab.set'") for m in errors)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from rules import schema
 from rules.engine.ruleset import RuleSet
 from rules.lang.errors import RuleError
 from rules.lang.parser import parse
@@ -22,7 +23,9 @@ policy license.set {
   allow support when operator.role == "support"
   default deny because not_permitted
 }
-"""
+""" + "".join(  # a complete rule set decides every operation the product performs
+    f"policy {op} {{ default deny because not_permitted }}\n"
+    for op in schema.OPERATIONS if op != "license.set")
 
 
 def load_text(tmp_path: Path, text: str, name: str = "test.rules") -> RuleSet:
@@ -138,8 +141,10 @@ def test_self_contradicting_condition_is_flagged(tmp_path):
 
 
 def test_recursive_let_is_an_error(tmp_path):
-    err = errors_of(tmp_path, MINIMAL + "\nlet a = b\nlet b = a\n"
-                    'policy account.read { allow r when a default deny because not_permitted }')
+    err = errors_of(tmp_path, MINIMAL.replace(
+        "policy account.read { default deny because not_permitted }",
+        "policy account.read { allow r when a default deny because not_permitted }")
+        + "\nlet a = b\nlet b = a\n")
     assert "defined in terms of itself" in str(err)
 
 

@@ -79,8 +79,8 @@ def test_the_fixed_file_takes_effect_without_a_restart(rules_copy):
     source = RuleSource([rules_copy])
     licenses = rules_copy / "licenses.rules"
     original = licenses.read_text()
-    write(licenses, original.replace("show no_licenses message no_licenses\n\n  # S12",
-                                     "show no_licenses message no_licnses\n\n  # S12"))
+    write(licenses, original.replace("show no_licenses message no_licenses\n\n  # S10",
+                                     "show no_licenses message no_licnses\n\n  # S10"))
     assert source.poll() is False and source.error is not None
     # The fix also changes behaviour: the S7 rule now shows the toggle, read-only.
     fixed = original.replace(
@@ -107,3 +107,29 @@ def test_a_deleted_file_that_others_need_keeps_the_last_good_rules(rules_copy):
     assert source.poll() is False
     assert source.current is good
     assert "unknown message" in source.error.render()
+
+
+@pytest.mark.parametrize("expr", ["not " * 5000 + "true", "account.orders == " + "7" * 5000])
+def test_a_pathological_rule_file_keeps_the_last_good_rules(rules_copy, expr):
+    """Issue 15: 5,000 nested `not`s or a 5,000-digit number crashed every console watching
+    the directory; now it is a located error and the good rules stay in force."""
+    source = RuleSource([rules_copy])
+    good = source.current
+    write(rules_copy / "extra.rules", f"let extreme = {expr}\n")
+    assert source.poll() is False
+    assert source.current is good
+    assert "extra.rules:1:" in source.error.render()
+
+
+def test_anything_a_reload_raises_keeps_the_last_good_rules(rules_copy, monkeypatch):
+    source = RuleSource([rules_copy])
+    good = source.current
+
+    def explode(paths):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr("rules.engine.reload.RuleSet.load", explode)
+    write(rules_copy / "extra.rules", "let x = true\n")
+    assert source.poll() is False
+    assert source.current is good
+    assert "RecursionError" in source.error.render()

@@ -27,6 +27,7 @@ PIECES = ["{", "}", "(", ")", "[", "]", ",", ".", "=", "==", "<=", "!", "&&", "'
           "allow", "default", "rule", "view", "policy", "after", "let", "message", "true",
           "none", "0", "99", "X", "é", "\t", "\\", "given", "expect", "test", "shows",
           "refused", "allowed", "by", "with", "revokes", "nothing"]
+INCOMPLETE = ("no view for product", "no policy for")
 LIMITS = settings(max_examples=120, deadline=3000,
                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
@@ -74,7 +75,9 @@ def parse_check_run(source: str) -> None:
     program, diagnostics = check([rf])
     for d in diagnostics:
         assert d.span.line >= 1 and d.span.column >= 1
-    if any(d.severity == "error" for d in diagnostics):
+    # One file is rarely a complete rule set; what it does define still gets evaluated.
+    if any(d.severity == "error" and not d.message.startswith(INCOMPLETE)
+           for d in diagnostics):
         return
     rules = RuleSet(program, diagnostics, {"m.rules": source}, [])
     records = world([])
@@ -136,3 +139,42 @@ def test_a_pathological_input_is_fast():
         parse(many)
     except RuleError as exc:
         assert 1 < len(exc.diagnostics) <= 20
+
+
+# Deep nesting and huge literals (issue 15): a located error from the limits, never a
+# RecursionError or Python's own int-conversion error, whatever the depth or size.
+@st.composite
+def extreme(draw) -> str:
+    depth = draw(st.integers(1, 6000))
+    kind = draw(st.sampled_from(["not", "paren", "plus", "digits", "text"]))
+    if kind == "not":
+        expr = "not " * depth + "operator.role == \"support\""
+    elif kind == "paren":
+        expr = "(" * depth + "true" + ")" * depth
+    elif kind == "plus":
+        expr = "account.orders" + " + 1" * depth + " > 0"
+    elif kind == "digits":
+        expr = "account.orders == " + "9" * depth
+    else:
+        expr = 'operator.role == "' + "x" * depth * 3 + '"'
+    source = draw(st.sampled_from(SOURCES))
+    return source + f"\nlet extreme_{kind} = {expr}\n"
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(extreme())
+def test_deep_nesting_and_huge_literals_give_a_located_error_or_a_result(source):
+    parse_check_run(source)
+
+
+def test_5000_nots_and_a_5000_digit_number_are_located_errors():
+    for expr, message in (("not " * 5000 + "true", "nested more than"),
+                          ("account.orders == " + "1" * 5000, "5000 digits")):
+        try:
+            parse(f"let a = {expr}\n", "deep.rules")
+        except RuleError as exc:
+            (d,) = exc.diagnostics
+            assert message in d.message and d.span.line == 1 and d.span.column > 1
+        else:
+            raise AssertionError("accepted")

@@ -187,7 +187,8 @@ def test_run_selects_tests_and_verbose_lists_them(miteam):
 
 
 def test_no_tests_found_is_bad_input(miteam, tmp_path):
-    shutil.copy(SHIPPED_RULES_DIR / "messages.rules", tmp_path / "messages.rules")
+    for rules in SHIPPED_RULES_DIR.glob("*.rules"):
+        shutil.copy(rules, tmp_path / rules.name)
     r = miteam("rules", "test", str(tmp_path), json_out=False)
     assert r.code == 2 and "no rule tests" in r.err
 

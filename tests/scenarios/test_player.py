@@ -17,6 +17,8 @@ from rules.ops.actions import (
     AddUser,
     AssignOrder,
     MicollabSet,
+    MoveUser,
+    RemoveUser,
     SetIntegration,
     SetLicense,
 )
@@ -111,6 +113,9 @@ def test_the_writer_writes_what_the_parser_reads_back():
         (AddUser("u-1", "a-1", "Eva", "e@x.de"), False),
         (AddOrder("o-1", "p-1", 5, "miteam", "2027-01-31"), False),
         (AddOperator("x.y", "account_admin", account="a-1", name="X Y"), False),
+        (RemoveUser("u-1"), True),
+        (MoveUser("u-1", "Kranich Logistik GmbH", True), True),
+        (MoveUser("u-1", "to", False), False),
     ]
     for action, dry in cases:
         line = format_action(action, dry)

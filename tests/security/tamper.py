@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import pwd
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,9 +20,20 @@ NOBODY = pwd.getpwnam("nobody")
 
 
 def db_files(db: Path) -> dict[str, bytes]:
-    """Every file of a database (base, journal), byte for byte."""
-    return {p.name: p.read_bytes() for p in sorted(db.parent.glob(db.name + "*"))
-            if not p.name.endswith(".lock")}
+    """Every file of a database (base, journal, a big one's partitions and segments), byte
+    for byte. The lock file is left out: taking a lock is not a change."""
+    files = [p for p in db.parent.rglob("*") if p.is_file()
+             and p.name.startswith(db.name) and not p.name.endswith(".lock")]
+    return {str(p.relative_to(db.parent)): p.read_bytes() for p in sorted(files)}
+
+
+@contextmanager
+def unchanged(db: Path) -> Iterator[None]:
+    """`with unchanged(db): ...` fails if the database's bytes differ afterwards."""
+    before = db_files(db)
+    assert before, f"no database files at {db}"
+    yield
+    assert db_files(db) == before, "the attack changed the database"
 
 
 def as_nobody(monkeypatch: pytest.MonkeyPatch) -> str:

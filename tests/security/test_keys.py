@@ -92,6 +92,14 @@ def test_a_bad_key_is_refused_and_nothing_is_written(miteam, tmp_path, text, pro
     assert db_files(miteam.db) == before
 
 
+def test_keys_add_says_what_it_wrote(miteam, pubkey):
+    r = miteam("keys", "add", "markus.weber", str(pubkey), json_out=False, lang="de")
+    assert r.code == 0, r.err
+    said = r.out.splitlines()
+    assert said[0].startswith("markus.weber darf sich mit ssh-ed25519 SHA256:")
+    assert said[1].endswith(' shell markus.weber",restrict,pty')
+
+
 def test_a_key_installed_already_is_refused(miteam, pubkey):
     assert miteam("keys", "add", "markus.weber", str(pubkey)).code == 0
     text = authorized_keys_path().read_text()

@@ -30,7 +30,9 @@ def test_a_login_switches_a_license_in_its_own_account(miteam, monkeypatch, caps
 def test_the_command_may_start_with_miteam_and_take_json(miteam, monkeypatch, capsys):
     r = shell(capsys, monkeypatch, miteam.db, MARKUS, "miteam --json operator whoami")
     assert r.code == 0, r.err
-    assert '"id": "markus.weber"' in r.out
+    assert '"id": "markus.weber"' in r.out and '"real": "root"' in r.out
+    r = shell(capsys, monkeypatch, miteam.db, MARKUS, "operator whoami")
+    assert r.out == "markus.weber (account_admin, p-alpen) [root]\n"
 
 
 @pytest.mark.parametrize("command, refused", [

@@ -11,7 +11,7 @@ from rules.ops.actions import SetIntegration
 from rules.schema import INTEGRATIONS
 
 from ..widgets import Column, PagedSource, ResourceTable, Row
-from ..words import onoff, shown_text, state, stored
+from ..words import onoff, safe, shown_text, state, stored
 from .base import Place
 
 # The Orders section shows this many rows (and scrolls beyond): the users need the room.
@@ -87,7 +87,7 @@ class AccountScreen(Place):
             return
         head = tr("tui_dashboard") if self.dashboard else tr("tui_account_information")
         self.query_one("#integrations", ResourceTable).border_title = \
-            Text(f"{head}: {a['name']} ({a['id']})")
+            safe(f"{head}: {a['name']} ({a['id']})")
         lic = a["licenses"]["miteam"]
         counts = (f"{tr('tui_orders')} · {tr('licenses')}: {tr('total')} {lic['total']} · "
                   f"{tr('assigned')} {lic['assigned']} · {tr('available')} {lic['available']}")

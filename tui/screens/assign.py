@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from rules.i18n import t
+from rules.text import printable_lines
 
 from ..widgets import Column, ListSource, ResourceTable, Row
 from ..words import state
@@ -94,7 +95,7 @@ class AssignDialog(ModalScreen[bool]):
         self.query_one("#confirm", Button).focus()
 
     def _status(self, text: str) -> None:
-        self.query_one("#assign-status", Static).update(Text(text))
+        self.query_one("#assign-status", Static).update(Text(printable_lines(text)))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from rules.ops.views import audit_who
+from rules.text import printable
 
 from ..widgets import Column, ResourceTable, Row
 from ..words import value, when
@@ -68,11 +69,11 @@ class AuditScreen(Place):
             return
         e = row.data
         actor = f" ({e['actor']})" if e.get("actor") not in (None, "operator") else ""
-        box.update(Text(
+        box.update(Text("\n".join(map(printable, [
             f"#{e['seq']} {when(e.get('at'))} {audit_who(e)}{actor} · "
-            f"{e.get('operation', '')} {e.get('target', '')}\n"
+            f"{e.get('operation', '')} {e.get('target', '')}",
             f"{value(e.get('before'), self.lang)} → {value(e.get('after'), self.lang)} · "
             f"{e.get('outcome', '')} · {self.tr('tui_col_rule')} {e.get('rule') or '-'}"
             + (f" ({e['rule_at']})" if e.get("rule_at") else "")
-            + (f" · {e['rules']}" if e.get("rules") else ""), no_wrap=True,
+            + (f" · {e['rules']}" if e.get("rules") else "")])), no_wrap=True,
             overflow="ellipsis"))

@@ -8,6 +8,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from rules.text import printable
+
 
 class DialogButton(Button):
     """A compact button that marks its focus in words as well as colour: `› Cancel ‹`."""
@@ -41,9 +43,9 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm", classes="dialog"):
-            yield Static(self.title_text, classes="dialog-title", markup=False)
+            yield Static(printable(self.title_text), classes="dialog-title", markup=False)
             with VerticalScroll(id="confirm-body"):
-                yield Static("\n".join(self.lines), markup=False)
+                yield Static("\n".join(map(printable, self.lines)), markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield DialogButton(self.cancel_label, id="cancel")
                 yield DialogButton(self.confirm_label, id="confirm", variant="warning")

@@ -8,6 +8,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from rules.text import printable
+
 from ..widgets import Column, LicenseToggle, ResourceTable, Row
 from ..words import value, when
 from .base import Place
@@ -41,9 +43,9 @@ class UserScreen(Place):
         account = session.account(u["account"])
         info = self.query_one("#user-info", Static)
         info.border_title = Text(tr("tui_user"))
-        info.update(Text(f"{u['name']}  ({u['id']})\n"
-                         f"{tr('tui_email')}: {u['email'] or '-'}\n"
-                         f"{tr('tui_col_account')}: {account['name']} ({account['id']})"))
+        info.update(Text("\n".join(map(printable, [
+            f"{u['name']}  ({u['id']})", f"{tr('tui_email')}: {u['email'] or '-'}",
+            f"{tr('tui_col_account')}: {account['name']} ({account['id']})"]))))
         box = self.query_one("#products", Vertical)
         box.border_title = Text(tr("tui_products_and_licenses"))
         toggles = {w.product["product"]: w for w in box.query(LicenseToggle)}

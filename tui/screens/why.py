@@ -10,6 +10,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from rules.text import printable
+
 
 def trace_text(lines: list[str]) -> Text:
     """An explanation's lines; the deciding rule stands out (it is also marked `→`)."""
@@ -21,7 +23,7 @@ def trace_text(lines: list[str]) -> Text:
             style = "bold"
         elif stripped.startswith("✗"):
             style = "dim"
-        out.append(line + "\n", style=style)
+        out.append(printable(line) + "\n", style=style)
     return out
 
 
@@ -38,13 +40,13 @@ class WhyPanel(ModalScreen[None]):
         self._bindings.bind("escape,w,q", "close", show=False)
 
     def compose(self) -> ComposeResult:
-        body = Text(self.summary + "\n\n", style="bold")
+        body = Text(printable(self.summary) + "\n\n", style="bold")
         for heading, lines in self.sections:
-            body.append(heading + "\n", style="bold underline")
+            body.append(printable(heading) + "\n", style="bold underline")
             body.append_text(trace_text(lines))
             body.append("\n")
         with Vertical(id="why", classes="dialog"):
-            yield Static(self.title_text, classes="dialog-title", markup=False)
+            yield Static(printable(self.title_text), classes="dialog-title", markup=False)
             with VerticalScroll(id="why-body"):
                 yield Static(body, markup=False)
             yield Static(self.close_hint, classes="dialog-hint", markup=False)

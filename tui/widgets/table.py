@@ -21,6 +21,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ..words import safe
+
 GUTTER = 2  # "› " marks the cursor row in words, not only in colour
 
 
@@ -277,7 +279,7 @@ class ResourceTable(ScrollView, can_focus=True):
         line = Text(no_wrap=True, overflow="ellipsis")
         for n, (column, w, cell) in enumerate(zip(self.columns, self._widths(width), cells,
                                                    strict=False)):
-            text = cell.copy() if isinstance(cell, Text) else Text(str(cell))
+            text = safe(cell if isinstance(cell, Text) else str(cell))
             text.truncate(w, overflow="ellipsis")
             pad = " " * (w - text.cell_len)
             if column.align == "right":

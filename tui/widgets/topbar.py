@@ -7,6 +7,10 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from rules.text import printable
+
+from ..words import safe
+
 SEPARATOR = " › "
 
 
@@ -17,12 +21,12 @@ class TopBar(Widget):
 
     def render(self) -> Text:
         width = self.size.width
-        right = Text(self.status)
+        right = safe(self.status)
         for marker in self.markers:
             right.append(" ")
             right.append(f" {marker} ", style="reverse bold")
         room = max(0, width - right.cell_len - 3)  # a space each side, two in between
-        left = SEPARATOR.join(self.crumbs)
+        left = SEPARATOR.join(printable(c) for c in self.crumbs)
         if len(left) > room:
             # The place you are at matters most: cut from the left.
             left = "…" + left[len(left) - room + 1:] if room > 1 else ""

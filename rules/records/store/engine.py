@@ -26,6 +26,7 @@ from .tables import _META, _MISSING, Doc, StoreError, _clone
 from .tinydb_glue import _TrackedDocs
 
 _log = logging.getLogger(__name__)
+_frozen = False  # gc.freeze() done in this process
 
 
 class JournalStorage(Storage):
@@ -395,9 +396,14 @@ class JournalStorage(Storage):
         """Base plus journal, into a new state (the current one is kept on error)."""
         with _gc_paused():
             st = self._load_all_now()
-        # The loaded records live as long as the process (or until the next reload):
-        # keep the collector from rescanning them at every later collection.
-        gc.freeze()
+        # The records loaded at start live as long as a one-off command: keep the
+        # collector from rescanning them at every later collection. Once per process
+        # only: a console that reloads would otherwise freeze its widgets too, and cyclic
+        # garbage made of frozen objects is never collected.
+        global _frozen
+        if not _frozen:
+            _frozen = True
+            gc.freeze()
         return st
 
     def _load_all_now(self) -> _State:

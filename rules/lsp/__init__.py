@@ -1,0 +1,1 @@
+"""The rule language's language server (`miteam rules lsp`, optional extra `lsp`)."""
