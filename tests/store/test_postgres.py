@@ -188,6 +188,16 @@ def test_a_command_on_the_server_prints_its_answer_and_nothing_else(demo_url):
     assert proc.stdout.startswith("u-1030  ")
 
 
+def test_the_service_accounts_config_file_may_name_the_server(demo_url, capsys):
+    from rules.cli.config import config_path
+
+    path = config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'db = "{demo_url}"\n', encoding="utf-8")
+    assert main(["--operator", "anna.huber", "--json", "user", "show", "u-1030"]) == 0
+    assert json.loads(capsys.readouterr().out)["id"] == "u-1030"
+
+
 def test_a_command_whose_server_is_down_names_it_and_exits_2(capsys):
     from tests.backends import _free_port
 
