@@ -220,7 +220,9 @@ def _damaged_records(env: Any) -> str | None:
     more = f" and {len(found) - 3} more" if len(found) > 3 else ""
     text = "; ".join(f.line() for f in found[:3])
     # Records are anyone's input: no control characters reach the terminal.
-    text = "".join(c if c.isprintable() else "?" for c in text)
+    from ..text import printable
+
+    text = printable(text)
     return f"{env._store.path}: damaged records: {text}{more} (see `miteam db verify`)"
 
 

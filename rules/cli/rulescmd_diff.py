@@ -15,6 +15,7 @@ import json
 from ..engine.diff import DiffReport, diff, state_line
 from ..engine.ruleset import RuleSet
 from ..ops.impact import Impact, impact
+from ..text import printable
 from .env import Env
 
 
@@ -69,13 +70,8 @@ def _print(env: Env, report: DiffReport, effect: Impact | None) -> None:
           file=out)
     for account, changes in effect.accounts.items():
         for line in changes:
-            print(_printable(f"  account {account}: {line}"), file=out)
+            print(printable(f"  account {account}: {line}"), file=out)
     for user, changes in effect.users.items():
         for line in changes:
-            print(_printable(f"  user {user} ({effect.user_account[user]}): {line}"), file=out)
+            print(printable(f"  user {user} ({effect.user_account[user]}): {line}"), file=out)
 
-
-def _printable(text: str) -> str:
-    """Ids come from records, which are anyone's input: no control character reaches the
-    terminal."""
-    return "".join(c if c.isprintable() else "?" for c in text)

@@ -67,8 +67,14 @@ def _command_of(pid: int) -> str:
         return "?"
     words = [a.decode("utf-8", "replace") for a in argv if a]
     # Printable only: the command line of another user's process goes to our terminal.
-    text = " ".join(words)[:80]
-    return "".join(c if c.isprintable() else "?" for c in text) or "?"
+    return _printable(" ".join(words)[:80]) or "?"
+
+
+def _printable(text: str) -> str:
+    # Imported here: only a lock wait that names its holder needs it, not every start.
+    from ...text import printable
+
+    return printable(text)
 
 
 def holder(fd: int) -> tuple[int | None, str, str]:
@@ -83,7 +89,7 @@ def holder(fd: int) -> tuple[int | None, str, str]:
         pid = int(note[0])
         with contextlib.suppress(ValueError, OverflowError, OSError):
             since = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(float(note[1])))
-        command = "".join(c if c.isprintable() else "?" for c in note[2].strip()[:80]) or "?"
+        command = _printable(note[2].strip()[:80]) or "?"
     if pid is not None and command == "?":
         command = _command_of(pid)
     return pid, command, since
