@@ -29,7 +29,8 @@ TEMPLATE = "miteam_empty"  # the schema, no records
 DEMO = "miteam_demo"  # the demo records, `tester` as support
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (for a server a test starts)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -89,7 +90,7 @@ def pg_server() -> Iterator[PgServer]:
     if os.geteuid() == 0:  # the server refuses to run as root
         as_user = ["runuser", "-u", "nobody", "--"]
         shutil.chown(base, "nobody")
-    server = PgServer(base, _free_port(), as_user, itertools.count())
+    server = PgServer(base, free_port(), as_user, itertools.count())
     try:
         subprocess.run([*as_user, str(BIN / "initdb"), "-D", str(base / "data"), "-U",
                         SUPERUSER, "-A", "trust", "-E", "UTF8", "--no-sync"],

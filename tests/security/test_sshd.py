@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from rules.cli.authkeys import authorized_keys_path
+from tests.backends import free_port
 from tests.security.tamper import db_files, run
 
 SSHD = Path("/usr/sbin/sshd")
@@ -24,12 +25,6 @@ pytestmark = pytest.mark.skipif(
     not SSHD.exists() or shutil.which("ssh") is None or shutil.which("ssh-keygen") is None,
     reason="OpenSSH is not installed (apt-get install openssh-server openssh-client; "
            ".ci/run does)")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_listening(port: int, proc: subprocess.Popen, deadline: float = 15.0) -> None:
@@ -55,7 +50,7 @@ def sshd(tmp_path: Path) -> Iterator[int]:
                     str(home / "host_key")], check=True)
     if os.geteuid() == 0:
         Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # sshd's privilege separation
-    port = _free_port()
+    port = free_port()
     config = home / "sshd_config"
     config.write_text("\n".join([
         f"Port {port}", "ListenAddress 127.0.0.1", f"HostKey {home / 'host_key'}",

@@ -199,9 +199,9 @@ def test_the_service_accounts_config_file_may_name_the_server(demo_url, capsys):
 
 
 def test_a_command_whose_server_is_down_names_it_and_exits_2(capsys):
-    from tests.backends import _free_port
+    from tests.backends import free_port
 
-    port = _free_port()  # nothing listens there
+    port = free_port()  # nothing listens there
     code = main(["--db", f"postgresql://ops:topsecret@127.0.0.1:{port}/licensing",
                  "user", "show", "u-1001"])
     err = capsys.readouterr().err
