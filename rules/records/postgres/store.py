@@ -30,17 +30,13 @@ from ..store import INDEXES, TABLES, TALLIES, StoreError
 from ..store.api import _tables_from_records
 from ..store.files import _write_file_atomically
 from ..store.state import _base_bytes
+from ..store.tables import _known, put_key
 from . import connect as pg
 from . import schema
 from .schema import CHANNEL, RECORD_TABLES
 
 Doc = dict[str, Any]
 _INDEXABLE = (str, int, float, type(None))
-
-
-def _known(table: str) -> None:
-    if table not in TABLES:
-        raise StoreError(f"unknown table {table!r}")
 
 
 def _key(table: str) -> str:
@@ -198,14 +194,7 @@ class PgTx(PgView):
         return rows
 
     def put(self, table: str, doc: Mapping[str, Any]) -> None:
-        _known(table)
-        if table == "audit":
-            raise StoreError("audit entries are added with append(), not put()")
-        if not isinstance(doc, Mapping):
-            raise StoreError(f"a {table} record must be a dict")
-        key = doc.get("id")
-        if not isinstance(key, str):
-            raise StoreError(f"a {table} record needs a string 'id'")
+        key = put_key(table, doc)
         self._write(table, f"INSERT INTO {table} (id, doc) VALUES (%s, %s::jsonb) ON CONFLICT (id) "
                     "DO UPDATE SET doc = EXCLUDED.doc RETURNING 1", (key, _dumps(doc)))
 

@@ -113,3 +113,17 @@ def _known(table: str) -> None:
     if table not in _KEY:
         raise StoreError(f"unknown table {table!r}")
 
+
+def put_key(table: str, doc: Any) -> str:
+    """The id of a record about to be `put`, or StoreError saying why it cannot be (every
+    backend refuses the same things)."""
+    _known(table)
+    if table == "audit":
+        raise StoreError("audit entries are added with append(), not put()")
+    if not isinstance(doc, Mapping):
+        raise StoreError(f"a {table} record must be a dict")
+    key = doc.get("id")
+    if not isinstance(key, str):
+        raise StoreError(f"a {table} record needs a string 'id'")
+    return key
+

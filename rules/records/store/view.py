@@ -10,7 +10,17 @@ from tinydb import TinyDB
 from tinydb.table import Document
 
 from .engine import JournalStorage
-from .tables import INDEXES, TALLIES, Doc, StoreError, _clone, _hashable, _known, _seq_key
+from .tables import (
+    INDEXES,
+    TALLIES,
+    Doc,
+    StoreError,
+    _clone,
+    _hashable,
+    _known,
+    _seq_key,
+    put_key,
+)
 from .tinydb_glue import JournalTable
 
 
@@ -115,13 +125,7 @@ class Tx(View):
 
     def put(self, table: str, doc: Mapping[str, Any]) -> None:
         tbl = self._table(table)
-        if table == "audit":
-            raise StoreError("audit entries are added with append(), not put()")
-        if not isinstance(doc, Mapping):
-            raise StoreError(f"a {table} record must be a dict")
-        key = doc.get("id")
-        if not isinstance(key, str):
-            raise StoreError(f"a {table} record needs a string 'id'")
+        key = put_key(table, doc)
         st = self._s.state
         doc_id = st.ids[table].get(key)
         if doc_id is not None and doc is st.tables[table][doc_id]:
