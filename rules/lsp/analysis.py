@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import schema
+from ..engine.abstract import type_of
 from ..engine.ruleset import RULE_SUFFIX, RuleSet
 from ..engine.verify import verify
 from ..lang import ast
@@ -84,16 +85,13 @@ def word_at(text: str, line: int, column: int) -> str | None:
     return None
 
 
+# Every name a rule can read anywhere, and in an assert block.
+_ROOTS = {**{k: v for c in schema.CONTEXTS.values() for k, v in c.items()},
+          **schema.ASSERT_CONTEXT}
+
+
 def _path_type(word: str) -> schema.Type | None:
-    head, *rest = word.split(".")
-    roots = {**{k: v for c in schema.CONTEXTS.values() for k, v in c.items()},
-             **schema.ASSERT_CONTEXT}
-    t = roots.get(head)
-    for part in rest:
-        if t is None or t.kind != "record":
-            return None
-        t = t.fields.get(part)
-    return t
+    return type_of(word, _ROOTS)
 
 
 def hover(a: Analysis, word: str) -> str | None:
