@@ -128,27 +128,27 @@ class FileLock:
             self._fd = fd
         return self._fd
 
-    def _wait(self, fd: int, mode: int) -> None:
-        """flock(mode), waiting at most the deadline and saying so after WARN_AFTER."""
+    def _try(self, fd: int, mode: int) -> bool:
+        """flock(mode) if no one holds it against us now; False if someone does."""
         try:
             fcntl.flock(fd, mode | fcntl.LOCK_NB)
-            return
         except BlockingIOError:
-            pass
+            return False
         except OSError as e:
             raise StoreError(f"{self.path}: cannot lock: {_why(e)}", self.path) from None
+        return True
+
+    def _wait(self, fd: int, mode: int) -> None:
+        """flock(mode), waiting at most the deadline and saying so after WARN_AFTER."""
+        if self._try(fd, mode):
+            return
         start = time.monotonic()
         deadline = lock_timeout()
         warned = False
         while True:
             time.sleep(_POLL)
-            try:
-                fcntl.flock(fd, mode | fcntl.LOCK_NB)
+            if self._try(fd, mode):
                 return
-            except BlockingIOError:
-                pass
-            except OSError as e:
-                raise StoreError(f"{self.path}: cannot lock: {_why(e)}", self.path) from None
             waited = time.monotonic() - start
             if waited >= deadline:
                 pid, command, since = holder(fd)
