@@ -19,7 +19,7 @@ DISPLAYS = ("toggle", "no_licenses")
 MODES = ("editable", "readonly", "disabled")
 ACTORS = ("operator", "micollab")
 # The places an operator may be offered (policy place.open decides which).
-PLACES = ("orders", "audit")
+PLACES = ("orders", "audit", "report")
 # An order counts as "expiring" this many days before its expiry date.
 EXPIRING_DAYS = 30
 

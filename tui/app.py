@@ -20,6 +20,7 @@ from textual.command import CommandPalette
 from textual.filter import Monochrome, NoColor
 from textual.message import Message
 from textual.widget import Widget
+from textual.worker import Worker, WorkerState
 
 from rules.engine.reload import RuleSource
 from rules.errors import CoreError, Refused
@@ -28,7 +29,7 @@ from rules.ops.session import Capabilities, Outcome, Session
 from rules.records.store import StoreError
 from rules.text import printable, printable_lines
 
-from . import keys
+from . import attention, keys
 from .commands import JumpProvider
 from .screens import (
     AccountScreen,
@@ -40,11 +41,12 @@ from .screens import (
     OrdersScreen,
     PartnersScreen,
     Place,
+    ReportScreen,
     UserScreen,
     WhyPanel,
 )
 from .why import Why, WhyBuilder
-from .widgets import PagedSource, Row
+from .widgets import AttentionLine, PagedSource, Row
 from .words import onoff, role, t
 
 # How many users a confirmation names before "and N more".
@@ -72,6 +74,10 @@ class ConsoleApp(App[int]):
     TITLE = "MiTeam"
     # Textual's own commands (theme, keys, save screenshot) stay beside the jump-to provider.
     COMMANDS = App.COMMANDS | {JumpProvider}
+    # The start screen's line of what needs attention, from the license report, computed
+    # in a worker after the first paint (tests of other features turn it off: it arrives
+    # when the worker is done, which a snapshot cannot wait for).
+    attention_summary = True
 
     def __init__(self, session: Session, *, rules: RuleSource | None = None,
                  readonly: bool = False, poll_interval: float | None = 2.0) -> None:
@@ -93,6 +99,8 @@ class ConsoleApp(App[int]):
         # The status line's message: (severity, text), or None.
         self.status: tuple[str, str] | None = None
         self._capabilities: tuple[tuple[int, str, int], Capabilities] | None = None
+        # What needs attention, in words ("" when nothing does); None until first computed.
+        self.attention: str | None = None
         super().__init__()
         if self.no_color:
             # NO_COLOR means no colour: Textual's Monochrome filter still paints grey
@@ -103,7 +111,7 @@ class ConsoleApp(App[int]):
         # Textual's own ctrl+q / ctrl+c stay; ours come in the operator's language.
         base = {k: v for k, v in self._bindings.key_to_bindings.items() if k != "ctrl+p"}
         self._bindings = BindingsMap.merge([BindingsMap.from_keys(base), keys.bindings(
-            keys.APP_KEYS, self.lang, readonly, self.has_orders)])
+            keys.APP_KEYS, self.lang, readonly, self.has_orders, report=self.has_report)])
 
     def notify(self, message: str, *, title: str = "", severity: Any = "information",
                timeout: float | None = None, markup: bool = False) -> None:
@@ -140,6 +148,11 @@ class ConsoleApp(App[int]):
         account admin)."""
         return self.capabilities.offers("orders")
 
+    @property
+    def has_report(self) -> bool:
+        """Whether the rules offer the license Report place (policy place.open)."""
+        return self.capabilities.offers("report")
+
     def refuse_place(self, place: str) -> bool:
         """Say why a place is not offered (the rules' reason); False when it is offered."""
         verdict = self.capabilities.places[place]
@@ -165,14 +178,17 @@ class ConsoleApp(App[int]):
         return t(key, self.lang, **values)
 
     def bars(self) -> list[Widget]:
-        """Widgets every place shows above its footer: none here (a replay shows its bar)."""
-        return []
+        """Widgets every place shows above its footer: the attention line (shown on the
+        start screen only; a replay shows its bar instead)."""
+        return [AttentionLine()]
 
     # Start ----------------------------------------------------------------
     def on_mount(self) -> None:
         self._seen_version = self.session.store.read().version
         for place in self.home_chain():
             self.push_screen(place)
+        # After the first paint: the first screen never waits for the report.
+        self.call_after_refresh(self.refresh_attention)
         if self.poll_interval:
             self.set_interval(self.poll_interval, self.poll)
             # A store on a server tells of every commit as it happens (PostgreSQL's
@@ -217,6 +233,29 @@ class ConsoleApp(App[int]):
         place = self.place
         if place is not None and place.is_mounted:
             place.reload()
+        self.refresh_attention()
+
+    # What needs attention -------------------------------------------------
+    def refresh_attention(self) -> None:
+        """Ask the core for the report's counts in a thread; the line follows."""
+        if self.attention_summary and self.has_report:
+            self.run_worker(self.session.report, thread=True, exclusive=True,
+                            group="attention", name="attention", exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "attention":
+            return
+        if event.state == WorkerState.SUCCESS:
+            self.show_attention(worker.result.attention())
+        elif event.state == WorkerState.ERROR:
+            self.notify(str(worker.error), severity="error")
+
+    def show_attention(self, counts: dict[str, int]) -> None:
+        self.attention = attention.summary(counts, self.lang)
+        for screen in self.screen_stack:
+            for line in screen.query(AttentionLine):
+                line.refresh_text()
 
     def poll(self) -> None:
         """Every few seconds: changed rule files (the last good rules stay in force on an
@@ -312,6 +351,14 @@ class ConsoleApp(App[int]):
         self.push_screen(AuditScreen(account))
         return True
 
+    def open_report(self) -> bool:
+        """The license report: what needs attention in the accounts the operator may read."""
+        if self.refuse_place("report"):
+            return False
+        if not isinstance(self.place, ReportScreen):
+            self.push_screen(ReportScreen())
+        return True
+
     def open_assign(self, order_id: str) -> bool:
         """The Assign picker, with the rules' answer for every account the operator may
         read: the eligible ones to pick, the others with the reason. When the rules allow
@@ -360,6 +407,9 @@ class ConsoleApp(App[int]):
         if isinstance(place, AuditScreen):
             return
         self.open_audit(scope, jump=scope is None)
+
+    def action_report(self) -> None:
+        self.open_report()
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -57,6 +57,8 @@ class JumpProvider(Provider):
                             partial(app.open_orders, s), t("key_orders_help", lang)))
         out.append((t("tui_cmd_audit", lang), partial(app.open_audit, None, True),
                     t("key_audit_help", lang)))
+        if app.has_report:
+            out.append((t("tui_cmd_report", lang), app.open_report, t("key_report_help", lang)))
         out.append((t("tui_cmd_help", lang), app.action_help, t("key_help_help", lang)))
         return out
 

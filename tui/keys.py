@@ -36,6 +36,7 @@ KEYS: dict[str, Key] = {k.id: k for k in (
     Key("home", "h", "home", "key_home", "h", show=False),
     Key("orders", "o", "orders", "key_orders", "o", show=False),
     Key("audit", "t", "audit", "key_audit", "t", show=False),
+    Key("report", "r", "report", "key_report", "r", show=False),
     Key("refresh", "ctrl+r", "refresh", "key_refresh", "ctrl+r", show=False),
     # In a place
     Key("open", "enter", "open", "key_open", "⏎"),
@@ -49,6 +50,9 @@ KEYS: dict[str, Key] = {k.id: k for k in (
     # The home places show `o` in the footer (there is room there, and a partner starts
     # at Accounts and at Billing › Orders).
     Key("goto_orders", "o", "app.orders", "key_orders", "o"),
+    # The Audit place: its filter bar (the CLI's filters) and revert.
+    Key("audit_filter", "slash", "filter", "key_audit_filter", "/"),
+    Key("revert", "u", "revert", "key_revert", "u", changes=True),
     # A scenario replay (`miteam tui --replay FILE`): the scenario makes the changes.
     Key("replay_next", "n", "replay_next", "key_replay_next", "n"),
     Key("replay_previous", "p", "replay_previous", "key_replay_previous", "p"),
@@ -57,28 +61,36 @@ KEYS: dict[str, Key] = {k.id: k for k in (
         show=False),
 )}
 
-APP_KEYS = ("quit", "help", "palette", "home", "orders", "audit", "refresh")
+APP_KEYS = ("quit", "help", "palette", "home", "orders", "audit", "report", "refresh")
 REPLAY_KEYS = ("replay_next", "replay_previous", "replay_end", "replay_transcript")
 ORDER_KEYS = ("orders", "goto_orders")  # none for an account admin: orders are the partner's
+REPORT_KEYS = ("report",)  # offered when the rules offer the Report place
 
 
-def available(ids: Iterable[str], readonly: bool, orders: bool = True) -> list[Key]:
-    return [KEYS[i] for i in ids
-            if not (readonly and KEYS[i].changes) and (orders or i not in ORDER_KEYS)]
+def _withheld(orders: bool, report: bool) -> set[str]:
+    """The keys of places the rules do not offer."""
+    return (set() if orders else set(ORDER_KEYS)) | (set() if report else set(REPORT_KEYS))
+
+
+def available(ids: Iterable[str], readonly: bool, orders: bool = True,
+              report: bool = True) -> list[Key]:
+    withheld = _withheld(orders, report)
+    return [KEYS[i] for i in ids if not (readonly and KEYS[i].changes) and i not in withheld]
 
 
 def bindings(ids: Iterable[str], lang: str, readonly: bool, orders: bool = True,
-             quiet: Iterable[str] = ()) -> BindingsMap:
+             quiet: Iterable[str] = (), report: bool = True) -> BindingsMap:
     """The bindings for these keys, described in the operator's language. `quiet` keys
     work but stay out of the footer (80 columns hold only so many; help lists them all).
-    Without the Orders place the orders keys stay bound, out of the footer and help, so
-    that `o` says why not instead of doing nothing."""
+    Without the Orders (or Report) place its keys stay bound, out of the footer and help,
+    so that `o` says why not instead of doing nothing."""
     ids = list(ids)
     hidden = set(quiet)
-    offered = available(ids, readonly, orders)
-    if not orders:
-        hidden |= set(ORDER_KEYS)
-        offered += [KEYS[i] for i in ids if i in ORDER_KEYS]
+    offered = available(ids, readonly, orders, report)
+    withheld = _withheld(orders, report)
+    if withheld:
+        hidden |= withheld
+        offered += [KEYS[i] for i in ids if i in withheld]
     return BindingsMap([
         Binding(k.key, k.action, t(k.label, lang), show=k.show and k.id not in hidden,
                 key_display=k.display, priority=k.priority, id=f"miteam.{k.id}")

@@ -100,17 +100,7 @@ def cmd_revert(env: Env) -> int:
     a = env.args
     r = env.session().revert(a.seq, dry_run=a.dry_run)
     lang = env.lang
-    lines = [t("revert_head", lang, seq=r.seq, operation=r.entry.get("operation"),
-               target=r.entry.get("target"), count=len(r.result.lines))]
-    for line in r.result.lines:
-        word = line.outcome
-        if word == "switched":
-            word = "bulk_would_do" if r.result.dry_run or r.result.withheld else "bulk_done"
-        else:
-            word = f"bulk_{word}"
-        lines.append(f"  {line.operation} {line.target}  {t(word, lang)}"
-                     + (f": {line.reason}" if line.reason else "")
-                     + (f"  ({t('by_rule', lang, rule=line.rule)})" if line.rule else ""))
+    lines = r.lines(lang)
     lines.append(t("revert_withheld" if r.result.withheld else
                    "revert_would" if r.result.dry_run else "revert_done", lang))
     env.emit(r.as_dict(), lines)

@@ -1,4 +1,5 @@
-"""Filters of user lists: free text for names, ids and e-mail, and exact license states.
+"""Filters of user lists (free text for names, ids and e-mail, and exact license states), and
+the words of the audit's filter bar (`parse_audit`).
 
 `state:off` keeps the users whose MiTeam Meetings license Products and Licenses shows as
 OFF, as the rules decide it, never a user whose name or e-mail domain happens to contain
@@ -8,8 +9,14 @@ read the same words, in English or German.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from ..errors import BadInput
+from ..i18n import t
+from ..text import printable
+from .auditlog import AuditFilter
 
 # Each state word (English and German) and what it keeps, asked of a user's view.
 # `product` is the view of one product (`views.product_view`), `user` the user's view.
@@ -87,3 +94,68 @@ def parse(query: str) -> UserFilter:
         elif state not in states:
             states.append(state)
     return UserFilter(" ".join(words), tuple(states), tuple(unknown))
+
+
+# The audit's filter words (the console's Audit filter bar), English and German, each to
+# the field of `AuditFilter` (or the account) it sets: the same fields as `miteam audit
+# --account --user --operator --operation --rule --since --until`.
+AUDIT_WORDS: dict[str, str] = {
+    "account": "account", "konto": "account",
+    "user": "user", "benutzer": "user",
+    "operator": "operator", "by": "operator", "von": "operator",
+    "operation": "operation", "op": "operation", "vorgang": "operation",
+    "rule": "rule", "regel": "rule",
+    "since": "since", "seit": "since", "ab": "since",
+    "until": "until", "bis": "until",
+}
+AUDIT_FIELDS = ("account", "user", "operator", "operation", "rule", "since", "until")
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    """A filter bar's words: the account (id or company name), the entries' filter, and
+    free words that narrow the rows shown (matched against what each row says)."""
+
+    account: str | None = None
+    where: AuditFilter = AuditFilter()
+    text: str = ""
+
+    def words(self) -> str:
+        """The query written back in its canonical (English) words."""
+        fields = {"account": self.account, **{f: getattr(self.where, f)
+                                               for f in AUDIT_FIELDS[1:]}}
+        out = [f"{k}:{_quoted(v)}" for k, v in fields.items() if v is not None]
+        return " ".join([*out, self.text] if self.text else out)
+
+
+def _quoted(value: str) -> str:
+    return shlex.quote(value) if any(c.isspace() or c in "'\"" for c in value) else value
+
+
+def parse_audit(query: str, lang: str) -> AuditQuery:
+    """`user:u-1001 since:2026-11-01` -> those entries. Values with spaces are quoted
+    (`account:"Kranich Logistik GmbH"`). An unknown word, a word without a value or a
+    field given twice is bad input, named; dates are checked where the CLI's are
+    (`AuditFilter.check`, when the session searches)."""
+    try:
+        words = shlex.split(query)
+    except ValueError:
+        raise BadInput(t("audit_filter_quote", lang)) from None
+    fields: dict[str, str] = {}
+    text = []
+    for word in words:
+        key, colon, value = word.partition(":")
+        if not colon:
+            text.append(word)
+            continue
+        name = AUDIT_WORDS.get(key.casefold())
+        if name is None:
+            raise BadInput(t("audit_filter_unknown", lang, word=printable(key),
+                             words=", ".join(f"{f}:" for f in AUDIT_FIELDS)))
+        if not value:
+            raise BadInput(t("audit_filter_empty", lang, word=printable(key)))
+        if name in fields:
+            raise BadInput(t("audit_filter_twice", lang, word=printable(key)))
+        fields[name] = value
+    account = fields.pop("account", None)
+    return AuditQuery(account, AuditFilter(**fields), " ".join(text))

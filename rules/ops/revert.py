@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BadInput, NotFound
+from ..i18n import t
 from .actions import (
     CONSEQUENCE,
     READ_AUDIT,
@@ -45,6 +46,23 @@ class RevertResult:
     @property
     def ok(self) -> bool:
         return self.result.ok
+
+    def lines(self, lang: str) -> list[str]:
+        """What the revert does (or would, or why not), action by action, in `lang`: the
+        CLI prints them, the console's preview shows them."""
+        r = self.result
+        out = [t("revert_head", lang, seq=self.seq, operation=self.entry.get("operation"),
+                 target=self.entry.get("target"), count=len(r.lines))]
+        for line in r.lines:
+            word = line.outcome
+            if word == "switched":
+                word = "bulk_would_do" if r.dry_run or r.withheld else "bulk_done"
+            else:
+                word = f"bulk_{word}"
+            out.append(f"  {line.operation} {line.target}  {t(word, lang)}"
+                       + (f": {line.reason}" if line.reason else "")
+                       + (f"  ({t('by_rule', lang, rule=line.rule)})" if line.rule else ""))
+        return out
 
     def as_dict(self) -> dict:
         return {"revert_of": self.seq, "operation": self.entry.get("operation"),
@@ -107,11 +125,15 @@ def _inverse(s: Session, seq: int, entry: dict, effects: list[dict]) -> list[Act
     raise BadInput(s.tr("revert_cannot", seq=seq, operation=op))
 
 
-def revert(s: Session, seq: int, *, dry_run: bool = False) -> RevertResult:
+def revert(s: Session, seq: int, *, dry_run: bool = False,
+           expect_preview: str | None = None) -> RevertResult:
+    """`expect_preview`: the `BulkResult.preview` of the dry run the operator confirmed
+    (the console's dialog); refused as stale if the revert would now do anything else."""
     cause, entry, actions = plan(s, seq)
     s.reverting = cause
     try:
-        result = apply_many(s, actions, dry_run=dry_run, all_or_nothing=True)
+        result = apply_many(s, actions, dry_run=dry_run, all_or_nothing=True,
+                            expect_preview=expect_preview)
     finally:
         s.reverting = None
     return RevertResult(cause, entry, result)

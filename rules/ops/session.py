@@ -451,10 +451,12 @@ class Session:
         `userimport.read_csv`; each row gets its status, line and reason."""
         return import_users(self, account_id, rows, dry_run=dry_run, skip_errors=skip_errors)
 
-    def revert(self, seq: int, *, dry_run: bool = False) -> RevertResult:
+    def revert(self, seq: int, *, dry_run: bool = False,
+               expect_preview: str | None = None) -> RevertResult:
         """Apply the inverse of audit entry `seq` (of the whole operation it belongs to), as
-        new operations decided by today's rules, all or nothing (`rules/ops/revert.py`)."""
-        return revert(self, seq, dry_run=dry_run)
+        new operations decided by today's rules, all or nothing (`rules/ops/revert.py`).
+        `expect_preview`: the digest of the dry run confirmed (stale: refused)."""
+        return revert(self, seq, dry_run=dry_run, expect_preview=expect_preview)
 
     def select_users(self, account_id: str, where: dict[str, str] | None = None,
                      product: str = "miteam") -> list[str]:

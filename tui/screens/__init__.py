@@ -9,8 +9,10 @@ from .confirm import ConfirmDialog
 from .help import HelpScreen
 from .orders import OrdersScreen
 from .partners import PartnersScreen
+from .report import ReportScreen
 from .user import UserScreen
 from .why import WhyPanel
 
 __all__ = ["AccountScreen", "AccountsScreen", "AssignDialog", "AuditScreen", "ConfirmDialog",
-           "HelpScreen", "OrdersScreen", "PartnersScreen", "Place", "UserScreen", "WhyPanel"]
+           "HelpScreen", "OrdersScreen", "PartnersScreen", "Place", "ReportScreen", "UserScreen",
+           "WhyPanel"]

@@ -1,33 +1,46 @@
 """The audit trail: every change the operator may see (who, when, what, before and
-after, which rule), newest first; the selected entry in full below the list."""
+after, which rule), newest first; the selected entry in full below the list.
+
+`/` opens the filter bar: the CLI's filters (`account:` `user:` `operator:` `operation:`
+`rule:` `since:` `until:`) read by the core (`rules.ops.filters.parse_audit`) and searched
+by it (`Session.audit`), so a bad date is refused with the core's words. `u` reverts the
+selected entry (`screens/revert.py`)."""
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
+from rules.errors import CoreError
+from rules.ops.filters import AuditQuery, parse_audit
 from rules.ops.views import audit_who
+from rules.records.store import StoreError
 from rules.text import printable
 
 from ..widgets import Column, ResourceTable, Row
+from ..widgets.auditfilter import AuditFilterBar
 from ..words import value, when
 from .base import Place
+from .revert import revert_entry
 
 LIMIT = 1000
 
 
 class AuditScreen(Place):
-    KEY_IDS = ("back", "filter")
+    KEY_IDS = ("back", "audit_filter", "revert")
     AUTO_FOCUS = "#audit"
 
     def __init__(self, account: str | None = None) -> None:
         super().__init__()
         self.account = account
         self.top = account is None
+        self.search = AuditQuery()  # the filter in force
 
     def compose_body(self) -> ComposeResult:
         tr = self.tr
+        yield AuditFilterBar(placeholder=tr("tui_audit_filter_placeholder"), id="audit-filter")
         yield ResourceTable([
             Column(tr("tui_col_when"), 16), Column(tr("tui_col_who"), 12),
             Column(tr("tui_col_operation"), 15), Column(tr("tui_col_target")),
@@ -38,9 +51,17 @@ class AuditScreen(Place):
     def crumbs(self) -> list[str]:
         return [self.tr("tui_audit")]
 
+    def entries(self, search: AuditQuery) -> list[dict]:
+        """The core's answer to a search (raises its refusal: a bad date, an unknown or
+        unreadable account)."""
+        return self.console.session.audit(search.account or self.account, limit=LIMIT,
+                                          where=search.where)
+
     def load(self) -> None:
+        self.show_rows(self.entries(self.search))
+
+    def show_rows(self, entries: list[dict]) -> None:
         lang = self.lang
-        entries = self.console.session.audit(self.account, limit=LIMIT)
         rows = []
         for e in reversed(entries):
             who = audit_who(e)
@@ -49,15 +70,74 @@ class AuditScreen(Place):
             rows.append(Row(str(e["seq"]), [
                 when(e.get("at")), who, e.get("operation", ""), e.get("target", ""),
                 f"{value(e.get('before'), lang)} → {value(e.get('after'), lang)}"], e))
-        self.fill(self.query_one(ResourceTable), rows)
+        table = self.query_one(ResourceTable)
+        self.fill(table, rows)
+        if table.source.query != self.search.text:
+            table.search(self.search.text)
         self.titles()
         self.show_entry()
 
     def titles(self) -> None:
+        """`Audit (3) /user:u-1001 since:2026-11-01`: the count and the filter in force."""
         table = self.query_one(ResourceTable)
         label = self.tr("tui_audit") + (f" · {self.account}" if self.account else "")
-        table.border_title = self.counted(label, table)
+        words = self.search.words()
+        table.border_title = Text(f"{label} ({table.total})" + (f" /{words}" if words else ""))
 
+    # The filter bar -----------------------------------------------------------
+    def action_filter(self) -> None:
+        self.query_one(AuditFilterBar).open(self.search.words())
+
+    def apply_filter(self, words: str) -> bool:
+        """Search with these words; on bad input say why (the core's words) and keep the
+        filter in force and the bar open to correct it."""
+        try:
+            search = parse_audit(words, self.lang)
+            entries = self.entries(search)
+        except (CoreError, StoreError) as exc:
+            self.console.notify(str(exc), severity="error")
+            return False
+        self.search = search
+        self.console.status = None
+        self.show_status()
+        self.show_rows(entries)
+        return True
+
+    @on(Input.Submitted, "#audit-filter")
+    def _audit_filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.apply_filter(event.value):
+            bar = self.query_one(AuditFilterBar)
+            bar.display = False
+            self.query_one(ResourceTable).focus()
+
+    @on(AuditFilterBar.Closed)
+    def _audit_filter_closed(self) -> None:
+        self.query_one(ResourceTable).focus()
+
+    def _filtered(self) -> ResourceTable | None:
+        table = self.query_one(ResourceTable)
+        return table if self.search != AuditQuery() else None
+
+    def action_back(self) -> None:
+        """Escape: first clear the filter, then go back one place."""
+        if self.search != AuditQuery():
+            self.apply_filter("")
+        elif not self.is_root:
+            self.app.pop_screen()
+
+    # Revert -------------------------------------------------------------------
+    def action_revert(self) -> None:
+        row = self.query_one(ResourceTable).current
+        if row is not None:
+            revert_entry(self.console, int(row.key), lambda _: self.show_newest())
+
+    def show_newest(self) -> None:
+        """After a revert: its entry (the newest) selected."""
+        table = self.query_one(ResourceTable)
+        table.action_jump(0)
+
+    # The entry in full --------------------------------------------------------
     def on_resource_table_highlighted(self, event: ResourceTable.Highlighted) -> None:
         self.show_entry()
 
@@ -69,9 +149,11 @@ class AuditScreen(Place):
             return
         e = row.data
         actor = f" ({e['actor']})" if e.get("actor") not in (None, "operator") else ""
+        revert = f" · {self.tr('tui_revert_of', seq=e['revert_of'])}" \
+            if e.get("revert_of") else ""
         box.update(Text("\n".join(map(printable, [
             f"#{e['seq']} {when(e.get('at'))} {audit_who(e)}{actor} · "
-            f"{e.get('operation', '')} {e.get('target', '')}",
+            f"{e.get('operation', '')} {e.get('target', '')}{revert}",
             f"{value(e.get('before'), self.lang)} → {value(e.get('after'), self.lang)} · "
             f"{e.get('outcome', '')} · {self.tr('tui_col_rule')} {e.get('rule') or '-'}"
             + (f" ({e['rule_at']})" if e.get("rule_at") else "")

@@ -43,7 +43,8 @@ class Place(Screen):
         # console gets no key that changes data.
         self._bindings = BindingsMap.merge([
             self._bindings, keys.bindings(self.KEY_IDS, self.console.lang, self.console.readonly,
-                                          self.console.has_orders, self.QUIET)])
+                                          self.console.has_orders, self.QUIET,
+                                          self.console.has_report)])
         if self.console.readonly:
             # No key changes anything here; the ones that would say why not.
             for k in keys.KEYS.values():

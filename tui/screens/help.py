@@ -18,11 +18,12 @@ if TYPE_CHECKING:
     from ..app import ConsoleApp
 
 GROUPS = (
-    ("tui_help_everywhere", ("quit", "help", "palette", "home", "orders", "audit", "refresh",
-                             "back", "next")),
+    ("tui_help_everywhere", ("quit", "help", "palette", "home", "orders", "audit", "report",
+                             "refresh", "back", "next")),
     ("tui_help_lists", ("open", "filter")),
     ("tui_help_licenses", ("switch", "why")),
     ("tui_help_orders", ("assign", "state")),
+    ("tui_help_audit", ("audit_filter", "revert")),
 )
 
 # Keys whose footer symbol is spelled out here as well.
@@ -52,7 +53,7 @@ class HelpScreen(ModalScreen[None]):
             out.append(t("tui_rules_error", lang, error=app.rules_error.render()) + "\n",
                        style="bold")
         for label, ids in GROUPS:
-            shown = keys.available(ids, app.readonly, app.has_orders)
+            shown = keys.available(ids, app.readonly, app.has_orders, app.has_report)
             if not shown:
                 continue
             out.append("\n" + t(label, lang) + "\n", style="bold underline")
