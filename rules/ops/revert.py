@@ -17,7 +17,7 @@ written, and the answer says which and why.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BadInput, NotFound
@@ -42,6 +42,9 @@ class RevertResult:
     seq: int  # the operation's entry (a consequence's cause)
     entry: dict
     result: BulkResult
+    # The inverse, action by action (`result.lines` in the same order): a console's
+    # recorder writes them as the scenario's steps.
+    actions: list[Action] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -136,4 +139,4 @@ def revert(s: Session, seq: int, *, dry_run: bool = False,
                             expect_preview=expect_preview)
     finally:
         s.reverting = None
-    return RevertResult(cause, entry, result)
+    return RevertResult(cause, entry, result, actions)

@@ -127,6 +127,8 @@ def test_audit_filter_bar_refuses_a_bad_date_and_an_unknown_word_clearly(console
 def test_u_reverts_an_entry_after_a_preview_with_cancel_focused(console, snapshot):
     app = console("anna.huber")
     app.session.apply(SetLicense("u-1036", "miteam", True))
+    changes: list = []  # what a scenario recorder hears
+    app.observers.append(changes.append)
 
     async def walk(pilot):
         await open_audit(pilot, app)
@@ -146,6 +148,8 @@ def test_u_reverts_an_entry_after_a_preview_with_cancel_focused(console, snapsho
         assert (newest["target"], newest["revert_of"], newest["after"]) == (
             "user:u-1036", 1, False)
         assert "revert of #1" in str(app.screen.query_one("#audit-entry").render())
+        assert [(c.action, c.rule) for c in changes] == [
+            (SetLicense("u-1036", "miteam", False), "s10_switch_standalone")]
 
     drive(app, walk)
 

@@ -17,6 +17,7 @@ from rules.errors import CoreError, Refused
 from rules.ops.revert import RevertResult
 from rules.records.store import StoreError
 
+from ..changes import Changed
 from ..widgets import ListSource, Row
 from ..words import t
 from .confirm import ConfirmDialog
@@ -71,6 +72,10 @@ def revert_entry(app: ConsoleApp, seq: int, done: Callable[[RevertResult], None]
             app.notify(t("revert_withheld", lang), title=t("refused", lang).capitalize(),
                        severity="error")
             return
+        # Each inverse action as a change the console made: a recorder writes its steps.
+        for action, line in zip(result.actions, result.result.lines, strict=True):
+            if line.result is not None:
+                app.post_change(Changed(action, outcome=line.result, rule=line.rule))
         app.notify(t("tui_reverted", lang, seq=result.seq,
                      entries=", ".join(f"#{n}" for n in result.result.audit)),
                    title=t("done", lang).capitalize())
