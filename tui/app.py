@@ -86,8 +86,8 @@ class ConsoleApp(App[int]):
         # The status line's message: (severity, text), or None.
         self.status: tuple[str, str] | None = None
         self._capabilities: tuple[tuple[int, str, int], Capabilities] | None = None
-        # What needs attention, in words ("" when nothing does); None until first computed.
-        self.attention: str | None = None
+        # What needs attention, in words (none when nothing does); None until computed.
+        self.attention: list[str] | None = None
         super().__init__()
         if self.no_color:
             # NO_COLOR means no colour: Textual's Monochrome filter still paints grey
@@ -239,7 +239,7 @@ class ConsoleApp(App[int]):
             self.notify(str(worker.error), severity="error")
 
     def show_attention(self, counts: dict[str, int]) -> None:
-        self.attention = attention.summary(counts, self.lang)
+        self.attention = attention.parts(counts, self.lang)
         for screen in self.screen_stack:
             for line in screen.query(AttentionLine):
                 line.refresh_text()

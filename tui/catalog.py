@@ -85,7 +85,7 @@ WORDS: dict[str, dict[str, str | dict[str, str]]] = {
     "tui_report_micollab": {"en": "Set by the MiCollab server",
                             "de": "Vom MiCollab-Server gesetzt"},
     "tui_report_expiring": {"en": "Orders expiring within {days} days",
-                            "de": "In {days} Tagen ablaufende Bestellungen"},
+                            "de": "Innerhalb von {days} Tagen ablaufende Bestellungen"},
     "tui_report_over_after": {"en": "over-allocated after expiry ({keeps} left)",
                               "de": "nach Ablauf überbelegt ({keeps} übrig)"},
     "tui_report_will_be_over": {
@@ -107,8 +107,8 @@ WORDS: dict[str, dict[str, str | dict[str, str]]] = {
     "tui_attention_expiring": {
         "en": {"one": "{count} order expires within {days} days",
                "other": "{count} orders expire within {days} days"},
-        "de": {"one": "{count} Bestellung läuft in {days} Tagen ab",
-               "other": "{count} Bestellungen laufen in {days} Tagen ab"}},
+        "de": {"one": "{count} Bestellung läuft innerhalb von {days} Tagen ab",
+               "other": "{count} Bestellungen laufen innerhalb von {days} Tagen ab"}},
     "tui_attention_stored_differs": {
         "en": {"one": "{count} user stored ≠ shown", "other": "{count} users stored ≠ shown"},
         "de": {"one": "{count} Benutzer gespeichert ≠ angezeigt",

@@ -13,6 +13,7 @@ import pytest
 from rules.ops.actions import AssignOrder, SetLicense
 from rules.paths import SHIPPED_RULES_DIR
 from tui.app import ConsoleApp
+from tui.attention import line
 from tui.screens import AccountScreen, HelpScreen, ReportScreen, UserScreen
 from tui.widgets import AttentionLine, ResourceTable
 
@@ -37,6 +38,17 @@ def attention(app: ConsoleApp) -> str:
     """The attention line of the place on top, as shown ("" when hidden)."""
     line = app.screen.query_one(AttentionLine)
     return str(line.render()) if line.display else ""
+
+
+def test_attention_line_fits_80_columns_the_most_urgent_first():
+    said = ["1 account over-allocated", "1 order expires within 30 days",
+            "10 users stored ≠ shown"]
+    assert line(said, "en") == (
+        "1 account over-allocated · 1 order expires within 30 days · 10 users stored ≠ shown"
+        "  (r: report)")
+    assert line(said, "en", 78) == ("1 account over-allocated · 1 order expires within 30 "
+                                    "days · …  (r: report)")
+    assert line([], "en", 78) == ""
 
 
 async def open_report(pilot, app: ConsoleApp) -> None:
@@ -99,8 +111,10 @@ def test_report_names_the_account_an_expiring_order_leaves_over_allocated(consol
 
     async def walk(pilot):
         await until(pilot, lambda: attention(app) != "")
-        assert attention(app).startswith(
-            "1 account over-allocated once orders expire · 1 order expires within 30 days")
+        assert app.attention[:2] == ["1 account over-allocated once orders expire",
+                                     "1 order expires within 30 days"]
+        # At 80 columns: the most urgent, then "…" (the report has the rest).
+        assert attention(app) == "1 account over-allocated once orders expire · …  (r: report)"
         await open_report(pilot, app)
         accounts = rows(table(app, "report-accounts"))
         assert accounts[0].key == "a-lindenhof"
@@ -137,7 +151,7 @@ def test_account_admin_report_shows_only_their_own_account(console):
     async def walk(pilot):
         # Nothing needs attention in a-kranich: no line at all.
         await until(pilot, lambda: app.attention is not None)
-        assert app.attention == "" and attention(app) == ""
+        assert app.attention == [] and attention(app) == ""
         await open_report(pilot, app)
         assert [r.key for r in rows(table(app, "report-accounts"))] == ["a-kranich"]
         for name in ("report-differs", "report-micollab", "report-expiring"):

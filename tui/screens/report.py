@@ -5,7 +5,7 @@ account admin their own account).
 Four sections, `tab` between them: per account total / assigned / available with
 over-allocation (now, or once its expiring orders expire) first; users whose stored license
 differs from what the screen shows (S5/S13); users whose license the MiCollab server set
-(S4); orders expiring soon, with the account each one leaves over-allocated. `enter` goes to
+(S4); orders expiring soon, those that leave their account over-allocated first. `enter` goes to
 the account or user of the row (an unassigned order: Billing › Orders).
 
 The report reads every readable account's users: it is asked for in a thread, so a large
@@ -18,7 +18,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.worker import Worker, WorkerState
 
-from rules.ops.report import AccountLine, LicenseReport, UserLine
+from rules.ops.report import AccountLine, ExpiringOrder, LicenseReport, UserLine
 from rules.schema import EXPIRING_DAYS
 
 from ..widgets import Column, ResourceTable, Row
@@ -94,7 +94,13 @@ class ReportScreen(Place):
         self.fill(self.table("report-micollab"), [Row(u.user, [
             u.name, u.user, u.account, self.shown(u)], u) for u in report.micollab])
         rows = []
-        for o in report.expiring:
+
+        def urgency(o: ExpiringOrder) -> tuple[bool, bool, str]:
+            # Orders that leave an account over-allocated first, then the assigned ones.
+            line = accounts.get(o.account or "")
+            return (not (line and line.over_after_expiry), line is None, o.expires)
+
+        for o in sorted(report.expiring, key=urgency):
             line = accounts.get(o.account or "")
             if line is None:
                 after = Text(tr("tui_report_unassigned"), style="italic")

@@ -1,15 +1,16 @@
 """The attention line: what the license report says needs attention, on the start screen
-(the operator's home place) only, above the status line. Empty, it takes no room."""
+(the operator's home place) only, above the status line; one line, fitted to the width.
+Empty, it takes no room."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
+
+from ..attention import line
 
 
-class AttentionLine(Static):
+class AttentionLine(Widget):
     def on_mount(self) -> None:
         self.refresh_text()
 
@@ -18,8 +19,15 @@ class AttentionLine(Static):
         stack = self.app.screen_stack
         return len(stack) > 1 and stack[1] is self.screen
 
+    @property
+    def parts(self) -> list[str]:
+        return list(getattr(self.app, "attention", None) or [])
+
     def refresh_text(self) -> None:
-        text: Any = getattr(self.app, "attention", None) or ""
-        shown = bool(text) and self._at_home()
-        self.update(Text(text if shown else "", style="bold"))
-        self.display = shown
+        self.display = bool(self.parts) and self._at_home()
+        self.refresh()
+
+    def render(self) -> Text:
+        lang = getattr(self.app, "lang", "en")
+        text = line(self.parts, lang, self.content_size.width or None)
+        return Text(text, style="bold", no_wrap=True, overflow="ellipsis")
