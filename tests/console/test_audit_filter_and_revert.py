@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rules.ops.actions import SetIntegration, SetLicense
+from rules.ops.actions import AssignOrder, SetIntegration, SetLicense
 from tui.screens import AuditScreen, ConfirmDialog, WhyPanel
 from tui.widgets import ResourceTable
 from tui.widgets.auditfilter import AuditFilterBar
@@ -208,5 +208,20 @@ def test_readonly_console_has_no_revert_key(console):
         await until(pilot, lambda: bool(app.notices))
         assert app.notices[-1] == ("warning", "this console is read-only")
         assert isinstance(app.screen, AuditScreen) and stored(app, "u-1036")
+
+    drive(app, walk)
+
+
+def test_u_on_an_entry_without_an_inverse_says_so(console):
+    app = console("anna.huber")
+    app.session.apply(AssignOrder("ord-1006", "a-falkenstein"))
+
+    async def walk(pilot):
+        await open_audit(pilot, app)
+        await pilot.press("u")
+        await until(pilot, lambda: bool(refusals(app)))
+        assert refusals(app)[-1] == ("entry #1 (order.assign) has no inverse operation: it "
+                                     "cannot be reverted")
+        assert isinstance(app.screen, AuditScreen) and len(app.session.audit()) == 1
 
     drive(app, walk)

@@ -17,7 +17,16 @@ from tui.attention import line
 from tui.screens import AccountScreen, HelpScreen, ReportScreen, UserScreen
 from tui.widgets import AttentionLine, ResourceTable
 
-from .test_scases_in_console import consoles, drive, rows, screen, snap, until
+from .test_scases_in_console import (
+    consoles,
+    crumbs,
+    drive,
+    palette_prompts,
+    rows,
+    screen,
+    snap,
+    until,
+)
 
 
 @pytest.fixture
@@ -141,6 +150,19 @@ def test_report_enter_on_a_stored_differs_user_opens_the_user(console):
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, UserScreen))
         assert app.screen.user_id == "u-1017"
+
+    drive(app, walk)
+
+
+def test_palette_offers_the_report(console):
+    app = console("markus.weber")
+
+    async def walk(pilot):
+        await pilot.press("ctrl+p", *"report")
+        await until(pilot, lambda: any("Report: licenses" in h for h in palette_prompts(app)))
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReportScreen))
+        assert crumbs(app) == ("License report",)
 
     drive(app, walk)
 

@@ -82,7 +82,8 @@ class AuditScreen(Place):
         table = self.query_one(ResourceTable)
         label = self.tr("tui_audit") + (f" · {self.account}" if self.account else "")
         words = self.search.words()
-        table.border_title = Text(f"{label} ({table.total})" + (f" /{words}" if words else ""))
+        table.border_title = Text(printable(f"{label} ({table.total})"
+                                            + (f" /{words}" if words else "")))
 
     # The filter bar -----------------------------------------------------------
     def action_filter(self) -> None:

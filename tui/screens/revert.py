@@ -42,8 +42,11 @@ def revert_entry(app: ConsoleApp, seq: int, done: Callable[[RevertResult], None]
     lang = app.lang
     try:
         preview = app.session.revert(seq, dry_run=True)
-    except (CoreError, StoreError) as exc:
+    except Refused as exc:
         app.notify(str(exc), title=t("refused", lang).capitalize(), severity="error")
+        return False
+    except (CoreError, StoreError) as exc:  # no inverse (an order assigned), no entry
+        app.notify(str(exc), severity="error")
         return False
     lines = preview_lines(preview, seq, lang)
     if not preview.ok:
