@@ -224,8 +224,9 @@ class ConsoleApp(App[int]):
 
     # What needs attention -------------------------------------------------
     def refresh_attention(self) -> None:
-        """Ask the core for the report's counts in a thread; the line follows."""
-        if self.attention_summary and self.has_report:
+        """Ask the core for the report's counts in a thread; the line follows (not in a
+        replay: its bar takes the line's place)."""
+        if self.attention_summary and not self.replaying and self.has_report:
             self.run_worker(self.session.report, thread=True, exclusive=True,
                             group="attention", name="attention", exit_on_error=False)
 
