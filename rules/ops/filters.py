@@ -109,6 +109,10 @@ AUDIT_WORDS: dict[str, str] = {
     "until": "until", "bis": "until",
 }
 AUDIT_FIELDS = ("account", "user", "operator", "operation", "rule", "since", "until")
+# How a query is written back, per language (the bar shows the filter in force).
+_AUDIT_SAID = {"en": dict(zip(AUDIT_FIELDS, AUDIT_FIELDS, strict=True)),
+               "de": dict(zip(AUDIT_FIELDS, ("konto", "benutzer", "von", "vorgang", "regel",
+                                             "seit", "bis"), strict=True))}
 
 
 @dataclass(frozen=True)
@@ -120,11 +124,12 @@ class AuditQuery:
     where: AuditFilter = AuditFilter()
     text: str = ""
 
-    def words(self) -> str:
-        """The query written back in its canonical (English) words."""
+    def words(self, lang: str = "en") -> str:
+        """The query written back in `lang`'s words (`parse_audit` reads it again)."""
+        said = _AUDIT_SAID.get(lang, _AUDIT_SAID["en"])
         fields = {"account": self.account, **{f: getattr(self.where, f)
                                                for f in AUDIT_FIELDS[1:]}}
-        out = [f"{k}:{_quoted(v)}" for k, v in fields.items() if v is not None]
+        out = [f"{said[k]}:{_quoted(v)}" for k, v in fields.items() if v is not None]
         return " ".join([*out, self.text] if self.text else out)
 
 

@@ -94,6 +94,8 @@ def test_audit_filter_bar_reads_german_words_and_the_account_by_name(console):
         assert targets(app) == ["account:a-seeblick:micollab"]
         await search(pilot, app, "benutzer:u-1036 von:anna.huber")
         assert targets(app) == ["user:u-1036"]
+        assert str(app.screen.query_one("#audit", ResourceTable).border_title) == \
+            "Protokoll (1) /benutzer:u-1036 von:anna.huber"
 
     drive(app, walk)
 

@@ -26,6 +26,8 @@ def test_audit_filter_words_in_german_quoted_names_and_free_words():
     assert q == AuditQuery("Kranich Logistik GmbH", AuditFilter(
         "u-1", "anna", "x", "r", "2026-01-01", "2026-02-01"), "müller")
     assert q.words().startswith("account:'Kranich Logistik GmbH' user:u-1")
+    assert q.words("de").startswith("konto:'Kranich Logistik GmbH' benutzer:u-1 von:anna")
+    assert parse_audit(q.words("de"), "de") == q
     assert parse_audit("", "en") == AuditQuery()
 
 

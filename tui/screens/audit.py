@@ -81,13 +81,13 @@ class AuditScreen(Place):
         """`Audit (3) /user:u-1001 since:2026-11-01`: the count and the filter in force."""
         table = self.query_one(ResourceTable)
         label = self.tr("tui_audit") + (f" · {self.account}" if self.account else "")
-        words = self.search.words()
+        words = self.search.words(self.lang)
         table.border_title = Text(printable(f"{label} ({table.total})"
                                             + (f" /{words}" if words else "")))
 
     # The filter bar -----------------------------------------------------------
     def action_filter(self) -> None:
-        self.query_one(AuditFilterBar).open(self.search.words())
+        self.query_one(AuditFilterBar).open(self.search.words(self.lang))
 
     def apply_filter(self, words: str) -> bool:
         """Search with these words; on bad input say why (the core's words) and keep the
