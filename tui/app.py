@@ -240,7 +240,8 @@ class ConsoleApp(App[int]):
             self.notify(str(worker.error), severity="error")
 
     def show_attention(self, counts: dict[str, int]) -> None:
-        self.attention = attention.parts(counts, self.lang)
+        self.attention = attention.parts(counts, self.lang,
+                                         attention.expiring_days(self.session))
         for screen in self.screen_stack:
             for line in screen.query(AttentionLine):
                 line.refresh_text()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from rules.ops.session import Session
 from rules.schema import EXPIRING_DAYS
 
 from .words import t
@@ -16,8 +17,13 @@ from .words import t
 PARTS = ("over_allocated", "over_after_expiry", "expiring", "stored_differs")
 
 
-def parts(counts: dict[str, int], lang: str) -> list[str]:
-    return [t(f"tui_attention_{key}", lang, count=counts[key], days=EXPIRING_DAYS)
+def expiring_days(session: Session) -> int:
+    """The window in which an order counts as expiring (the line and the report say it)."""
+    return EXPIRING_DAYS
+
+
+def parts(counts: dict[str, int], lang: str, days: int) -> list[str]:
+    return [t(f"tui_attention_{key}", lang, count=counts[key], days=days)
             for key in PARTS if counts.get(key)]
 
 

@@ -19,13 +19,11 @@ from textual.app import ComposeResult
 from textual.worker import Worker, WorkerState
 
 from rules.ops.report import AccountLine, ExpiringOrder, LicenseReport, UserLine
-from rules.schema import EXPIRING_DAYS
 
+from ..attention import expiring_days
 from ..widgets import Column, ResourceTable, Row
 from ..words import onoff
 from .base import Place
-
-SECTIONS = ("report-accounts", "report-differs", "report-micollab", "report-expiring")
 
 
 class ReportScreen(Place):
@@ -141,7 +139,8 @@ class ReportScreen(Place):
         labels = {"report-accounts": tr("tui_accounts"),
                   "report-differs": tr("tui_report_differs"),
                   "report-micollab": tr("tui_report_micollab"),
-                  "report-expiring": tr("tui_report_expiring", days=EXPIRING_DAYS)}
+                  "report-expiring": tr("tui_report_expiring",
+                                      days=expiring_days(self.console.session))}
         over = len(self.report.over_allocated) if self.report else 0
         for name, label in labels.items():
             table = self.table(name)
