@@ -88,6 +88,7 @@ class ConsoleApp(App[int]):
         self._capabilities: tuple[tuple[int, str, int], Capabilities] | None = None
         # What needs attention, in words (none when nothing does); None until computed.
         self.attention: list[str] | None = None
+        self._attention_stale = False
         super().__init__()
         if self.no_color:
             # NO_COLOR means no colour: Textual's Monochrome filter still paints grey
@@ -176,6 +177,7 @@ class ConsoleApp(App[int]):
             self.push_screen(place)
         # After the first paint: the first screen never waits for the report.
         self.call_after_refresh(self.refresh_attention)
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         if self.poll_interval:
             self.set_interval(self.poll_interval, self.poll)
             # A store on a server tells of every commit as it happens (PostgreSQL's
@@ -226,9 +228,26 @@ class ConsoleApp(App[int]):
     def refresh_attention(self) -> None:
         """Ask the core for the report's counts in a thread; the line follows (not in a
         replay: its bar takes the line's place)."""
-        if self.attention_summary and not self.replaying and self.has_report:
-            self.run_worker(self.session.report, thread=True, exclusive=True,
-                            group="attention", name="attention", exit_on_error=False)
+        if not (self.attention_summary and not self.replaying and self.has_report):
+            return
+        if self.attention is not None and not self.at_home:
+            # Shown on the start screen only: asked again when it shows (a report of a
+            # large database takes seconds; not for every commit while away).
+            self._attention_stale = True
+            return
+        self._attention_stale = False
+        self.run_worker(self.session.report, thread=True, exclusive=True,
+                        group="attention", name="attention", exit_on_error=False)
+
+    @property
+    def at_home(self) -> bool:
+        """Whether the start screen (the home place) is on top."""
+        stack = self.screen_stack
+        return len(stack) > 1 and self.screen is stack[1]
+
+    def _screen_changed(self, screen: object) -> None:
+        if self._attention_stale and self.at_home:
+            self.refresh_attention()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker

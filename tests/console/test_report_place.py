@@ -198,6 +198,28 @@ def test_start_screen_attention_line_says_what_needs_attention(console, snapshot
     drive(app, walk)
 
 
+def test_attention_line_follows_changes_once_back_at_the_start_screen(console):
+    app = console("anna.huber")
+    asked: list[int] = []
+    report = app.session.report
+    app.session.report = lambda *a, **k: asked.append(1) or report(*a, **k)
+
+    async def walk(pilot):
+        await until(pilot, lambda: attention(app) != "")
+        assert app.attention[-1] == "10 users stored ≠ shown" and len(asked) == 1
+        app.open_account("a-seeblick", push=True)
+        await until(pilot, lambda: isinstance(app.screen, AccountScreen))
+        # MiTeam on at Seeblick: its 6 users show ON again (S6), 4 still differ.
+        app.switch_integration("a-seeblick", "miteam", True, confirm=False)
+        await pilot.pause()
+        assert len(asked) == 1  # not asked while the start screen is away
+        await pilot.press("escape")
+        await until(pilot, lambda: "4 users stored ≠ shown" in attention(app))
+        assert len(asked) == 2
+
+    drive(app, walk)
+
+
 def test_start_screen_attention_line_in_german(console):
     app = console("james.cole", lang="de")
 
