@@ -228,8 +228,8 @@ WORDS: dict[str, dict[str, str | dict[str, str]]] = {
                         "de": "der Lizenzbericht: was Aufmerksamkeit braucht"},
     "key_audit_filter": {"en": "Filter", "de": "Filter"},
     "key_audit_filter_help": {
-        "en": "filter the audit: account: user: operator: operation: rule: since: until:",
-        "de": "Protokoll filtern: konto: benutzer: von: vorgang: regel: seit: bis:"},
+        "en": "filter by account, user, operator, operation, rule, dates",
+        "de": "filtern: Konto, Benutzer, Bediener, Vorgang, Regel, Datum"},
     "key_revert": {"en": "Revert", "de": "Zurücknehmen"},
     "key_revert_help": {"en": "revert the selected change (a preview first)",
                         "de": "die gewählte Änderung zurücknehmen (zuerst eine Vorschau)"},
