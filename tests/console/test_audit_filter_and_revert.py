@@ -77,6 +77,9 @@ def test_audit_filter_bar_searches_by_user_operation_and_rule(console, snapshot)
         assert targets(app) == ["account:a-seeblick:micollab"]
         await search(pilot, app, "until:2000-01-01")
         assert targets(app) == []
+        # Free words narrow the rows shown, beside the core's filters.
+        await search(pilot, app, "operation:license.set u-1036")
+        assert targets(app) == ["user:u-1036"]
         # Escape on the list clears the filter (then goes back).
         await pilot.press("escape")
         assert len(audit_rows(app)) == 4 and isinstance(app.screen, AuditScreen)
