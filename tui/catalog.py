@@ -49,6 +49,7 @@ WORDS: dict[str, dict[str, str | dict[str, str]]] = {
     "tui_of": {"en": "of", "de": "von"},
     "tui_over": {"en": "over", "de": "über"},
     "tui_empty": {"en": "Nothing here", "de": "Keine Einträge"},
+    "tui_loading": {"en": "Loading …", "de": "Wird geladen …"},
     "tui_no_orders": {"en": "No orders assigned (or none you may see)",
                       "de": "Keine Bestellungen zugewiesen (oder keine für Sie sichtbar)"},
     "tui_no_history": {"en": "No license changes recorded",

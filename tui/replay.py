@@ -138,6 +138,7 @@ class ReplayApp(ConsoleApp):
     """The console over a `Player`: read-only for the person, the scenario changes."""
 
     replaying = True
+    load_in_worker = False  # the player changes the store between the screens
 
     def __init__(self, player: Player) -> None:
         self.player = player
