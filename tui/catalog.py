@@ -221,10 +221,16 @@ WORDS: dict[str, dict[str, str | dict[str, str]]] = {
                               "l: Mitschrift"},
     "tui_replay_no_steps": {"en": "this scenario has no steps",
                             "de": "dieses Szenario hat keine Schritte"},
-    "tui_replay_checks_ok": {"en": "{count} expectation(s) hold",
-                             "de": "{count} Erwartung(en) erfüllt"},
-    "tui_replay_checks_failed": {"en": "{failed} of {count} expectation(s) FAIL",
-                                 "de": "{failed} von {count} Erwartung(en) FEHLER"},
+    "tui_replay_checks_ok": {
+        "en": {"one": "{count} expectation holds", "other": "{count} expectations hold"},
+        "de": {"one": "{count} Erwartung erfüllt", "other": "{count} Erwartungen erfüllt"},
+    },
+    "tui_replay_checks_failed": {  # a status: FAIL whatever {failed} is
+        "en": {"one": "{failed} of {count} expectation FAIL",
+               "other": "{failed} of {count} expectations FAIL"},
+        "de": {"one": "{failed} von {count} Erwartung FEHLER",
+               "other": "{failed} von {count} Erwartungen FEHLER"},
+    },
     "tui_replay_failure": {"en": "{text} (line {line}): expected {expected}, got {got}",
                            "de": "{text} (Zeile {line}): erwartet {expected}, erhalten {got}"},
     "tui_replay_more_failures": {"en": "… {count} more: l shows the transcript",
@@ -257,9 +263,13 @@ WORDS: dict[str, dict[str, str | dict[str, str]]] = {
     "tui_record_cannot_write": {"en": "cannot write {path}: {error}",
                                 "de": "{path} kann nicht geschrieben werden: {error}"},
     "tui_record_saved": {
-        "en": "recorded {count} step(s) in {path}; replay it: miteam tui --replay {path}",
-        "de": "{count} Schritt(e) in {path} aufgezeichnet; wiedergeben: "
-              "miteam tui --replay {path}",
+        "en": {"one": "recorded {count} step in {path}; replay it: miteam tui --replay {path}",
+               "other": "recorded {count} steps in {path}; replay it: "
+                        "miteam tui --replay {path}"},
+        "de": {"one": "{count} Schritt in {path} aufgezeichnet; wiedergeben: "
+                      "miteam tui --replay {path}",
+               "other": "{count} Schritte in {path} aufgezeichnet; wiedergeben: "
+                        "miteam tui --replay {path}"},
     },
     # Plural forms: {"one": ..., "other": ...}, chosen by `count`.
     "tui_preview_revoke": {

@@ -21,6 +21,20 @@ from rules.scenario.parser import SUFFIX
 
 from .words import t
 
+# The help texts below in German (rules/cli/helplang.py looks them up for `--lang de`).
+HELP_WORDS: dict[str, dict[str, str]] = {"de": {
+    "open the console (the default with no command)":
+        "die Konsole öffnen (die Vorgabe ohne Befehl)",
+    "a console that changes nothing": "eine Konsole, die nichts ändert",
+    "replay a scenario step by step in the console, on a temporary database (n next, "
+    "p back, G to the end); a file or a shipped scenario's name":
+        "ein Szenario Schritt für Schritt in der Konsole abspielen, auf einer temporären "
+        "Datenbank (n weiter, p zurück, G bis zum Ende); eine Datei oder der Name eines "
+        "mitgelieferten Szenarios",
+    "write what you do in the console as a scenario FILE (a new file)":
+        "was Sie in der Konsole tun, als Szenario in DATEI schreiben (eine neue Datei)",
+}}
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     tui = sub.add_parser("tui", help="open the console (the default with no command)")

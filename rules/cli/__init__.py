@@ -47,7 +47,10 @@ DEFAULT_COMMAND = "tui"
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse's own, minus the traceback-free exit 2
         self.print_usage(sys.stderr)
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        # argparse's `_`: its words in the operator's language (helplang.argparse_speaks)
+        print(argparse._("%(prog)s: error: %(message)s\n") % {"prog": self.prog,
+                                                             "message": message},
+              end="", file=sys.stderr)
         raise SystemExit(2)
 
 
@@ -70,10 +73,11 @@ def _command_word(argv: Sequence[str]) -> str | None:
     return None
 
 
-def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
+def build_parser(command: str | None = "*", lang: str = "en") -> argparse.ArgumentParser:
     """The parser; with ``command``, only what that command needs is imported ("*":
-    everything, for help and the tests)."""
+    everything, for help and the tests). Its help texts are in ``lang``."""
     from ..schema import LANGUAGES
+    from .helplang import catalog, translate
 
     parser = _Parser(
         prog="miteam",
@@ -97,11 +101,14 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
     wanted = [g for g, names in COMMAND_GROUPS.items() if command == "*" or command in names]
     if wanted and "dbtools" in wanted and "db" not in wanted:
         wanted.insert(0, "db")  # `bench` and `db generate` hang off the `db` group
-    for name in wanted:
-        group(name).register(sub)
+    registered = [group(name) for name in wanted]
     if not wanted or command == "*":
-        for contributed in _contributed():
-            contributed.register(sub)
+        registered += _contributed()
+    for module in registered:
+        module.register(sub)
+    words = catalog(lang, (getattr(m, "HELP_WORDS", {}) for m in registered))
+    if words is not None:
+        translate(parser, words)
     return parser
 
 
@@ -132,21 +139,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Touches no data, no rules and no other module: a fixed, small cost.
         print(f"miteam {__version__}")
         return 0
+    from .helplang import argparse_speaks, argv_language
+
     command = _command_word(argv)
     wants_help = command is None and any(a in ("-h", "--help") for a in argv)
-    parser = build_parser("*" if wants_help else command)
-    if command is not None and command not in _choices(parser):
-        parser = build_parser("*")  # a mistyped command: argparse lists them all
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
+    lang = argv_language(argv)
+    with argparse_speaks(lang):
+        parser = build_parser("*" if wants_help else command, lang)
+        if command is not None and command not in _choices(parser):
+            parser = build_parser("*", lang)  # a mistyped command: argparse lists them all
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:
+            return int(exc.code or 0)
     from .env import Env
 
     env = Env(args)
     handler = getattr(args, "handler", None) or _default_handler(parser)
     if handler is None:
-        parser.print_help(env.err)
+        with argparse_speaks(lang):
+            parser.print_help(env.err)
         return 2
     return dispatch(env, handler)
 

@@ -168,8 +168,11 @@ def cmd_shell(env: Env) -> int:
     service = ["--db", env.args.db] if env.args.db else []
     if env.args.lang and not any(a.split("=", 1)[0] == "--lang" for a in argv):
         service += ["--lang", env.args.lang]
+    from .helplang import argparse_speaks
+
     try:
-        args = build_parser().parse_args([*service, *argv])
+        with argparse_speaks(lang):
+            args = build_parser(lang=lang).parse_args([*service, *argv])
     except SystemExit as exc:
         return int(exc.code or 0)
     rules = env.args.rules

@@ -75,17 +75,16 @@ def account_lines(a: dict, lang: str) -> list[str]:
 
 @_escaped
 def outcome_lines(o: Outcome, lang: str) -> list[str]:
-    head = "dry run: " if o.dry_run else ""
+    head = f"{t('dry_run', lang)}: " if o.dry_run else ""
     if not o.changed:
         return [f"{head}{o.target}: {t('unchanged', lang)}"]
     before = _onoff(o.before, lang) if isinstance(o.before, bool) else (o.before or "-")
     after = _onoff(o.after, lang) if isinstance(o.after, bool) else o.after
     lines = [f"{head}{o.operation} {o.target}: {before} → {after}"
-             + (f"  (rule {o.rule.name})" if o.rule else "")]
+             + (f"  ({t('by_rule', lang, rule=o.rule.name)})" if o.rule else "")]
     for e in o.effects:
-        lines.append("  " + t("consequence", lang, count=len(e.users), rule=e.rule.name)
-                     if e.action == "revoke" else
-                     f"  {len(e.users)} license(s) switched on by rule {e.rule.name}")
+        lines.append("  " + t("consequence" if e.action == "revoke" else "consequence_grant",
+                              lang, count=len(e.users), rule=e.rule.name))
         if e.users:
             lines.append("    " + ", ".join(e.users))
     if o.dry_run and o.effects:
