@@ -558,6 +558,11 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "keys_cannot_write": {"en": "cannot write {path}: {error}",
                           "de": "{path} kann nicht geschrieben werden: {error}"},
+    "internal_error": {
+        "en": "an internal error ({error}); the details are in {path}: please report it",
+        "de": "ein interner Fehler ({error}); die Einzelheiten stehen in {path}: bitte "
+              "melden Sie ihn",
+    },
     "db_unreadable_admin": {
         "en": "{path} cannot be read, so no operator can be checked: only its administrator "
               "may replace it ({error})",

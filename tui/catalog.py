@@ -315,4 +315,45 @@ WORDS: dict[str, dict[str, str | dict[str, str]]] = {
     },
     "tui_confirm_why": {"en": "w: why (the rules' reasoning)",
                         "de": "w: warum (die Begründung der Regeln)"},
+    # The keymap file and the theme (tui/prefs.py)
+    "tui_keymap_bad": {
+        "en": "{where}: {problem}; the console starts with its own keys",
+        "de": "{where}: {problem}; die Konsole startet mit ihren eigenen Tasten",
+    },
+    "tui_keymap_unreadable": {"en": "cannot be read ({error})",
+                              "de": "nicht lesbar ({error})"},
+    "tui_keymap_syntax": {"en": "not TOML: {error}", "de": "kein TOML: {error}"},
+    "tui_keymap_section": {
+        "en": "[{name}] is not a section of a keymap: write the keys under [keys]",
+        "de": "[{name}] ist kein Abschnitt einer Tastenbelegung: die Tasten unter [keys] "
+              "schreiben",
+    },
+    "tui_keymap_unknown_id": {
+        "en": "no key has the id '{id}' (ids as in {example}: see README, Keys)",
+        "de": "keine Taste hat die Kennung '{id}' (Kennungen wie {example}: siehe README, "
+              "Keys)",
+    },
+    "tui_keymap_not_text": {
+        "en": "the keys of {id} must be text, e.g. \"y\" or \"ctrl+y,f5\"",
+        "de": "die Tasten von {id} müssen Text sein, z. B. \"y\" oder \"ctrl+y,f5\"",
+    },
+    "tui_keymap_bad_key": {
+        "en": "'{name}' is not a key name (e.g. y, ctrl+y, f5, space, question_mark)",
+        "de": "'{name}' ist kein Tastenname (z. B. y, ctrl+y, f5, space, question_mark)",
+    },
+    "tui_keymap_moves": {"en": "'{name}' moves in lists and cannot be given to another key",
+                         "de": "'{name}' bewegt in Listen und kann nicht vergeben werden"},
+    "tui_keymap_quits": {"en": "'{name}' quits the console and cannot be given to another key",
+                         "de": "'{name}' beendet die Konsole und kann nicht vergeben werden"},
+    "tui_keymap_clash": {"en": "'{name}' is already the key of {other}",
+                         "de": "'{name}' ist schon die Taste von {other}"},
+    "tui_unknown_theme": {"en": "there is no theme '{name}'; the themes: {themes}",
+                          "de": "es gibt kein Thema '{name}'; die Themen: {themes}"},
+    "tui_help_prefs": {"en": "Your keys and colours", "de": "Eigene Tasten und Farben"},
+    "tui_help_prefs_text": {
+        "en": "  keys: {path}, e.g. [keys] \"miteam.why\" = \"y\"\n"
+              "  colours: miteam tui --theme NAME (ctrl+p: themes)",
+        "de": "  Tasten: {path}, z. B. [keys] \"miteam.why\" = \"y\"\n"
+              "  Farben: miteam tui --theme NAME (ctrl+p: Themen)",
+    },
 }

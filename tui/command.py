@@ -33,6 +33,10 @@ HELP_WORDS: dict[str, dict[str, str]] = {"de": {
         "mitgelieferten Szenarios",
     "write what you do in the console as a scenario FILE (a new file)":
         "was Sie in der Konsole tun, als Szenario in DATEI schreiben (eine neue Datei)",
+    "the console's colours: a Textual theme (e.g. nord, textual-light); an unknown name "
+    "lists them":
+        "die Farben der Konsole: ein Textual-Thema (z. B. nord, textual-light); ein "
+        "unbekannter Name listet sie auf",
 }}
 
 
@@ -45,6 +49,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                           "scenario's name")
     tui.add_argument("--record", metavar="FILE",
                      help="write what you do in the console as a scenario FILE (a new file)")
+    tui.add_argument("--theme", metavar="NAME",
+                     help="the console's colours: a Textual theme (e.g. nord, "
+                          "textual-light); an unknown name lists them")
     tui.set_defaults(handler=open_console)
 
 
@@ -62,6 +69,13 @@ def _module(env: Env, name: str) -> ModuleType | None:
 def open_console(env: Env) -> int:
     replay = getattr(env.args, "replay", None)
     record = getattr(env.args, "record", None)
+    logs = _module(env, "tui.logsetup")  # the log file and Textual's log handler
+    if logs is None:
+        return 2
+    logs.install()
+    # An unknown theme: exit 2 before any database is opened, listing the themes.
+    importlib.import_module("tui.prefs").choose_theme(getattr(env.args, "theme", None),
+                                                      env.lang)
     if replay and record:
         raise BadInput(t("tui_replay_with_record", env.lang))
     if replay:

@@ -153,14 +153,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         except SystemExit as exc:
             return int(exc.code or 0)
     from .env import Env
+    from .logsetup import install
 
+    install()  # warnings of the store and the rest go to the log file, not lost
     env = Env(args)
     handler = getattr(args, "handler", None) or _default_handler(parser)
     if handler is None:
         with argparse_speaks(lang):
             parser.print_help(env.err)
         return 2
-    return dispatch(env, handler)
+    code = dispatch(env, handler)
+    import logging
+
+    from .env import command_path
+
+    logging.getLogger("miteam").info("miteam %s: exit %d", " ".join(command_path(args)), code)
+    return code
 
 
 def dispatch(env: Env, handler) -> int:
@@ -203,7 +211,7 @@ def dispatch(env: Env, handler) -> int:
         # the records are sound, it is a bug of ours, and its traceback is wanted.
         damage = _damaged_records(env)
         if damage is None:
-            raise
+            return _internal_error(env)
         _fail(env, damage, 2)
         return 2
     except KeyboardInterrupt:
@@ -212,10 +220,28 @@ def dispatch(env: Env, handler) -> int:
         # `miteam ... | head`: the reader left; say nothing more, like other Unix tools.
         _silence_stdout()
         return 0
+    except Exception:
+        return _internal_error(env)
     finally:
         sys.stdout, sys.stderr = out, err
         if env._store is not None:
             env._store.close()
+
+
+def _internal_error(env: Any) -> int:
+    """A bug of ours (the records are sound): its traceback goes to the log file, the
+    user gets one line saying where it is; exit 1, as an uncaught exception would."""
+    import logging
+
+    from ..i18n import t
+    from .env import command_path
+    from .logsetup import log_path
+
+    exc = sys.exc_info()[1]
+    logging.getLogger("miteam").exception("miteam %s failed", " ".join(command_path(env.args)))
+    _fail(env, t("internal_error", env.lang, error=f"{type(exc).__name__}: {exc}",
+                 path=log_path()), 1)
+    return 1
 
 
 def _damaged_records(env: Any) -> str | None:
