@@ -208,6 +208,13 @@ CATALOG: dict[str, dict[str, str]] = {
                "other": "{count} Lizenzen durch Regel {rule} eingeschaltet"},
     },
     "dry_run": {"en": "dry run", "de": "Probelauf"},
+    # The command's plain-text views (rules/cli/show.py)
+    "show_account": {"en": "account", "de": "Konto"},
+    "show_partner": {"en": "partner {id}", "de": "Partner {id}"},
+    "show_products": {"en": "Products and Licenses", "de": "Produkte und Lizenzen"},
+    "show_users": {"en": "users", "de": "Benutzer"},
+    "show_orders": {"en": "orders", "de": "Bestellungen"},
+    "show_expires": {"en": "expires {date}", "de": "läuft ab am {date}"},
     # Counted nouns, for messages that count more than one thing (t() picks one plural
     # form per message, by `count`): "result: {steps}, {checks}".
     "count_steps": {"en": {"one": "{count} step", "other": "{count} steps"},

@@ -329,9 +329,9 @@ WORDS: dict[str, dict[str, str | dict[str, str]]] = {
               "schreiben",
     },
     "tui_keymap_unknown_id": {
-        "en": "no key has the id '{id}' (ids as in {example}: see README, Keys)",
-        "de": "keine Taste hat die Kennung '{id}' (Kennungen wie {example}: siehe README, "
-              "Keys)",
+        "en": "no key has the id '{id}' (ids like {example}: README, Your keys and colours)",
+        "de": "keine Taste hat die Kennung '{id}' (Kennungen wie {example}: README, "
+              "Your keys and colours)",
     },
     "tui_keymap_not_text": {
         "en": "the keys of {id} must be text, e.g. \"y\" or \"ctrl+y,f5\"",

@@ -144,3 +144,12 @@ def test_the_console_logs_to_textual_and_to_the_log_file(console, monkeypatch, t
     log = logsetup.log_path()
     assert "compaction postponed" in log.read_text(encoding="utf-8")
     assert oct(log.stat().st_mode & 0o777) == oct(0o600)
+
+
+def test_readme_names_every_binding_id():
+    """A user writes the keymap from README's list: it names every id there is."""
+    from tui import keys
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Your keys and colours", 1)[1].split("\n### ", 1)[0]
+    assert [k for k in keys.KEYS if f"`{k}`" not in section] == []

@@ -138,3 +138,13 @@ def test_no_message_hedges_its_plural_with_parentheses():
             forms = text.values() if isinstance(text, dict) else [text]
             found += [f"{key} ({lang})" for form in forms if hedge.search(form)]
     assert found == []
+
+
+def test_user_and_account_views_in_german(miteam):
+    user = miteam("user", "show", "u-1029", lang="de", json_out=False, operator="anna.huber")
+    assert "  Konto: a-kranich" in user.out and "  Produkte und Lizenzen:" in user.out
+    assert "; Regel s10_standalone (" in user.out and "; rule" not in user.out
+    account = miteam("account", "show", "a-kranich", lang="de", json_out=False,
+                     operator="anna.huber")
+    assert "(Partner p-alpen)" in account.out and "  Benutzer: 18" in account.out
+    assert "läuft ab am 2027-12-31" in account.out and "expires" not in account.out
