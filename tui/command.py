@@ -32,7 +32,7 @@ HELP_WORDS: dict[str, dict[str, str]] = {"de": {
         "Datenbank (n weiter, p zurück, G bis zum Ende); eine Datei oder der Name eines "
         "mitgelieferten Szenarios",
     "write what you do in the console as a scenario FILE (a new file)":
-        "was Sie in der Konsole tun, als Szenario in DATEI schreiben (eine neue Datei)",
+        "was Sie in der Konsole tun, als Szenario in FILE schreiben (eine neue Datei)",
     "the console's colours: a Textual theme (e.g. nord, textual-light); an unknown name "
     "lists them":
         "die Farben der Konsole: ein Textual-Thema (z. B. nord, textual-light); ein "

@@ -137,7 +137,7 @@ HELP: dict[str, str] = {
     "replace an existing file": "eine vorhandene Datei ersetzen",
     "a backup written by `db backup`": "eine mit `db backup` geschriebene Sicherung",
     "a database file or postgresql:// URL": "eine Datenbankdatei oder eine postgresql://-URL",
-    "replace a database at TARGET": "eine Datenbank am ZIEL ersetzen",
+    "replace a database at TARGET": "eine Datenbank an TARGET ersetzen",
     "accounts (default 1000)": "Konten (Vorgabe 1000)",
     "users (default 100000)": "Benutzer (Vorgabe 100000)",
     "runs of each product operation (default 200)":
