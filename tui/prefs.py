@@ -204,6 +204,7 @@ def apply(app: App, lang: str) -> None:
 
 def key_shown(app: App, key: keys.Key) -> str:
     """How help shows a key: as the keymap moved it, else as tui/keys.py writes it."""
+    # The keymap as set_keymap normalised it (Textual is pinned: pyproject.toml).
     moved = app._keymap.get(PREFIX + key.id)
     if not moved:
         return key.display
