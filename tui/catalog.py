@@ -320,6 +320,10 @@ WORDS: dict[str, dict[str, str | dict[str, str]]] = {
         "en": "{where}: {problem}; the console starts with its own keys",
         "de": "{where}: {problem}; die Konsole startet mit ihren eigenen Tasten",
     },
+    "tui_keymap_refused": {
+        "en": "{problem}; the console starts with its own keys",
+        "de": "{problem}; die Konsole startet mit ihren eigenen Tasten",
+    },
     "tui_keymap_unreadable": {"en": "cannot be read ({error})",
                               "de": "nicht lesbar ({error})"},
     "tui_keymap_syntax": {"en": "not TOML: {error}", "de": "kein TOML: {error}"},

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from textual.keys import Keys, _character_to_key
 
+from rules.cli.trust import require_strict
 from rules.errors import BadInput
 
 from . import keys
@@ -77,6 +78,14 @@ class _Bad(Exception):
 def load_keymap(lang: str, path: Path | None = None) -> Keymap:
     """The keymap file's bindings (none when there is no file), or its problem."""
     path = path or keymap_path()
+    if not path.exists():
+        return Keymap()
+    try:
+        # Keys decide what `space` or `enter` does to a license: a file others may write
+        # is refused, as the config file is (StrictModes, rules/cli/trust.py).
+        require_strict([path], lang)
+    except BadInput as exc:
+        return Keymap(problem=t("tui_keymap_refused", lang, problem=exc))
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

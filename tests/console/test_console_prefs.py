@@ -42,7 +42,8 @@ def test_a_remapped_key_works_and_the_old_one_does_not(console):
         await pilot.press("w")
         await pilot.pause()
         assert not isinstance(app.screen, WhyPanel)  # `w` is no longer why
-        assert "y Why" in screen(app) and "w Why" not in screen(app)  # the footer follows
+        await until(pilot, lambda: "y Why" in screen(app))  # the footer follows
+        assert "w Why" not in screen(app)
         await pilot.press("y")
         await until(pilot, lambda: isinstance(app.screen, WhyPanel))
         await pilot.press("escape")
@@ -80,6 +81,22 @@ def test_a_bad_keymap_is_named_and_the_console_keeps_its_own_keys(console, text,
         await until(pilot, lambda: isinstance(app.screen, UserScreen))
         await pilot.press("w")  # the defaults, none of the file
         await until(pilot, lambda: isinstance(app.screen, WhyPanel))
+
+    drive(app, walk)
+
+
+def test_a_keymap_others_may_write_is_refused(console):
+    path = keymap('[keys]\n"miteam.switch" = "enter"\n"miteam.open" = "space"\n')
+    path.chmod(0o666)
+    app = console("anna.huber")
+
+    async def walk(pilot):
+        await until(pilot, lambda: bool(app.notices))
+        said = app.notices[-1][1]
+        assert "keymap.toml" in said and said.endswith("the console starts with its own keys")
+        app.open_user("u-1001")
+        await until(pilot, lambda: isinstance(app.screen, UserScreen))
+        await until(pilot, lambda: "space Switch" in screen(app))  # not the file's swap
 
     drive(app, walk)
 
