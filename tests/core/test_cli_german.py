@@ -148,3 +148,12 @@ def test_user_and_account_views_in_german(miteam):
                      operator="anna.huber")
     assert "(Partner p-alpen)" in account.out and "  Benutzer: 18" in account.out
     assert "läuft ab am 2027-12-31" in account.out and "expires" not in account.out
+
+
+def test_an_ssh_login_gets_german_usage_errors(miteam, monkeypatch, capsys):
+    from tests.security.tamper import shell
+
+    r = shell(capsys, monkeypatch, miteam.db, "markus.weber", "--lang de user add")
+    assert r.code == 2 and "Fehler: diese Argumente fehlen: id, --account, --name" in r.err
+    r = shell(capsys, monkeypatch, miteam.db, "markus.weber", "tui --theme neon")
+    assert r.code == 2 and "there is no theme 'neon'" in r.err  # allowed, and checked
