@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual.keys import Keys, _character_to_key
+from textual.keys import Keys, _character_to_key, _normalize_key_list
 
 from rules.cli.trust import require_strict
 from rules.errors import BadInput
@@ -146,8 +146,7 @@ def _is_key(name: str) -> bool:
 
 
 def _keys_of(key_id: str, keymap: dict[str, str]) -> set[str]:
-    from textual.keys import _normalize_key_list
-
+    """The keys of a binding, in Textual's long names ("?" is "question_mark")."""
     text = keymap.get(PREFIX + key_id, keys.KEYS[key_id].key)
     return set(_normalize_key_list(text).split(","))
 
@@ -163,8 +162,10 @@ def _check_clashes(keymap: dict[str, str], lines: list[str]) -> None:
                 continue
             shared = mine & _keys_of(other, keymap)
             if shared:
+                written = next(n for n in keymap[bound].split(",")
+                               if _normalize_key_list(n) in shared)  # as the file has it
                 raise _Bad(_line(lines, bound.removeprefix(PREFIX)), "tui_keymap_clash",
-                           name=sorted(shared)[0], other=PREFIX + other)
+                           name=written, other=PREFIX + other)
 
 
 def _line(lines: list[str], name: str, section: bool = False) -> int | None:
