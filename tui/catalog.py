@@ -328,8 +328,8 @@ WORDS: dict[str, dict[str, str | dict[str, str]]] = {
                               "de": "nicht lesbar ({error})"},
     "tui_keymap_syntax": {"en": "not TOML: {error}", "de": "kein TOML: {error}"},
     "tui_keymap_section": {
-        "en": "[{name}] is not a section of a keymap: write the keys under [keys]",
-        "de": "[{name}] ist kein Abschnitt einer Tastenbelegung: die Tasten unter [keys] "
+        "en": "'{name}' is not part of a keymap: write the keys under [keys]",
+        "de": "'{name}' gehört nicht in eine Tastenbelegung: die Tasten unter [keys] "
               "schreiben",
     },
     "tui_keymap_unknown_id": {

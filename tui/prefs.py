@@ -113,14 +113,20 @@ def _said(lang: str, path: Path, line: int | None, problem: str) -> str:
 
 def _bindings(data: dict, text: str) -> dict[str, str]:
     lines = text.splitlines()
-    for name in data:
+    for name, value in data.items():
         if name != SECTION:
-            raise _Bad(_line(lines, name, section=True), "tui_keymap_section", name=name)
+            raise _Bad(_line(lines, name, section=isinstance(value, dict)),
+                       "tui_keymap_section", name=name)
     table = data.get(SECTION, {})
     if not isinstance(table, dict):
         raise _Bad(_line(lines, SECTION), "tui_keymap_section", name=SECTION)
+    # `miteam.why = "y"` without quotes is a dotted key to TOML: {"miteam": {"why": "y"}}
+    dotted = table.get(PREFIX[:-1])
+    entries = [(k, v) for k, v in table.items() if k != PREFIX[:-1] or not isinstance(v, dict)]
+    if isinstance(dotted, dict):
+        entries += [(PREFIX + k, v) for k, v in dotted.items()]
     out: dict[str, str] = {}
-    for raw, value in table.items():
+    for raw, value in entries:
         line = _line(lines, raw)
         key_id = raw.removeprefix(PREFIX)
         if key_id not in keys.KEYS:

@@ -32,8 +32,11 @@ def keymap(text: str) -> Path:
     return path
 
 
-def test_a_remapped_key_works_and_the_old_one_does_not(console):
-    keymap('[keys]\n"miteam.why" = "y"\n')
+@pytest.mark.parametrize("text", ['[keys]\n"miteam.why" = "y"\n',
+                                  '[keys]\nmiteam.why = "y"  # a dotted key, unquoted\n',
+                                  '[keys]\nwhy = "y"\n'])
+def test_a_remapped_key_works_and_the_old_one_does_not(console, text):
+    keymap(text)
     app = console("anna.huber")
 
     async def walk(pilot):
@@ -64,7 +67,8 @@ def test_a_remapped_key_works_and_the_old_one_does_not(console):
     ('[keys]\n\n"miteam.why" = "ctrl-y"\n', "keymap.toml:3", "'ctrl-y' is not a key name"),
     ('[keys]\n"miteam.why" = "q"\n', "keymap.toml:2", "'q' is already the key of miteam.quit"),
     ('[keys]\n"miteam.why" = "j"\n', "keymap.toml:2", "'j' moves in lists"),
-    ('[colours]\nwhy = "y"\n', "keymap.toml:1", "[colours] is not a section of a keymap"),
+    ('[colours]\nwhy = "y"\n', "keymap.toml:1", "'colours' is not part of a keymap"),
+    ('why = "y"\n', "keymap.toml:1", "'why' is not part of a keymap: write the keys under"),
     ('[keys]\n"miteam.why" = 3\n', "keymap.toml:2", "the keys of miteam.why must be text"),
 ])
 def test_a_bad_keymap_is_named_and_the_console_keeps_its_own_keys(console, text, where,
