@@ -77,7 +77,8 @@ def test_a_bad_keymap_is_named_and_the_console_keeps_its_own_keys(console, text,
     app = console("anna.huber")
 
     async def walk(pilot):
-        await until(pilot, lambda: problem in screen(app).replace("\n", " "))  # status line
+        # in the status line (wrapped over its lines)
+        await until(pilot, lambda: problem in " ".join(screen(app).split()))
         said = app.notices[-1][1]
         assert where in said and problem in said
         assert said.endswith("the console starts with its own keys")
