@@ -139,7 +139,7 @@ class Player:
                 raise StartFailed(t("scenario_start_failed", sc.language, name=ref,
                                     step=f.step, line=f.line, text=f.text, got=f.got))
             self.start_note = t("scenario_start_after", sc.language,
-                                steps=len(before.steps))
+                                count=len(before.steps))
             end = records(before.store.read())
         return apply_given(with_support(end), sc)
 
