@@ -283,7 +283,8 @@ class Player:
         """Per user: what Products and Licenses shows this operator, and which rule
         decided. None when the operator is not registered (nothing can change then)."""
         assert self.store is not None
-        ctxs = Contexts(self.store.read(), self.scenario.on)
+        ctxs = Contexts(self.store.read(), self.scenario.on,
+                        expiring_days=self.rules.expiring_days)
         doc = ctxs.view.get("operators", operator)
         if doc is None:
             return None
