@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BadInput, CoreError, Refused
@@ -44,7 +44,9 @@ class ImportRow:
     rule: str | None = None
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        # Every field is a plain value: a shallow dict, not `dataclasses.asdict`, whose
+        # deep copy was a quarter of a 100,000-row preview.
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass

@@ -50,11 +50,13 @@ _HUMAN = {
     "NONE": "'none'",
     "DRY_RUN": "'dry-run'",
     "DROP_LICENSE": "'drop-license'",
+    "ALL_OR_NOTHING": "'all-or-nothing'",
+    "SKIP_ERRORS": "'skip-errors'",
     "_NL": "the end of the line",
     "$END": "the end of the file",
 }
 _STEP_WORDS = ("license", "micollab", "integration", "order", "partner", "account", "user",
-               "operator")
+               "operator", "revert")
 _HEADER_WORDS = ("scenario", "case", "start", "date", "language", "given")
 
 
@@ -156,6 +158,9 @@ def _syntax_error(exc: UnexpectedInput | _Glued, file: str, source: str) -> Diag
         span = Span(file, tok.line, tok.column, tok.end_line or tok.line,
                     tok.end_column or tok.column + len(bad))
         if tok.type == "_NL":
+            misspelt = _misspelt_keyword(exc, expected, file)
+            if misspelt is not None:
+                return misspelt
             # The line stopped before it said everything: point just past its end.
             text = lines[tok.line - 1] if 0 < tok.line <= len(lines) else ""
             end = len(text.split("#")[0].rstrip()) + 1
@@ -169,6 +174,27 @@ def _syntax_error(exc: UnexpectedInput | _Glued, file: str, source: str) -> Diag
                            and _is_value(prev.parser_state.value_stack[-1]))
     return Diagnostic("error", f"unexpected {what}; expected "
                       f"{SYNTAX.expected_text(expected)}", span, _hint(bad, expected, after_value))
+
+
+def _misspelt_keyword(exc: UnexpectedInput, expected: set[str],
+                      file: str) -> Diagnostic | None:
+    """`license set u-1 miteam onn`: where a word may stand (several users), `onn` is read
+    as one more user and the line ends too early; name the word that was meant instead."""
+    ip = getattr(exc, "interactive_parser", None)
+    stack = ip.parser_state.value_stack if ip is not None else []
+    last = stack[-1] if stack else None
+    while isinstance(last, Tree) and last.children:  # several words, as Lark groups them
+        last = last.children[-1]
+    if not isinstance(last, Token) or last.type != "WORD" or "WORD" not in expected:
+        return None
+    words = [w for w in (SYNTAX.keywords.get(n) for n in expected) if w and w[0].isalpha()]
+    close = difflib.get_close_matches(str(last).lower(), words, n=1, cutoff=0.6)
+    if not close:
+        return None
+    span = Span(file, last.line, last.column, last.end_line or last.line,
+                last.end_column or last.column + len(last))
+    return Diagnostic("error", f"unexpected word {str(last)!r}; expected "
+                      f"{SYNTAX.expected_text(expected)}", span, f"did you mean '{close[0]}'?")
 
 
 def _glued_word(exc: UnexpectedInput, lines: list[str]) -> tuple[int, int, str] | None:
@@ -366,6 +392,8 @@ class _Checker:
             self.error(f"'{' '.join(kind.words)}' cannot be tried as a dry run",
                        dry_span or span, "dry-run applies to " + ", ".join(
                            " ".join(a.words) for a in ACTIONS if a.dry_runnable))
+        if "seq" in args:
+            args = {**args, "seq": self._seq(args["seq"], extra["seq"])}
         if "product" in args and args["product"] not in PRODUCTS:
             self.error(f"unknown product '{args['product']}'", extra["product"],
                        "the products are: " + ", ".join(PRODUCTS))
@@ -378,6 +406,16 @@ class _Checker:
         # step still gets its action, so what follows it is checked as usual.
         return Action(kind(**{f.name: args.get(f.name) for f in dataclass_fields(kind)
                               if f.name in args or f.default is MISSING}), span, dry)
+
+    def _seq(self, text: str, span: Span) -> int | None:
+        """`revert SEQ`: an audit entry's number, or `last` (None)."""
+        if text == "last":
+            return None
+        if not re.fullmatch(r"[0-9]+", text) or int(text) < 1:
+            self.error(f"'{text}' is not an audit entry", span,
+                       "write its number (miteam audit lists them), or last")
+            return None
+        return int(text)
 
     def _expectation(self, e: Expectation, step: Step) -> None:
         if e.kind in OUTCOME_KINDS:

@@ -21,6 +21,7 @@ from ..ops.actions import (
     SetIntegration,
     SetLicense,
 )
+from .many import ImportUsers, Revert, SwitchMany
 from .model import Start
 
 
@@ -128,7 +129,24 @@ class ToStatements(Transformer):
             {"product": self._tspan(product)}
 
     def license_set(self, c):
-        return self._license(SetLicense, c)
+        all_or_nothing = isinstance(c[-1], Token) and c[-1].type == "ALL_OR_NOTHING"
+        if all_or_nothing:
+            c = c[:-1]
+        if len(c) == 3 and not all_or_nothing:
+            return self._license(SetLicense, c)
+        *users, product, on = c
+        return SwitchMany, {"users": tuple(str(u) for u in users), "product": str(product),
+                            "on": on, "all_or_nothing": all_or_nothing}, \
+            {"product": self._tspan(product)}
+
+    def user_import(self, c):
+        file, account, *skip = c
+        return ImportUsers, {"file": self._text(file), "account": account,
+                             "skip_errors": bool(skip)}, {}
+
+    def revert(self, c):
+        (seq,) = c
+        return Revert, {"seq": str(seq)}, {"seq": self._tspan(seq)}
 
     def micollab_set(self, c):
         return self._license(MicollabSet, c)
