@@ -152,3 +152,16 @@ def test_the_orders_filter_and_the_report_follow_the_window_in_the_rule_files(
     set_window(rules_copy, "setting expiring_days = 10")
     listed, reported, _ = _expiring(miteam, rules_copy)
     assert "ord-1007" not in listed | reported
+
+
+def test_the_language_server_explains_a_setting_and_finds_its_declaration(rules_copy):
+    from rules.lsp.analysis import analyse, definition, hover
+
+    path = rules_copy / "orders.rules"
+    line = set_window(rules_copy, "setting expiring_days = 45")
+    a = analyse(path, path.read_text(encoding="utf-8"))
+    text = hover(a, "expiring_days")
+    assert text is not None and text.startswith("setting `expiring_days` = 45")
+    assert "0 to 3650 days" in text
+    span = definition(a, "expiring_days")
+    assert span is not None and span.line == line
