@@ -72,6 +72,17 @@ class ImportResult:
                 "rows": [r.as_dict() for r in self.rows]}
 
 
+def read_bytes(s: Session, raw: bytes, where: str) -> list[ImportRow]:
+    """The rows of a file's bytes: UTF-8 (BadInput naming `where` otherwise), then
+    `read_csv`."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadInput(s.tr("bad_users_file", path=where,
+                            error=f"not UTF-8 (byte {exc.start})")) from None
+    return read_csv(s, text, where)
+
+
 def read_csv(s: Session, text: str, where: str) -> list[ImportRow]:
     """The rows of a CSV text; a file that is not a table of users is BadInput naming
     `where` and the line."""

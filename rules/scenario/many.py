@@ -21,7 +21,7 @@ from ..i18n import t
 from ..ops.actions import SetLicense
 from ..ops.bulk import BulkResult
 from ..ops.outcome import Outcome
-from ..ops.userimport import ImportResult, read_csv
+from ..ops.userimport import ImportResult, read_bytes
 from ..paths import SCENARIOS_DIR
 
 if TYPE_CHECKING:
@@ -90,7 +90,6 @@ class SwitchMany:
                                        all_or_nothing=self.all_or_nothing))
 
 
-
 @dataclass(frozen=True)
 class Revert:
     """`revert SEQ`: the inverse of audit entry SEQ (of the whole operation it belongs
@@ -109,7 +108,6 @@ class Revert:
                 raise BadInput(s.tr("revert_nothing"))
             seq = int(newest[0]["seq"])
         return _from_bulk(s.revert(seq, dry_run=dry_run).result)
-
 
 
 @dataclass(frozen=True)
@@ -131,14 +129,11 @@ class ImportUsers:
         beside = [base / path] if base is not None else []
         path = next((p for p in (*beside, path, SCENARIOS_DIR / path) if p.is_file()), path)
         try:
-            text = path.read_bytes().decode("utf-8")
+            raw = path.read_bytes()
         except OSError as exc:
             raise BadInput(s.tr("bad_users_file", path=self.file,
                                 error=exc.strerror or exc)) from None
-        except UnicodeDecodeError as exc:
-            raise BadInput(s.tr("bad_users_file", path=self.file,
-                                error=f"not UTF-8 (byte {exc.start})")) from None
-        result = s.import_users(self.account, read_csv(s, text, self.file),
+        result = s.import_users(self.account, read_bytes(s, raw, self.file),
                                 dry_run=dry_run, skip_errors=self.skip_errors)
         return _from_import(s, result)
 
