@@ -1,6 +1,7 @@
 """Steps that are many actions at once (issue 12), each run the way the command runs it:
 
     license set u-1030 u-1031 u-1032 miteam on [all-or-nothing]   # miteam license set U...
+    license set account a-kranich [where shown off ...] miteam on  # --account A --where
     revert 57 | revert last                                      # miteam revert SEQ
     user import new-staff.csv account a-kranich [skip-errors]     # miteam user import
 
@@ -18,8 +19,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from ..errors import BadInput
 from ..i18n import t
-from ..ops.actions import SetLicense
-from ..ops.bulk import BulkResult
+from ..ops.bulk import BulkResult, license_actions
 from ..ops.outcome import Outcome
 from ..ops.userimport import ImportResult, read_bytes
 from ..paths import SCENARIOS_DIR
@@ -74,20 +74,29 @@ def _from_bulk(b: BulkResult) -> Many:
 
 @dataclass(frozen=True)
 class SwitchMany:
-    """`license set USER... PRODUCT on|off [all-or-nothing]`: each user decided as if
-    switched alone, in order (S12 applies to the set)."""
+    """`license set USER... PRODUCT on|off [all-or-nothing]`, or `license set account A
+    [where KEY VALUE]... PRODUCT on|off`: the account's users in those states (`--where
+    shown=off`), as the command selects them. Each user is decided as if switched alone,
+    in order (S12 applies to the set)."""
 
     users: tuple[str, ...]
     product: str
     on: bool
     all_or_nothing: bool = False
+    account: str | None = None
+    where: tuple[tuple[str, str], ...] = ()
     words: ClassVar[tuple[str, ...]] = ("license", "set")
     dry_runnable: ClassVar[bool] = True
 
     def run(self, s: Session, dry_run: bool, base: Path | None) -> Many:
-        return _from_bulk(s.apply_many([SetLicense(u, self.product, self.on)
-                                        for u in self.users], dry_run=dry_run,
-                                       all_or_nothing=self.all_or_nothing))
+        users = list(self.users)
+        if self.account is not None:
+            users += s.select_users(self.account, dict(self.where), self.product)
+        if not users:
+            raise BadInput(s.tr("bulk_no_users"))
+        return _from_bulk(s.apply_many(license_actions(list(dict.fromkeys(users)),
+                                                       self.product, self.on),
+                                       dry_run=dry_run, all_or_nothing=self.all_or_nothing))
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from ..lang.errors import Diagnostic, RuleError, Span, read_source
 from ..lang.syntax import Syntax, accepts, one_of
 from ..ops import actions as ops
 from ..ops.actions import ACTIONS
+from ..ops.bulk import WHERE_KEYS
 from ..paths import display_name
 from ..schema import ACTORS, LANGUAGES, PRODUCTS, ROLES
 from .model import (
@@ -394,6 +395,14 @@ class _Checker:
                            " ".join(a.words) for a in ACTIONS if a.dry_runnable))
         if "seq" in args:
             args = {**args, "seq": self._seq(args["seq"], extra["seq"])}
+        for key, value, key_span, value_span in extra.get("where", ()):
+            if value not in WHERE_KEYS.get(key, (value,)):
+                self.error(f"'{key}' is one of {', '.join(WHERE_KEYS[key])}; not '{value}'",
+                           value_span)
+            elif key not in WHERE_KEYS:
+                close = difflib.get_close_matches(key, list(WHERE_KEYS), n=1)
+                self.error(f"users are selected by {', '.join(WHERE_KEYS)}; not '{key}'",
+                           key_span, f"did you mean '{close[0]}'?" if close else None)
         if "product" in args and args["product"] not in PRODUCTS:
             self.error(f"unknown product '{args['product']}'", extra["product"],
                        "the products are: " + ", ".join(PRODUCTS))

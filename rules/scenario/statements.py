@@ -139,6 +139,24 @@ class ToStatements(Transformer):
                             "on": on, "all_or_nothing": all_or_nothing}, \
             {"product": self._tspan(product)}
 
+    def license_set_account(self, c):
+        all_or_nothing = isinstance(c[-1], Token) and c[-1].type == "ALL_OR_NOTHING"
+        account, *wheres, product, on = c[:-1] if all_or_nothing else c
+        return SwitchMany, {"users": (), "product": str(product), "on": on,
+                            "all_or_nothing": all_or_nothing, "account": account,
+                            "where": tuple((k, v) for k, v, _, _ in wheres)}, \
+            {"product": self._tspan(product), "where": wheres}
+
+    def where(self, c):
+        key, value = c
+        return str(key), str(value), self._tspan(key), self._tspan(value)
+
+    def where_value(self, c):
+        return c[0]
+
+    def product(self, c):
+        return c[0]
+
     def user_import(self, c):
         file, account, *skip = c
         return ImportUsers, {"file": self._text(file), "account": account,

@@ -35,7 +35,7 @@ _KEYWORDS = frozenset(
     "editable readonly disabled "
     "stored set users licenses total assigned available orders state revoked granted no "
     "consequences sees accounts partners none cannot see revert import all-or-nothing "
-    "skip-errors".split())
+    "skip-errors where".split())
 
 
 class Recorded(NamedTuple):
@@ -83,6 +83,9 @@ def format_action(action: Action | ManyStep, dry_run: bool = False) -> str:
     """One step as a scenario line: `license set u-1030 miteam on`."""
     words = list(action.words)
     if isinstance(action, SwitchMany):
+        if action.account is not None:
+            words += ["account", name(action.account),
+                      *(w for key, value in action.where for w in ("where", key, value))]
         words += [*action.users, action.product, _switch(action.on)]
         if action.all_or_nothing:
             words.append("all-or-nothing")

@@ -129,6 +129,12 @@ def test_syntax_errors_name_the_place_and_what_was_expected(line, message, hint)
     (HEAD + "revert x\n", "3:8: error: 'x' is not an audit entry\n  revert x\n         ^\n"
      "  hint: write its number (miteam audit lists them), or last"),
     (HEAD + "revert 0\n", "3:8: error: '0' is not an audit entry"),
+    (HEAD + "license set account a-1 where shwn off miteam on\n",
+     "3:31: error: users are selected by stored, shown, mode, set_by; not 'shwn'\n"
+     "  license set account a-1 where shwn off miteam on\n"
+     "                                ^^^^\n  hint: did you mean 'shown'?"),
+    (HEAD + "license set account a-1 where mode on miteam on\n",
+     "3:36: error: 'mode' is one of editable, readonly, disabled; not 'on'"),
     (HEAD + "partner add p-1 name \"P\" dry-run\n",
      "3:26: error: 'partner add' cannot be tried as a dry run"),
     (HEAD + "expect refused\n", "3:1: error: 'expect refused' is about the step before it, "
