@@ -238,6 +238,22 @@ CATALOG: dict[str, dict[str, str]] = {
                          "de": "abgelehnt durch {rule}: {reason}"},
     "scenario_refused_plain": {"en": "refused: {reason}", "de": "abgelehnt: {reason}"},
     "scenario_error": {"en": "error: {message}", "de": "Fehler: {message}"},
+    "scenario_many": {
+        "en": {"one": "{count} action: {done} done, {unchanged} unchanged, {refused} refused, "
+                      "{errors} in error",
+               "other": "{count} actions: {done} done, {unchanged} unchanged, {refused} refused, "
+                        "{errors} in error"},
+        "de": {"one": "{count} Aktion: {done} erledigt, {unchanged} unverändert, "
+                      "{refused} abgelehnt, {errors} fehlerhaft",
+               "other": "{count} Aktionen: {done} erledigt, {unchanged} unverändert, "
+                        "{refused} abgelehnt, {errors} fehlerhaft"},
+    },
+    "scenario_many_would": {"en": "would be done by {rule}: {what}",
+                            "de": "würde erledigt durch {rule}: {what}"},
+    "scenario_many_withheld": {"en": "nothing written: not all of it goes through",
+                               "de": "nichts geschrieben: nicht alles geht durch"},
+    "scenario_many_dry_run": {"en": "dry run, nothing written",
+                              "de": "Probelauf, nichts geschrieben"},
     "scenario_effect_revoke": {
         "en": {"one": "{rule} revoked {count} license", "other": "{rule} revoked {count} licenses"},
         "de": {"one": "{rule} hat {count} Lizenz entzogen",
@@ -465,6 +481,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "import_dry_run": {"en": "dry run: nothing was written",
                        "de": "Probelauf: es wurde nichts geschrieben"},
     "revert_unknown": {"en": "no audit entry #{seq}", "de": "kein Protokolleintrag #{seq}"},
+    "revert_nothing": {"en": "no audit entry to revert", "de": "kein Protokolleintrag zum "
+                       "Zurücknehmen"},
     "revert_cannot": {
         "en": "entry #{seq} ({operation}) has no inverse operation: it cannot be reverted",
         "de": "Eintrag #{seq} ({operation}) hat keine Umkehrung: er kann nicht "
