@@ -9,7 +9,6 @@ from __future__ import annotations
 from rich.text import Text
 
 from rules.ops.session import Session
-from rules.schema import EXPIRING_DAYS
 
 from .words import t
 
@@ -18,8 +17,9 @@ PARTS = ("over_allocated", "over_after_expiry", "expiring", "stored_differs")
 
 
 def expiring_days(session: Session) -> int:
-    """The window in which an order counts as expiring (the line and the report say it)."""
-    return EXPIRING_DAYS
+    """The window in which an order counts as expiring (the line and the report say it):
+    policy, `setting expiring_days` in the rule files in force."""
+    return session.rules.expiring_days
 
 
 def parts(counts: dict[str, int], lang: str, days: int) -> list[str]:

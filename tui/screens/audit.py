@@ -31,12 +31,14 @@ LIMIT = 1000
 class AuditScreen(Place):
     KEY_IDS = ("back", "audit_filter", "revert")
     AUTO_FOCUS = "#audit"
+    LISTS = ("audit",)
 
     def __init__(self, account: str | None = None) -> None:
         super().__init__()
         self.account = account
         self.top = account is None
         self.search = AuditQuery()  # the filter in force
+        self._newest = False  # select the newest entry when the rows come (a revert)
 
     def compose_body(self) -> ComposeResult:
         tr = self.tr
@@ -57,8 +59,14 @@ class AuditScreen(Place):
         return self.console.session.audit(search.account or self.account, limit=LIMIT,
                                           where=search.where)
 
-    def load(self) -> None:
-        self.show_rows(self.entries(self.search))
+    def fetch(self) -> tuple[AuditQuery, list[dict]]:
+        search = self.search
+        return search, self.entries(search)
+
+    def show(self, data: tuple[AuditQuery, list[dict]]) -> None:
+        search, entries = data
+        if search == self.search:  # else a newer search is on screen already
+            self.show_rows(entries)
 
     def show_rows(self, entries: list[dict]) -> None:
         lang = self.lang
@@ -74,6 +82,9 @@ class AuditScreen(Place):
         self.fill(table, rows)
         if table.source.query != self.search.text:
             table.search(self.search.text)
+        if self._newest and rows:
+            self._newest = False
+            table.action_jump(0)
         self.titles()
         self.show_entry()
 
@@ -134,9 +145,8 @@ class AuditScreen(Place):
             revert_entry(self.console, int(row.key), lambda _: self.show_newest())
 
     def show_newest(self) -> None:
-        """After a revert: its entry (the newest) selected."""
-        table = self.query_one(ResourceTable)
-        table.action_jump(0)
+        """After a revert: its entry (the newest) selected, once the rows come."""
+        self._newest = True
 
     # The entry in full --------------------------------------------------------
     def on_resource_table_highlighted(self, event: ResourceTable.Highlighted) -> None:

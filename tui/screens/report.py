@@ -8,15 +8,14 @@ differs from what the screen shows (S5/S13); users whose license the MiCollab se
 (S4); orders expiring soon, those that leave their account over-allocated first. `enter` goes to
 the account or user of the row (an unassigned order: Billing › Orders).
 
-The report reads every readable account's users: it is asked for in a thread, so a large
-database never holds the keys.
+The report reads every readable account's users: it is asked for in the place's worker,
+so a large database never holds the keys.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.worker import Worker, WorkerState
 
 from rules.ops.report import AccountLine, ExpiringOrder, LicenseReport, UserLine
 
@@ -30,6 +29,7 @@ class ReportScreen(Place):
     KEY_IDS = ("open", "back", "filter", "next")
     QUIET = ("next",)
     AUTO_FOCUS = "#report-accounts"
+    LISTS = ("report-accounts", "report-differs", "report-micollab", "report-expiring")
     top = True
 
     def __init__(self) -> None:
@@ -38,44 +38,31 @@ class ReportScreen(Place):
 
     def compose_body(self) -> ComposeResult:
         tr = self.tr
-        loading = tr("tui_loading")
+        empty = tr("tui_empty")
         yield ResourceTable([
             Column(tr("tui_col_company")), Column(tr("tui_col_id"), 12),
             Column(tr("tui_col_total"), 6, "right"), Column(tr("tui_col_assigned"), 8, "right"),
             Column(tr("tui_col_available"), 9, "right"), Column(tr("tui_col_attention"), 10),
-        ], empty=loading, id="report-accounts", classes="section")
+        ], empty=empty, id="report-accounts", classes="section")
         users = [Column(tr("tui_col_name")), Column(tr("tui_col_id"), 8),
                  Column(tr("tui_col_account"), 12), Column(tr("tui_col_stored"), 6),
                  Column(tr("tui_col_shown"), 14)]
-        yield ResourceTable(users, empty=loading, id="report-differs", classes="section")
-        yield ResourceTable(users[:3] + users[4:], empty=loading, id="report-micollab",
+        yield ResourceTable(users, empty=empty, id="report-differs", classes="section")
+        yield ResourceTable(users[:3] + users[4:], empty=empty, id="report-micollab",
                             classes="section")
         yield ResourceTable([
             Column(tr("tui_col_order"), 10), Column(tr("tui_col_quantity"), 5, "right"),
             Column(tr("tui_col_expires"), 10), Column(tr("tui_col_account"), 12),
             Column(tr("tui_col_after_expiry")),
-        ], empty=loading, id="report-expiring", classes="section")
+        ], empty=empty, id="report-expiring", classes="section")
 
     def crumbs(self) -> list[str]:
         return [self.tr("tui_report")]
 
-    # Loading: in a thread --------------------------------------------------
-    def load(self) -> None:
-        self.run_worker(self.console.session.report, thread=True, exclusive=True,
-                        group="report", name="report", exit_on_error=False)
-        self.titles()
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker.group != "report":
-            return
-        if event.state == WorkerState.SUCCESS:
-            self.show(worker.result)
-        elif event.state == WorkerState.ERROR:
-            self.console.notify(str(worker.error), severity="error")
-            for table in self.query(ResourceTable):
-                table.empty = self.tr("tui_empty")
-                table.refresh()
+    # Loading: `fetch` in the place's worker (the report reads every readable user with a
+    # license: seconds on a large database), `show` on the screen's thread.
+    def fetch(self) -> LicenseReport:
+        return self.console.session.report()
 
     def show(self, report: LicenseReport) -> None:
         self.report = report
@@ -111,9 +98,6 @@ class ReportScreen(Place):
             rows.append(Row(o.order, [o.order, str(o.quantity), o.expires,
                                       o.account or "-", after], o))
         self.fill(self.table("report-expiring"), rows)
-        for table in self.query(ResourceTable):
-            table.empty = tr("tui_empty")
-            table.refresh()
         self.titles()
 
     def account_row(self, a: AccountLine) -> Row:
