@@ -261,6 +261,11 @@ class ConsoleApp(App[int]):
             # large database takes seconds; not for every commit while away).
             self._attention_stale = True
             return
+        if self.working:
+            # The place's own rows first: the report waits for its turn at the core.
+            self._attention_stale = True
+            self.set_timer(0.05, self.refresh_attention)
+            return
         self._attention_stale = False
         self.run_worker(self.session.report, thread=True, exclusive=True,
                         group="attention", name="attention", exit_on_error=False)
