@@ -406,7 +406,7 @@ def test_every_place_fits_80x24(console):
     async def walk(pilot):
         places = [lambda: None, lambda: app.open_account("a-kranich"),
                   lambda: app.open_user("u-1036"), lambda: app.open_orders(),
-                  lambda: app.open_audit(None, jump=True)]
+                  lambda: app.open_audit(None, jump=True), app.open_report]
         for go in places:
             go()
             await until(pilot, lambda: "Hilfe" in screen(app).splitlines()[-1])

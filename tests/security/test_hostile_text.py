@@ -191,6 +191,7 @@ def _cli(db: Path, capsys, *argv: str, operator: str = "markus.weber"):
     ["account", "show", "a-kranich"],
     ["account", "list"],
     ["audit"],
+    ["report", "licenses"],
     ["explain", "u-1036"],
     ["license", "set", "u-1036", "miteam", "on", "--why"],
 ], ids=" ".join)
@@ -338,3 +339,21 @@ async def _drive(app, walk) -> None:
         pilot = SettledPilot(app)  # waits for the console's workers too
         await pilot.pause()
         await walk(pilot)
+
+
+def test_console_report_and_audit_filter_show_hostile_text_escaped(console):
+    app = console("markus.weber")
+
+    async def walk(pilot):
+        app.open_report()
+        await until(pilot, lambda: "Kranich\\x1b]0;pwned" in screen_text(app))
+        assert_harmless(screen_text(app))
+        app.open_audit("a-kranich", jump=True)
+        await until(pilot, lambda: "mallory\\x1b" in screen_text(app))
+        # A filter word holding a control character: named escaped, never sent raw.
+        app.screen.apply_filter(f"who{CLEAR}:x")
+        await until(pilot, lambda: "who\\x1b[2J" in app.notices[-1][1])
+        assert_harmless(screen_text(app))
+        assert_harmless(app.notices[-1][1])
+
+    asyncio.run(_drive(app, walk))
