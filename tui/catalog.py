@@ -199,6 +199,9 @@ WORDS: dict[str, dict[str, str | dict[str, str]]] = {
     "tui_revert_refused": {"en": "Revert #{seq}: refused by today's rules",
                            "de": "#{seq} zurücknehmen: von den heutigen Regeln abgelehnt"},
     "tui_revert_would": {"en": "What the revert would do", "de": "Was die Rücknahme täte"},
+    "tui_revert_nothing": {
+        "en": "#{seq}: nothing to revert, everything is as it was before it",
+        "de": "#{seq}: nichts zurückzunehmen, alles ist wie vor diesem Eintrag"},
     "tui_reverted": {"en": "#{seq} reverted (new entries {entries})",
                      "de": "#{seq} zurückgenommen (neue Einträge {entries})"},
     "tui_revert_of": {"en": "revert of #{seq}", "de": "Rücknahme von #{seq}"},

@@ -155,6 +155,10 @@ def test_u_reverts_an_entry_after_a_preview_with_cancel_focused(console, snapsho
         assert "revert of #1" in str(app.screen.query_one("#audit-entry").render())
         assert [(c.action, c.rule) for c in changes] == [
             (SetLicense("u-1036", "miteam", False), "s10_switch_standalone")]
+        # Once more: nothing left to revert, so nothing to confirm.
+        await pilot.press("down", "u")
+        await until(pilot, lambda: app.notices[-1][1].startswith("#1: nothing to revert"))
+        assert isinstance(app.screen, AuditScreen) and len(audit_rows(app)) == 2
 
     drive(app, walk)
 

@@ -49,6 +49,10 @@ def revert_entry(app: ConsoleApp, seq: int, done: Callable[[RevertResult], None]
         app.notify(str(exc), severity="error")
         return False
     lines = preview_lines(preview, seq, lang)
+    if preview.ok and all(line.outcome == "unchanged" for line in preview.result.lines):
+        # Already as it was before the entry (reverted before, or switched back by hand).
+        app.notify(t("tui_revert_nothing", lang, seq=preview.seq))
+        return False
     if not preview.ok:
         refused = [line for line in preview.result.lines if line.reason]
         summary = refused[0].reason if refused else t("revert_withheld", lang)
