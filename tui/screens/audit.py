@@ -91,7 +91,9 @@ class AuditScreen(Place):
     def titles(self) -> None:
         """`Audit (3) /user:u-1001 since:2026-11-01`: the count and the filter in force."""
         table = self.query_one(ResourceTable)
-        label = self.tr("tui_audit") + (f" · {self.account}" if self.account else "")
+        # The place's account, unless the filter names another.
+        scope = self.account if self.search.account is None else None
+        label = self.tr("tui_audit") + (f" · {scope}" if scope else "")
         words = self.search.words(self.lang)
         table.border_title = Text(printable(f"{label} ({table.total})"
                                             + (f" /{words}" if words else "")))
