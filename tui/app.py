@@ -31,7 +31,7 @@ from rules.ops.session import Capabilities, Outcome, Session
 from rules.records.store import StoreError
 from rules.text import printable, printable_lines
 
-from . import keys
+from . import keys, prefs
 from .changes import Changed, Changes, Confirmation, Plan, preview_lines, users_source
 from .commands import JumpProvider
 from .screens import (
@@ -185,6 +185,7 @@ class ConsoleApp(App[int]):
         self._seen_version = self.session.store.read().version
         for place in self.home_chain():
             self.push_screen(place)
+        prefs.apply(self, self.lang)  # the theme chosen, the user's keymap file
         if self.poll_interval:
             self.set_interval(self.poll_interval, self._poll_tick)
             # A store on a server tells of every commit as it happens (PostgreSQL's
