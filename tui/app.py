@@ -423,7 +423,7 @@ class ConsoleApp(App[int]):
         else:
             self.changes.carry_out(plan())
 
-    @work(thread=True, exclusive=True, group="change", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="change")
     def _plan_in_worker(self, plan: Callable[[], Plan]) -> None:
         result = plan()
         if get_current_worker().is_cancelled:

@@ -14,7 +14,14 @@ from rules.ops.session import Session
 from tui.screens import AccountScreen, ConfirmDialog, HelpScreen
 from tui.widgets import ResourceTable
 
-from .test_scases_in_console import consoles, drive, screen, until, users_table
+from .test_scases_in_console import (
+    consoles,
+    drive,
+    palette_prompts,
+    screen,
+    until,
+    users_table,
+)
 
 
 @pytest.fixture
@@ -120,6 +127,27 @@ def test_the_s8_preview_is_worked_out_in_a_worker_then_asked(
         # The row the key was pressed on, not the one the cursor moved to since.
         await until(pilot, lambda: "7 MiTeam Meetings licenses will be switched off"
                     in " ".join(screen(app).split()))
+
+    drive(app, walk)
+
+
+def test_the_palette_searches_users_in_a_worker_and_keys_keep_coming(
+        console, monkeypatch: pytest.MonkeyPatch):
+    """While the core looks for users (a page of each account), what the operator types
+    still lands in the palette; the users come when the core answers."""
+    app = console("anna.huber")
+
+    async def walk(pilot):
+        await until(pilot, lambda: not app.working)
+        gate = Gate(monkeypatch, "users_page", when=lambda *a, **k: "cl" in a)
+        await pilot.press("ctrl+p", "c", "l")
+        await until(pilot, gate.waiting.is_set)
+        await pilot.press("a", "r", "a")  # typed while the search for "cl" waits
+        palette = app.screen.query_one("CommandInput")
+        await until(pilot, lambda: palette.value == "clara")
+        gate.open()
+        await until(pilot, lambda: any("Clara Becker (u-1036)" in h
+                                       for h in palette_prompts(app)))
 
     drive(app, walk)
 

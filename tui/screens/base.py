@@ -136,7 +136,7 @@ class Place(Screen):
             return
         self._fetch_in_worker()
 
-    @work(thread=True, exclusive=True, group="place", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="place")
     def _fetch_in_worker(self) -> None:
         result = self._fetched()
         if get_current_worker().is_cancelled:
