@@ -19,6 +19,7 @@ from .test_scases_in_console import (
     drive,
     palette_prompts,
     screen,
+    stored,
     until,
     users_table,
 )
@@ -204,3 +205,24 @@ def test_the_session_answers_one_call_at_a_time():
     session.rules = "new"
     assert core.rules == "new" and session.rules == "new"
     assert serialized(session) is session
+
+
+def test_space_on_two_users_in_quick_succession_switches_both(console):
+    """Each key press is a change of its own: the second preview does not cancel the
+    first."""
+    app = console("anna.huber")
+
+    async def walk(pilot):
+        app.open_account("a-kranich")
+        await until(pilot, lambda: isinstance(app.screen, AccountScreen)
+                    and users_table(app).total == 18 and not app.working)
+        table = users_table(app)
+        table.cursor = table.source.index_of("u-1036")
+        app.screen.action_switch()
+        table.cursor = table.source.index_of("u-1037")
+        app.screen.action_switch()
+        await until(pilot, lambda: not app.working
+                    and sum("ON" in text for _, text in app.notices) >= 2)
+
+    drive(app, walk)
+    assert stored(app, "u-1036") and stored(app, "u-1037")
