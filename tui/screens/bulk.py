@@ -1,0 +1,92 @@
+"""The bulk preview: what switching the marked users' licenses together would do, from
+the core's dry run (the same lines as `miteam license set --dry-run`), every user with
+their outcome in a list that scrolls, and Cancel with the focus."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from rules.text import printable
+
+from ..widgets import Column, ResourceTable
+from ..widgets.table import RowSource
+from .confirm import USERS_SHOWN, DialogButton
+
+# What the dialog answers: apply the set, or preview the other direction; None: cancelled.
+CONFIRM, FLIP = "confirm", "flip"
+
+
+class BulkDialog(ModalScreen[str | None]):
+    AUTO_FOCUS = "#cancel"
+    DEFAULT_CSS = """
+    #bulk-body { height: auto; }
+    #bulk-users { margin-top: 1; }
+    .dialog-note { height: auto; margin-top: 1; text-style: bold; }
+    """
+
+    def __init__(self, title: str, lines: list[str], users: RowSource, users_title: str,
+                 confirm: str | None, cancel: str, hint: str, note: str = "") -> None:
+        """`confirm` None: nothing can be applied (a read-only console, or no user would
+        switch); `note` says why."""
+        super().__init__(classes="dialog-screen")
+        self.title_text = title
+        self.lines = lines
+        self.users = users
+        self.users_title = users_title
+        self.confirm_label = confirm
+        self.cancel_label = cancel
+        self.hint = hint
+        self.note = note
+        self._bindings.bind("escape", "cancel", show=False)
+        self._bindings.bind("o", "flip", show=False)
+        # The users scroll while Cancel keeps the focus.
+        self._bindings.bind("up", "scroll_users(-1)", show=False)
+        self._bindings.bind("down", "scroll_users(1)", show=False)
+        self._bindings.bind("pageup", "page_users(-1)", show=False)
+        self._bindings.bind("pagedown", "page_users(1)", show=False)
+        self._bindings.bind("left", "app.focus_previous", show=False)
+        self._bindings.bind("right", "app.focus_next", show=False)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="bulk", classes="dialog"):
+            yield Static(printable(self.title_text), classes="dialog-title", markup=False)
+            yield Static("\n".join(map(printable, self.lines)), id="bulk-body", markup=False)
+            table = ResourceTable([Column("", 8), Column(""), Column("", 12)], header=False,
+                                  id="bulk-users", classes="section")
+            table.border_title = self.users_title
+            yield table
+            if self.note:
+                yield Static(self.note, classes="dialog-note", markup=False)
+            yield Static(self.hint, classes="dialog-hint", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield DialogButton(self.cancel_label, id="cancel")
+                if self.confirm_label is not None:
+                    yield DialogButton(self.confirm_label, id="confirm", variant="warning")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#bulk-users", ResourceTable)
+        table.set_source(self.users)
+        table.styles.height = 1 + min(table.total, USERS_SHOWN)
+
+    @property
+    def table(self) -> ResourceTable:
+        return self.query_one("#bulk-users", ResourceTable)
+
+    def action_scroll_users(self, step: int) -> None:
+        self.table.action_cursor(step)
+
+    def action_page_users(self, direction: int) -> None:
+        self.table.action_cursor(direction * USERS_SHOWN)
+
+    def on_button_pressed(self, event: DialogButton.Pressed) -> None:
+        event.stop()
+        self.dismiss(CONFIRM if event.button.id == "confirm" else None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_flip(self) -> None:
+        self.dismiss(FLIP)
