@@ -20,6 +20,7 @@ from rules.errors import CoreError, Refused
 from rules.ops.bulk import OUTCOMES, BulkResult, license_actions
 from rules.records.store import StoreError
 
+from .changes import Changed, user_name
 from .screens.bulk import CONFIRM, FLIP, BulkDialog
 from .widgets import PagedSource, Row
 from .words import onoff
@@ -94,15 +95,11 @@ class BulkSwitch:
         lang, session = self.app.lang, self.app.session
 
         def fetch(offset: int, limit: int, query: str) -> tuple[int, list[Row]]:
-            out = []
-            for line in result.lines[offset: offset + limit]:
-                try:
-                    name = session.user(line.target)["name"]
-                except (CoreError, StoreError):
-                    name = ""  # gone, or out of reach: its outcome says so
-                out.append(Row(line.target, [line.target, name, outcome_text(
-                    line.outcome, line.reason, None, lang, dry_run=True)]))
-            return len(result.lines), out
+            # A user gone or out of reach has no name: its outcome says why.
+            return len(result.lines), [
+                Row(line.target, [line.target, user_name(session, line.target), outcome_text(
+                    line.outcome, line.reason, None, lang, dry_run=True)])
+                for line in result.lines[offset: offset + limit]]
 
         return PagedSource(fetch, page_size=32)
 
@@ -120,13 +117,11 @@ class BulkSwitch:
         except (CoreError, StoreError) as exc:
             app.notify(str(exc), severity="error")
             return
-        from .app import Changed  # the app imports this module's users: not at the top
-
         for action, line in zip(actions, result.lines, strict=True):
             if line.outcome in ("switched", "unchanged"):
-                app.post_message(Changed(action, outcome=line.result, rule=line.rule))
+                app.post_change(Changed(action, outcome=line.result, rule=line.rule))
             else:
-                app.post_message(Changed(action, refused=line.reason, rule=line.rule))
+                app.post_change(Changed(action, refused=line.reason, rule=line.rule))
         refused = result.count("refused") + result.count("error")
         app.notify(self.summary(on, result), title=app.tr("done").capitalize(),
                    severity="warning" if refused else "information")
