@@ -13,7 +13,7 @@ from rules.text import printable
 
 from ..widgets import Column, ResourceTable
 from ..widgets.table import RowSource
-from .confirm import USERS_SHOWN, DialogButton
+from .confirm import DialogButton
 
 # What the dialog answers: apply the set, or preview the other direction; None: cancelled.
 CONFIRM, FLIP = "confirm", "flip"
@@ -67,9 +67,16 @@ class BulkDialog(ModalScreen[str | None]):
                     yield DialogButton(self.confirm_label, id="confirm", variant="warning")
 
     def on_mount(self) -> None:
+        # The width there is (German lines with their rule are long), up to a readable
+        # measure: wider than the stylesheet's dialogs (inline, so it wins over `.dialog`).
+        box = self.query_one("#bulk").styles
+        box.width, box.max_width = "100%", 110
         table = self.query_one("#bulk-users", ResourceTable)
         table.set_source(self.users)
-        table.styles.height = 1 + min(table.total, USERS_SHOWN)
+        # As many users as the screen has room for beside the rest of the dialog (at
+        # 80x24 the confirm dialog's USERS_SHOWN); the list scrolls beyond.
+        room = self.app.size.height - 12 - len(self.lines) - (2 if self.note else 0)
+        table.styles.height = 1 + min(table.total, max(3, room))
 
     @property
     def table(self) -> ResourceTable:
@@ -79,7 +86,7 @@ class BulkDialog(ModalScreen[str | None]):
         self.table.action_cursor(step)
 
     def action_page_users(self, direction: int) -> None:
-        self.table.action_cursor(direction * USERS_SHOWN)
+        self.table.action_page(direction)
 
     def on_button_pressed(self, event: DialogButton.Pressed) -> None:
         event.stop()
