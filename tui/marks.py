@@ -8,7 +8,7 @@ title. Marks are the console's own: they change nothing until the preview is con
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -68,68 +68,87 @@ class Marks:
 
 
 class MarksUsers:
-    """For a place whose user list can be marked (mixed in before `Place`). The place
-    names its list (`MARKS_TABLE`, whose `marks` are `self.marks`), defines `shown_ids`
-    (every user its filter shows, not only the rows on screen, asked of the core) and calls
-    `marked_title` for the list's title."""
+    """For a place whose user lists can be marked (mixed in before `Place`). The place
+    names its lists (`MARKS_TABLES`; each keeps its own marks, as `table.marks`), shows
+    `marked_title(table, title)` as a list's title, and for a list paged from the core
+    answers `shown_ids` by asking the core (the default reads the rows the list holds)."""
 
-    MARKS_TABLE = "#users"
-    marks: Marks
+    MARKS_TABLES: tuple[str, ...] = ("#users",)
     console: ConsoleApp
-    shown_ids: Callable[[], list[str]]
 
-    def marks_table(self) -> ResourceTable:
-        return self.query_one(self.MARKS_TABLE, ResourceTable)  # type: ignore[attr-defined]
+    def marks_of(self, table: ResourceTable) -> Marks:
+        if not isinstance(table.marks, Marks):
+            table.marks = Marks()
+        return table.marks
 
-    def marked_title(self, title: Text) -> Text:
-        if self.marks:
-            title.append(f" · {self.console.tr('tui_marked', count=len(self.marks))}")
-        return title
-
-    def _on_marks(self) -> bool:
-        """Whether the keys act on the list: it has the focus (or nothing has)."""
+    def marking(self) -> ResourceTable | None:
+        """The list the marking keys act on: the focused one, if it is a user list."""
         focused = self.console.focused
-        return focused is None or focused is self.marks_table()
+        if isinstance(focused, ResourceTable) and any(
+                focused.id == selector.lstrip("#") for selector in self.MARKS_TABLES):
+            return focused
+        return None
+
+    def shown_ids(self, table: ResourceTable) -> list[str]:
+        """Every user the list's filter shows (not only the rows on screen)."""
+        rows = (table.source.row(i) for i in range(table.total))
+        return [row.key for row in rows if row is not None]
+
+    def marked_title(self, table: ResourceTable, title: Text) -> Text:
+        if table.marks:
+            title.append(f" · {self.console.tr('tui_marked', count=len(table.marks))}")
+        return title
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("mark", "mark_all"):
-            return self._on_marks()
+            return self.marking() is not None
         if action == "bulk":
             # Space switches one user (or an integration) until users are marked.
-            return bool(self.marks) and self._on_marks()
+            table = self.marking()
+            return table is not None and bool(table.marks)
         return super().check_action(action, parameters)  # type: ignore[misc]
 
-    def marks_changed(self) -> None:
-        self.marks_table().refresh()
+    def marks_changed(self, table: ResourceTable) -> None:
+        table.refresh()
         self.titles()  # type: ignore[attr-defined]
         self.refresh_bindings()  # type: ignore[attr-defined]
 
     def action_mark(self) -> None:
-        row = self.marks_table().current
-        if row is None:
+        table = self.marking()
+        row = table.current if table is not None else None
+        if table is None or row is None:
             return
-        self.marks.toggle(row.key)
-        self.marks_changed()
+        self.marks_of(table).toggle(row.key)
+        self.marks_changed(table)
 
     def action_mark_all(self) -> None:
+        table = self.marking()
+        if table is None:
+            return
         try:
-            ids = self.shown_ids()
+            ids = self.shown_ids(table)
         except (CoreError, StoreError) as exc:
             self.console.notify(str(exc), severity="error")
             return
         if not ids:
             self.console.notify(self.console.tr("tui_marked_none"), severity="warning")
             return
-        marked = self.marks.toggle_all(ids)
+        marks = self.marks_of(table)
+        marked = marks.toggle_all(ids)
         self.console.notify(self.console.tr(
             "tui_marked_shown" if marked else "tui_unmarked_shown",
-            count=len(ids), marked=len(self.marks)))
-        self.marks_changed()
+            count=len(ids), marked=len(marks)))
+        self.marks_changed(table)
 
     def action_bulk(self) -> None:
-        BulkSwitch(self.console, self.marks.ids, self.bulk_applied).start()
+        table = self.marking()
+        if table is None:
+            return
+        marks = self.marks_of(table)
 
-    def bulk_applied(self) -> None:
-        """The set was switched: the marks have done their work."""
-        self.marks.clear()
-        self.marks_changed()
+        def applied() -> None:
+            """The set was switched: the marks have done their work."""
+            marks.clear()
+            self.marks_changed(table)
+
+        BulkSwitch(self.console, marks.ids, applied).start()

@@ -66,9 +66,10 @@ async def open_preview(pilot, app: ConsoleApp) -> BulkDialog:
 
 
 def marks(app: ConsoleApp) -> Marks:
-    place = app.place
-    assert isinstance(place, AccountScreen)
-    return place.marks
+    assert isinstance(app.place, AccountScreen)
+    marked = users_table(app).marks
+    assert isinstance(marked, Marks)
+    return marked
 
 
 def test_s12_bulk_five_marked_three_left_three_switch_two_refused(console, snapshot):
@@ -286,3 +287,13 @@ def test_help_lists_the_marking_keys_in_both_languages(console):
             assert "  M " in section and "  space " in section
 
         drive(app, walk)
+
+
+def test_marks_keep_the_order_marked_and_M_twice_unmarks_only_those_shown():
+    marks = Marks()
+    assert marks.toggle("u-3") and marks.toggle("u-1")
+    assert marks.toggle_all(["u-1", "u-2"]) is True
+    assert marks.ids == ["u-3", "u-1", "u-2"]  # the bulk switch decides them in this order
+    assert marks.toggle_all(["u-1", "u-2"]) is False
+    assert marks.ids == ["u-3"]
+    assert marks.toggle("u-3") is False and not marks

@@ -37,7 +37,6 @@ class AccountScreen(MarksUsers, Place):
         self.account_key = account
         self.dashboard = dashboard
         self.account: dict | None = None
-        self.marks = Marks()  # the users marked to switch together (`m`, `M`, space)
 
     def compose_body(self) -> ComposeResult:
         tr = self.tr
@@ -51,7 +50,7 @@ class AccountScreen(MarksUsers, Place):
             Column(tr("tui_col_name")), Column(tr("tui_col_id"), 8),
             Column("MiTeam Meetings", 34), Column(tr("tui_col_stored"), 11),
         ], empty=tr("tui_empty"), id="users", classes="section")
-        users.marks = self.marks
+        users.marks = Marks()  # the users marked to switch together (`m`, `M`, space)
         yield users
 
     @property
@@ -107,12 +106,12 @@ class AccountScreen(MarksUsers, Place):
             counts += f" ({tr('over_allocated')})"
         self.query_one("#account-orders", ResourceTable).border_title = Text(counts)
         users = self.query_one("#users", ResourceTable)
-        users.border_title = self.marked_title(self.counted(tr("tui_users"), users,
-                                                            a["users"]))
+        users.border_title = self.marked_title(users, self.counted(tr("tui_users"), users,
+                                                                   a["users"]))
 
-    def shown_ids(self) -> list[str]:
-        query = self.query_one("#users", ResourceTable).source.query
-        return self.console.session.user_ids(self.account_id, query)
+    def shown_ids(self, table: ResourceTable) -> list[str]:
+        # The list holds a page at a time: the core answers for the whole filter.
+        return self.console.session.user_ids(self.account_id, table.source.query)
 
     def audit_scope(self) -> str | None:
         return self.account_id
