@@ -87,7 +87,8 @@ class BulkSwitch:
             bulk_summary(result, lang), self.rows(result),
             tr("tui_preview_users", count=len(result.lines)), confirm,
             tr("tui_cancel") if confirm else tr("tui_close"),
-            tr("tui_bulk_hint", value=onoff(not on, lang)), note), decided)
+            tr("tui_bulk_hint", value=onoff(not on, lang)), note,
+            why=lambda user: self.app.why_license(user, self.product)), decided)
 
     def rows(self, result: BulkResult) -> PagedSource:
         """Each user's outcome, with the user's name asked of the core a page at a time

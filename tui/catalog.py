@@ -232,8 +232,10 @@ WORDS: dict[str, dict[str, str | dict[str, str]]] = {
                "other": "MiTeam Meetings-Lizenzen von {count} markierten Benutzern auf "
                         "{value} schalten?"},
     },
-    "tui_bulk_hint": {"en": "o: switch {value} instead · esc cancels",
-                      "de": "o: stattdessen auf {value} schalten · Esc bricht ab"},
+    "tui_bulk_hint": {"en": "w: why (the selected user) · o: switch {value} instead · "
+                            "esc: cancel",
+                      "de": "w: warum (gewählter Benutzer) · o: stattdessen {value} "
+                            "schalten · Esc: abbrechen"},
     "tui_bulk_readonly": {"en": "This console is read-only: nothing can be changed.",
                           "de": "Diese Konsole ist schreibgeschützt: es kann nichts geändert "
                                 "werden."},

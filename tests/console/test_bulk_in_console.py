@@ -15,7 +15,7 @@ from rules.ops.session import Session
 from rules.records.store import Store
 from tui.app import Changed, ConsoleApp
 from tui.marks import Marks
-from tui.screens import AccountScreen
+from tui.screens import AccountScreen, WhyPanel
 from tui.screens.bulk import BulkDialog
 
 from .test_scases_in_console import (
@@ -30,6 +30,7 @@ from .test_scases_in_console import (
     stored,
     until,
     users_table,
+    why_text,
 )
 
 # Kranich Logistik (a-kranich, markus.weber's account): 15 licenses, 7 assigned. With
@@ -91,6 +92,12 @@ def test_s12_bulk_five_marked_three_left_three_switch_two_refused(console, snaps
             "  3 users: would switch  (rule s10_switch_standalone)",
             "  2 users: refused: Licenses not available  (rule s12_no_license_left)"]
         snap(snapshot, app, "bulk_preview_s12.txt")
+        await pilot.press("down", "down", "down", "w")  # why is u-1044 refused?
+        await until(pilot, lambda: isinstance(app.screen, WhyPanel))
+        assert "s12_no_license_left" in why_text(app)
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, BulkDialog))
+        assert app.focused is not None and app.focused.id == "cancel"
         await pilot.press("right", "enter")  # to "Switch ON", confirm
         await until(pilot, lambda: not isinstance(app.screen, BulkDialog)
                     and len(changes) == 5)

@@ -4,6 +4,8 @@ their outcome in a list that scrolls, and Cancel with the focus."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -28,9 +30,11 @@ class BulkDialog(ModalScreen[str | None]):
     """
 
     def __init__(self, title: str, lines: list[str], users: RowSource, users_title: str,
-                 confirm: str | None, cancel: str, hint: str, note: str = "") -> None:
+                 confirm: str | None, cancel: str, hint: str, note: str = "",
+                 why: Callable[[str], object] | None = None) -> None:
         """`confirm` None: nothing can be applied (a read-only console, or no user would
-        switch); `note` says why."""
+        switch); `note` says why. `why(user)`: the rules' reasoning for the selected
+        user's switch (`w`)."""
         super().__init__(classes="dialog-screen")
         self.title_text = title
         self.lines = lines
@@ -40,7 +44,10 @@ class BulkDialog(ModalScreen[str | None]):
         self.cancel_label = cancel
         self.hint = hint
         self.note = note
+        self.why = why
         self._bindings.bind("escape", "cancel", show=False)
+        if why is not None:
+            self._bindings.bind("w", "why", show=False)
         self._bindings.bind("o", "flip", show=False)
         # The users scroll while Cancel keeps the focus.
         self._bindings.bind("up", "scroll_users(-1)", show=False)
@@ -97,3 +104,8 @@ class BulkDialog(ModalScreen[str | None]):
 
     def action_flip(self) -> None:
         self.dismiss(FLIP)
+
+    def action_why(self) -> None:
+        row = self.table.current
+        if self.why is not None and row is not None:
+            self.why(row.key)
