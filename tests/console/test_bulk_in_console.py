@@ -304,3 +304,33 @@ def test_marks_keep_the_order_marked_and_M_twice_unmarks_only_those_shown():
     assert marks.toggle_all(["u-1", "u-2"]) is False
     assert marks.ids == ["u-3"]
     assert marks.toggle("u-3") is False and not marks
+
+
+def test_a_recorded_bulk_switch_is_one_step_per_user_and_replays(demo_db, tmp_path, miteam,
+                                                                   monkeypatch):
+    """`miteam tui --record`: the bulk switch is written as the steps it was, one per user
+    in the order marked (each decided alone, S12 included), and the scenario holds."""
+    from .test_replay import record
+
+    monkeypatch.chdir(Path(__file__).resolve().parents[2])
+    path = tmp_path / "bulk.scenario"
+    app, _ = record(demo_db, "markus.weber", path)
+
+    async def walk(pilot):
+        await find(pilot, "state:off")
+        await pilot.press("M")
+        await open_preview(pilot, app)
+        await pilot.press("right", "enter")
+        await until(pilot, lambda: not isinstance(app.screen, BulkDialog)
+                    and not users_table(app).marks)
+
+    drive(app, walk)
+    steps = path.read_text(encoding="utf-8").splitlines()
+    start = steps.index("as markus.weber")
+    assert steps[start + 1:] == [
+        *(f"license set {u} miteam on" for u in KRANICH_OFF[:8]),
+        *(line for u in KRANICH_OFF[8:] for line in (
+            f"license set {u} miteam on", "  expect refused by s12_no_license_left")),
+    ]
+    result = miteam("scenario", "run", str(path), json_out=False)
+    assert result.code == 0, result.out + result.err
