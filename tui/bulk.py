@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from rules.cli.bulk import bulk_summary, outcome_text
 from rules.errors import CoreError, Refused
@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from .app import ConsoleApp
 
 
+T = TypeVar("T")
+
+
 class BulkSwitch:
     """One bulk switch of `users` (ids, in the order marked); `applied` is called once the
     set went through (the marks are spent)."""
@@ -45,27 +48,61 @@ class BulkSwitch:
     def actions(self, on: bool) -> list[Action]:
         return license_actions(self.users, self.product, on)
 
-    def start(self) -> None:
-        """Preview switching ON; when that would switch nobody (all on already), OFF."""
-        result = self.preview(True)
-        if result is None:
+    # Asking the core: a set of 10,000 takes a second or more, so where the console asks
+    # the core in workers (`load_in_worker`), these run in one and answer on the screen's
+    # thread; an error comes back as the answer, to be said there.
+    def _background(self, call: Callable[[], T], then: Callable[[T], None]) -> None:
+        app = self.app
+        if not getattr(app, "load_in_worker", False):
+            then(call())
             return
-        on = True
-        if not result.count("switched"):
-            off = self.preview(False)
-            if off is not None and off.count("switched"):
-                on, result = False, off
-        self.ask(on, result)
 
-    def preview(self, on: bool) -> BulkResult | None:
+        def work() -> None:
+            answer = call()
+            try:
+                app.call_from_thread(then, answer)
+            except RuntimeError:  # the console is closing
+                pass
+
+        app.run_worker(work, thread=True, group="change", exclusive=True,
+                       exit_on_error=False)
+
+    def _dry_run(self, on: bool) -> BulkResult | Exception:
         try:
             return self.app.session.apply_many(self.actions(on), dry_run=True)
         except (CoreError, StoreError) as exc:
-            self.app.notify(str(exc), severity="error")
-            return None
+            return exc
+
+    def _first_preview(self) -> tuple[bool, BulkResult] | Exception:
+        """Switching ON; when that would switch nobody (all ON already), OFF."""
+        result = self._dry_run(True)
+        if isinstance(result, BulkResult) and not result.count("switched"):
+            off = self._dry_run(False)
+            if isinstance(off, BulkResult) and off.count("switched"):
+                return False, off
+        return result if isinstance(result, Exception) else (True, result)
+
+    def start(self) -> None:
+        self.app.notify(self.app.tr("tui_bulk_previewing", count=len(self.users)))
+        self._background(self._first_preview, self._show_first)
+
+    def _show_first(self, answer: tuple[bool, BulkResult] | Exception) -> None:
+        if isinstance(answer, Exception):
+            self.app.notify(str(answer), severity="error")
+        else:
+            self.ask(*answer)
+
+    def _show(self, on: bool) -> Callable[[BulkResult | Exception], None]:
+        def show(answer: BulkResult | Exception) -> None:
+            if isinstance(answer, Exception):
+                self.app.notify(str(answer), severity="error")
+            else:
+                self.ask(on, answer)
+        return show
 
     def ask(self, on: bool, result: BulkResult) -> None:
         tr, lang = self.app.tr, self.app.lang
+        self._working_done()
         value = onoff(on, lang)
         confirm: str | None = tr("tui_confirm_button", value=value)
         note = ""
@@ -76,9 +113,7 @@ class BulkSwitch:
 
         def decided(answer: str | None) -> None:
             if answer == FLIP:
-                other = self.preview(not on)
-                if other is not None:
-                    self.ask(not on, other)
+                self._background(lambda: self._dry_run(not on), self._show(not on))
             elif answer == CONFIRM:
                 self.apply(on, result.preview)
 
@@ -89,6 +124,14 @@ class BulkSwitch:
             tr("tui_cancel") if confirm else tr("tui_close"),
             tr("tui_bulk_hint", value=onoff(not on, lang)), note,
             why=lambda user: self.app.why_license(user, self.product)), decided)
+
+    def _working_done(self) -> None:
+        """The status line's "Previewing…" has said its part: the dialog answers it."""
+        app = self.app
+        app.status = None
+        place = app.place
+        if place is not None and place.is_mounted:
+            place.show_status()
 
     def rows(self, result: BulkResult) -> PagedSource:
         """Each user's outcome, with the user's name asked of the core a page at a time
@@ -105,26 +148,39 @@ class BulkSwitch:
         return PagedSource(fetch, page_size=32)
 
     def apply(self, on: bool, preview: str) -> None:
+        """The set as previewed, as one bulk operation (refused as stale if it would now
+        go otherwise)."""
         app = self.app
         if app.readonly:
             app.refuse_readonly()
             return
         actions = self.actions(on)
-        try:
-            result = app.session.apply_many(actions, expect_preview=preview)
-        except Refused as exc:  # stale: the set would now go otherwise; nothing changed
-            app.notify(str(exc), title=app.tr("refused").capitalize(), severity="error")
+
+        def call() -> BulkResult | Exception:
+            try:
+                return app.session.apply_many(actions, expect_preview=preview)
+            except (CoreError, StoreError) as exc:
+                return exc
+
+        app.notify(app.tr("tui_bulk_applying", count=len(actions)))
+        self._background(call, lambda answer: self._applied(on, actions, answer))
+
+    def _applied(self, on: bool, actions: list[Action],
+                 answer: BulkResult | Exception) -> None:
+        app = self.app
+        if isinstance(answer, Refused):  # stale: the set would now go otherwise
+            app.notify(str(answer), title=app.tr("refused").capitalize(), severity="error")
             return
-        except (CoreError, StoreError) as exc:
-            app.notify(str(exc), severity="error")
+        if isinstance(answer, Exception):
+            app.notify(str(answer), severity="error")
             return
-        for action, line in zip(actions, result.lines, strict=True):
+        for action, line in zip(actions, answer.lines, strict=True):
             if line.outcome in ("switched", "unchanged"):
                 app.post_change(Changed(action, outcome=line.result, rule=line.rule))
             else:
                 app.post_change(Changed(action, refused=line.reason, rule=line.rule))
-        refused = result.count("refused") + result.count("error")
-        app.notify(self.summary(on, result), title=app.tr("done").capitalize(),
+        refused = answer.count("refused") + answer.count("error")
+        app.notify(self.summary(on, answer), title=app.tr("done").capitalize(),
                    severity="warning" if refused else "information")
         self.applied()
         app.reload_place()

@@ -242,6 +242,18 @@ WORDS: dict[str, dict[str, str | dict[str, str]]] = {
     "tui_bulk_nothing": {"en": "No marked user would switch {value}: nothing to confirm.",
                          "de": "Kein markierter Benutzer würde auf {value} geschaltet: "
                                "nichts zu bestätigen."},
+    "tui_bulk_previewing": {
+        "en": {"one": "Previewing the license of {count} marked user…",
+               "other": "Previewing the licenses of {count} marked users…"},
+        "de": {"one": "Vorschau für die Lizenz von {count} markierten Benutzer…",
+               "other": "Vorschau für die Lizenzen von {count} markierten Benutzern…"},
+    },
+    "tui_bulk_applying": {
+        "en": {"one": "Switching the license of {count} user…",
+               "other": "Switching the licenses of {count} users…"},
+        "de": {"one": "Die Lizenz von {count} Benutzer wird geschaltet…",
+               "other": "Die Lizenzen von {count} Benutzern werden geschaltet…"},
+    },
     "tui_bulk_switched": {"en": "{count} switched {value}", "de": "{count} auf {value} "
                                                                    "geschaltet"},
     "tui_close": {"en": "Close", "de": "Schließen"},
