@@ -60,6 +60,13 @@ async def mark_rows(pilot, count: int) -> None:
     await pilot.pause()
 
 
+async def mark_all(pilot, app: ConsoleApp) -> None:
+    """`M`, until it says what it marked (the core answers in a worker)."""
+    said = len(app.notices)
+    await pilot.press("M")
+    await until(pilot, lambda: len(app.notices) > said)
+
+
 async def open_preview(pilot, app: ConsoleApp) -> BulkDialog:
     await pilot.press("space")
     await until(pilot, lambda: isinstance(app.screen, BulkDialog))
@@ -142,8 +149,7 @@ def test_M_marks_only_the_users_the_state_off_filter_shows_and_again_unmarks(con
         await open_row(pilot, "kranich")
         assert isinstance(app.screen, AccountScreen)
         await find(pilot, "state:off")
-        await pilot.press("M")
-        await pilot.pause()
+        await mark_all(pilot, app)
         assert marks(app).ids == KRANICH_OFF
         assert "· 11 marked" in str(users_table(app).border_title)
         await pilot.press("escape")  # the filter goes; the marks stay, on the rows marked
@@ -152,12 +158,10 @@ def test_M_marks_only_the_users_the_state_off_filter_shows_and_again_unmarks(con
         assert table.total == 18
         assert [r.key for r in rows(table) if r.key in table.marks] == KRANICH_OFF
         await find(pilot, "state:off")
-        await pilot.press("M")
-        await pilot.pause()
+        await mark_all(pilot, app)
         assert len(marks(app)) == 0
         await find(pilot, "nobody-is-called-this")
-        await pilot.press("M")
-        await pilot.pause()
+        await mark_all(pilot, app)
         assert app.notices[-1] == ("warning", "The filter shows no user to mark")
 
     drive(app, walk)
@@ -266,7 +270,7 @@ def test_long_previews_scroll_and_show_the_total(console):
 
     async def walk(pilot):
         await open_row(pilot, "kranich")
-        await pilot.press("M")  # all 18
+        await mark_all(pilot, app)  # all 18
         dialog = await open_preview(pilot, app)
         assert "18 users (↑ ↓ scroll)" in screen(app)
         table = dialog.table
@@ -318,7 +322,7 @@ def test_a_recorded_bulk_switch_is_one_step_per_user_and_replays(demo_db, tmp_pa
 
     async def walk(pilot):
         await find(pilot, "state:off")
-        await pilot.press("M")
+        await mark_all(pilot, app)
         await open_preview(pilot, app)
         await pilot.press("right", "enter")
         await until(pilot, lambda: not isinstance(app.screen, BulkDialog)
