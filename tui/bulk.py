@@ -15,8 +15,6 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from textual.worker import get_current_worker
-
 from rules.cli.bulk import bulk_summary, outcome_text
 from rules.errors import CoreError, Refused
 from rules.ops.bulk import OUTCOMES, BulkResult, license_actions
@@ -53,11 +51,10 @@ class BulkSwitch:
     # Asking the core: a set of 10,000 takes a second or more, so where the console asks
     # the core in workers (`load_in_worker`), these run in one and answer on the screen's
     # thread; an error comes back as the answer, to be said there.
-    # A newer preview replaces one still being made (`exclusive`); applying is never
-    # replaced: what it wrote is always said. Both are "change" work (`app.working`: the
-    # poll waits for them instead of for the session's lock).
-    def _background(self, call: Callable[[], T], then: Callable[[T], None],
-                    preview: bool = True) -> None:
+    # Both are "change" work, as a single switch's preview is (`app.working`: the poll
+    # waits for them instead of for the session's lock); none replaces another: each key
+    # press is something the operator meant, and what applying wrote is always said.
+    def _background(self, call: Callable[[], T], then: Callable[[T], None]) -> None:
         app = self.app
         if not app.load_in_worker:
             then(call())
@@ -65,15 +62,12 @@ class BulkSwitch:
 
         def work() -> None:
             answer = call()
-            if preview and get_current_worker().is_cancelled:
-                return
             try:
                 app.call_from_thread(then, answer)
             except RuntimeError:  # the console is closing
                 pass
 
-        app.run_worker(work, thread=True, group="change", exclusive=preview,
-                       exit_on_error=False)
+        app.run_worker(work, thread=True, group="change", exit_on_error=False)
 
     def _dry_run(self, on: bool) -> BulkResult | Exception:
         try:
@@ -171,8 +165,7 @@ class BulkSwitch:
                 return exc
 
         app.notify(app.tr("tui_bulk_applying", count=len(actions)))
-        self._background(call, lambda answer: self._applied(on, actions, answer),
-                         preview=False)
+        self._background(call, lambda answer: self._applied(on, actions, answer))
 
     def _applied(self, on: bool, actions: list[Action],
                  answer: BulkResult | Exception) -> None:
