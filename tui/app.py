@@ -12,23 +12,24 @@ driver can walk the console the way a person does.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from textual.app import App
 from textual.binding import BindingsMap
 from textual.command import CommandPalette
 from textual.filter import Monochrome, NoColor
-from textual.message import Message
 from textual.widget import Widget
 
 from rules.engine.reload import RuleSource
-from rules.errors import CoreError, Refused
-from rules.ops.actions import Action, AssignOrder, SetIntegration, SetLicense
+from rules.errors import CoreError
+from rules.ops.actions import Action, SetIntegration, SetLicense
 from rules.ops.session import Capabilities, Outcome, Session
 from rules.records.store import StoreError
 from rules.text import printable, printable_lines
 
 from . import keys
+from .changes import Changed, Changes, Confirmation, preview_lines, users_source
 from .commands import JumpProvider
 from .screens import (
     AccountScreen,
@@ -44,24 +45,9 @@ from .screens import (
     WhyPanel,
 )
 from .why import Why, WhyBuilder
-from .widgets import PagedSource, Row
-from .words import onoff, role, t
+from .words import role, t
 
-# How many users a confirmation names before "and N more".
-NAMED_USERS = 30
-
-
-class Changed(Message):
-    """A change the console attempted: applied (`outcome`) or refused (`refused`, the
-    reason in the operator's language, and the deciding `rule`)."""
-
-    def __init__(self, action: Action, outcome: Outcome | None = None,
-                 refused: str | None = None, rule: str | None = None) -> None:
-        super().__init__()
-        self.action = action
-        self.outcome = outcome
-        self.refused = refused
-        self.rule = rule
+__all__ = ["Changed", "ConsoleApp", "run"]
 
 
 class ConsoleApp(App[int]):
@@ -82,8 +68,8 @@ class ConsoleApp(App[int]):
         self.rules_error: Exception | None = None
         self.poll_interval = poll_interval
         self.operator = session.whoami()
-        # The last change refused: (the action, the reason), for `w` in a dialog.
-        self.last_refusal: tuple[Action, str] | None = None
+        # Every change goes through here (previews, applying, refusals, their messages).
+        self.changes = Changes(self)
         # Called with every `Changed`, in order (a scenario recorder registers here).
         self.observers: list[Callable[[Changed], None]] = []
         # Every notification shown, oldest first: (severity, text). Toasts fade; this stays
@@ -316,27 +302,10 @@ class ConsoleApp(App[int]):
         """The Assign picker, with the rules' answer for every account the operator may
         read: the eligible ones to pick, the others with the reason. When the rules allow
         no account at all (an expired or assigned order), say why instead of opening."""
-        if self.readonly:
-            return self.refuse_readonly()
-        try:
-            order = next((o for o in self.session.orders() if o["id"] == order_id), None)
-            targets = self.session.assign_targets(order_id) if order is not None else []
-        except (CoreError, StoreError) as exc:
-            self.notify(str(exc), severity="error")
+        choices = self.changes.assign_choices(order_id)
+        if choices is None:
             return False
-        if order is None:
-            self.notify(self.tr("unknown_record", kind=self.tr("kind_order"), id=order_id),
-                        severity="error")
-            return False
-        if not any(verdict.allowed for _, verdict in targets):
-            reasons = [v.reason for _, v in targets if v.reason]
-            reason = reasons[0] if reasons else self.tr("tui_assign_no_account")
-            if targets:
-                self.last_refusal = (AssignOrder(order_id, targets[0][0]["id"]), reason)
-            self.notify(f"{order_id}: {reason}\n{self.tr('tui_press_w')}",
-                        title=self.tr("refused").capitalize(), severity="error")
-            return False
-        self.push_screen(AssignDialog(order, targets))
+        self.push_screen(AssignDialog(*choices))
         return True
 
     def refuse_readonly(self) -> bool:
@@ -373,200 +342,63 @@ class ConsoleApp(App[int]):
             self.push_screen(CommandPalette(id="--command-palette",
                                             placeholder=self.tr("tui_palette_placeholder")))
 
-    # Changes: the one place -----------------------------------------------
+    # Changes: the one place (tui/changes.py) -----------------------------
     def on_changed(self, message: Changed) -> None:
         for observer in self.observers:
             observer(message)
 
+    def post_change(self, change: Changed) -> None:
+        self.post_message(change)
+
+    @property
+    def last_refusal(self) -> tuple[Action, str] | None:
+        """The last change refused: (the action, the reason), for `w` in a dialog."""
+        return self.changes.last_refusal
+
     def change(self, action: Action, seen: bool | None = None,
                expect_preview: str | None = None) -> Outcome | None:
-        """Apply one action through the core; notify; post `Changed`. None when refused.
-
-        `seen`: the state the screen showed; the core refuses if another console changed
-        it since (a stale edit), instead of overwriting that change. `expect_preview`: the
-        preview the operator confirmed; the core refuses if the change would now do
-        anything else."""
-        if self.readonly:
-            reason = self.tr("readonly_console")
-            self.notify(reason, severity="warning")
-            self.post_message(Changed(action, refused=reason))
-            return None
-        try:
-            outcome = self.session.apply(action, expect=seen, expect_preview=expect_preview)
-        except Refused as exc:
-            self._refused(action, exc)
-            return None
-        except (CoreError, StoreError) as exc:
-            self.notify(str(exc), severity="error")
-            self.post_message(Changed(action, refused=str(exc)))
-            return None
-        self.last_refusal = None
-        self.notify(self.describe(action, outcome), title=self.tr("done").capitalize())
-        self.post_message(Changed(action, outcome=outcome,
-                                  rule=outcome.rule.name if outcome.rule else None))
-        self.reload_place()
-        return outcome
-
-    def _refused(self, action: Action, exc: Refused) -> None:
-        self.last_refusal = (action, str(exc))
-        rule = exc.decision.rule.name if exc.decision else None
-        self.notify(f"{exc}\n{self.tr('tui_press_w')}", title=self.tr("refused").capitalize(),
-                    severity="error")
-        self.post_message(Changed(action, refused=str(exc), rule=rule))
+        return self.changes.change(action, seen, expect_preview)
 
     def describe(self, action: Action, outcome: Outcome) -> str:
-        """One line for the notification, in words."""
-        if not outcome.changed:
-            return f"{outcome.target}: {self.tr('unchanged')}"
-        if isinstance(action, SetLicense):
-            user = self.session.user(action.user)
-            text = self.tr("tui_license_switched", name=user["name"], id=user["id"],
-                           value=onoff(action.on, self.lang))
-        elif isinstance(action, SetIntegration):
-            account = self.session.account(action.account)
-            text = self.tr("tui_integration_switched", account=account["name"],
-                           integration=self.tr(f"integration_{action.integration}"),
-                           value=onoff(action.on, self.lang))
-        else:
-            account = self.session.account(str(outcome.after))
-            text = self.tr("tui_order_assigned", order=outcome.target.split(":")[1],
-                           account=account["name"])
-        for e in outcome.effects:
-            if e.users:
-                key = "tui_consequence_revoke" if e.action == "revoke" \
-                    else "tui_consequence_grant"
-                text += "\n" + self.tr(key, count=len(e.users), rule=e.rule.name)
-        return text
+        return self.changes.describe(action, outcome)
 
     def switch_license(self, user_id: str, product: str = "miteam",
                        value: bool | None = None, seen: bool | None = None) -> Outcome | None:
-        """Space on a user: switch the stored license; the rules decide whether it may.
-        `seen` is the stored state the screen showed: the switch goes from there, and is
-        refused as stale if another console changed it meanwhile."""
-        try:
-            if value is None:
-                value = not (seen if seen is not None else
-                             self.session.user(user_id)["licenses"].get(product, False))
-            action = SetLicense(user_id, product, value)
-            if self.readonly:
-                return self.change(action, seen)
-            preview = self.session.apply(action, dry_run=True, expect=seen)
-        except Refused as exc:
-            self._refused(SetLicense(user_id, product, bool(value)), exc)
-            return None
-        except (CoreError, StoreError) as exc:
-            self.notify(str(exc), severity="error")
-            return None
-        if any(e.users for e in preview.effects):
-            self._confirm(action, seen, preview, self.tr(
-                "tui_confirm_license", id=user_id, value=onoff(value, self.lang)), value)
-            return None
-        return self.change(action, seen)
+        return self.changes.switch_license(user_id, product, value, seen)
 
     def switch_integration(self, account: str, integration: str, value: bool | None = None,
                            confirm: bool = True, seen: bool | None = None) -> Outcome | None:
-        """Switch an integration; first show what it will do (S8) and ask, Cancel focused.
-        `seen`: the state the screen showed, as for `switch_license`."""
-        try:
-            acc = self.session.account(account)
-            if value is None:
-                value = not (seen if seen is not None else acc["integrations"][integration])
-            action = SetIntegration(acc["id"], integration, value)
-            if self.readonly or not confirm:
-                return self.change(action, seen)
-            preview = self.session.apply(action, dry_run=True, expect=seen)
-        except Refused as exc:
-            self._refused(SetIntegration(account, integration, bool(value)), exc)
-            return None
-        except (CoreError, StoreError) as exc:
-            self.notify(str(exc), severity="error")
-            return None
-        title = self.tr("tui_confirm_integration", account=acc["name"],
-                        integration=self.tr(f"integration_{integration}"),
-                        value=onoff(value, self.lang))
-        self._confirm(action, seen, preview, title, value)
-        return None
-
-    def _confirm(self, action: Action, seen: bool | None, preview: Outcome,
-                 title: str, value: bool) -> None:
-        lines, users = self.preview_summary(preview)
-
-        def decided(confirmed: bool | None) -> None:
-            # The change must do what the dialog showed: the core refuses it as stale if
-            # another console changed what it would touch since (S8's revocations).
-            if confirmed:
-                self.change(action, seen, expect_preview=preview.preview)
-
-        confirm = self.tr("tui_confirm_button", value=onoff(value, self.lang))
-        if isinstance(action, SetIntegration):
-            def why() -> None:
-                self.why_integration(action.account, action.integration)
-        else:
-            def why() -> None:
-                self.why_license(action.user, action.product)
-        self.push_screen(ConfirmDialog(
-            title, lines, confirm, self.tr("tui_cancel"), why=why,
-            hint=self.tr("tui_confirm_why"), users=self.users_source(users) if users else None,
-            users_title=self.tr("tui_preview_users", count=len(users))), decided)
-
-    def preview_summary(self, preview: Outcome) -> tuple[list[str], list[str]]:
-        """A dry run in a few lines (how many licenses each rule switches) and every user
-        it touches, in order (the dialog lists them all, a page at a time)."""
-        if not preview.changed:
-            return [self.tr("unchanged")], []
-        touched = [e for e in preview.effects if e.users]
-        if not touched:
-            return [self.tr("tui_no_license_changes")], []
-        lines = []
-        for e in touched:
-            key = "tui_preview_revoke" if e.action == "revoke" else "tui_preview_grant"
-            lines.append(self.tr(key, count=len(e.users), rule=e.rule.name))
-        return lines, [u for e in touched for u in e.users]
-
-    def users_source(self, ids: list[str]) -> PagedSource:
-        """Rows for user ids, their names asked of the core a page at a time (a sweeping
-        change can touch thousands)."""
-        def fetch(offset: int, limit: int, query: str) -> tuple[int, list[Row]]:
-            out = []
-            for uid in ids[offset: offset + limit]:
-                try:
-                    name = self.session.user(uid)["name"]
-                except (CoreError, StoreError):
-                    name = ""
-                out.append(Row(uid, [uid, name]))
-            return len(ids), out
-
-        return PagedSource(fetch, page_size=32)
-
-    def preview_lines(self, preview: Outcome) -> list[str]:
-        """What a dry run says will happen: how many licenses, which users, which rule."""
-        if not preview.changed:
-            return [self.tr("unchanged")]
-        lines = []
-        touched = [e for e in preview.effects if e.users]
-        if not touched:
-            lines.append(self.tr("tui_no_license_changes"))
-        for e in touched:
-            key = "tui_preview_revoke" if e.action == "revoke" else "tui_preview_grant"
-            lines.append(self.tr(key, count=len(e.users), rule=e.rule.name))
-            for uid in e.users[:NAMED_USERS]:
-                try:
-                    name = self.session.user(uid)["name"]
-                except (CoreError, StoreError):
-                    name = ""
-                lines.append(f"  {uid}  {name}")
-            if len(e.users) > NAMED_USERS:
-                lines.append("  " + self.tr("tui_and_more", count=len(e.users) - NAMED_USERS))
-        return lines
+        return self.changes.switch_integration(account, integration, value, confirm, seen)
 
     def assign_order(self, order_id: str, account: str) -> Outcome | None:
-        """S2: all licenses of the order to the account (id or company name)."""
-        return self.change(AssignOrder(order_id, account))
+        return self.changes.assign_order(order_id, account)
 
-    # Why ------------------------------------------------------------------
+    def ask(self, question: Confirmation) -> None:
+        """A sweeping change's preview, Cancel focused; `w` shows the rules' reasoning."""
+        action = question.action
+
+        def decided(confirmed: bool | None) -> None:
+            if confirmed:
+                self.changes.confirmed(question)
+
+        why: Callable[[], object] | None = None
+        if isinstance(action, SetIntegration):
+            why = partial(self.why_integration, action.account, action.integration)
+        elif isinstance(action, SetLicense):
+            why = partial(self.why_license, action.user, action.product)
+        users = question.users
+        self.push_screen(ConfirmDialog(
+            question.title, question.lines, question.confirm, self.tr("tui_cancel"), why=why,
+            hint=self.tr("tui_confirm_why"),
+            users=users_source(self.session, users) if users else None,
+            users_title=self.tr("tui_preview_users", count=len(users))), decided)
+
+    # Why (tui/why.py) -----------------------------------------------------
     @property
     def whys(self) -> WhyBuilder:
-        return WhyBuilder(self.session, self.lang, self.preview_lines, self.readonly)
+        return WhyBuilder(self.session, self.lang,
+                          lambda preview: preview_lines(self.session, self.lang, preview),
+                          self.readonly)
 
     def _why(self, build: Callable[[], Why]) -> bool:
         try:
@@ -587,26 +419,10 @@ class ConsoleApp(App[int]):
 
     def why_assign(self, order_id: str, account: str | None) -> bool:
         """The rules' answer to assigning this order to this account (the one just refused,
-        or the one chosen)."""
-        refused = self.last_refusal[0] if self.last_refusal else None
-        if isinstance(refused, AssignOrder) and refused.order == order_id \
-                and (account is None or refused.account == account):
-            account = refused.account
-        if account is None:
-            # No account chosen yet: the rules' answer for the first account they would
-            # allow, else the first they refuse (an expired order: s2_expired).
-            try:
-                targets = self.session.assign_targets(order_id)
-            except (CoreError, StoreError) as exc:
-                self.notify(str(exc), severity="error")
-                return False
-            allowed = [a for a, v in targets if v.allowed]
-            pick = allowed or [a for a, _ in targets]
-            if not pick:
-                self.notify(self.tr("tui_assign_no_account"), severity="warning")
-                return False
-            account = pick[0]["id"]
-        chosen = account
+        or the one chosen, else the first the rules would allow)."""
+        chosen = self.changes.assign_why_account(order_id, account)
+        if chosen is None:
+            return False
         return self._why(lambda: self.whys.assign(order_id, chosen))
 
 
