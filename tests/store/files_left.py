@@ -16,7 +16,7 @@ COMPACT_STEPS = ["parts-write", "parts-fsync", "compact-temp-write", "compact-fs
 def named(db: Path) -> set[str]:
     """The partition and index files the core names."""
     core = json.loads(db.read_text())
-    names = {d["file"] for d in core.get("_parts", {}).values() if d.get("file")}
+    names = {n for d in core.get("_parts", {}).values() for n in d["files"].values()}
     for info in core["_meta"]["1"].get("index", {}).values():
         names |= set(info["files"].values())
     return names

@@ -22,12 +22,14 @@ from .layout import (
     SHARD_KEYS,
     encode,
     index_dir,
+    join_part,
     make_dir,
     new_part_name,
     new_shard_name,
     part_of,
     shard_count,
     shard_of,
+    split_part,
     table_dir,
     valid_part_file,
     valid_shard_file,
@@ -42,7 +44,8 @@ from .tables import _PARTS, PARTITIONED, Doc
 class Plan:
     """What a compaction wrote, for the new core and, once that is in place, the state."""
 
-    files: dict[str, str | None] = field(default_factory=dict)  # _parts doc id -> file
+    # (_parts doc id, chunk) -> the partition's new file (None: it has no records left)
+    files: dict[tuple[str, str], str | None] = field(default_factory=dict)
     # (table, partition) -> its records as written: loaded into the state afterwards.
     groups: dict[tuple[str, str], dict[str, Doc]] = field(default_factory=dict)
     index: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -74,14 +77,23 @@ def write(st: _State, path: Path, *, hooks: bool) -> Plan:
             _fsync_dir(d)
         core = {t: docs for t, docs in st.tables.items() if t not in PARTITIONED}
         parts = dict(core[_PARTS])
-        for doc_id, name in plan.files.items():
-            parts[doc_id] = {**parts[doc_id], "file": name}
+        for (doc_id, chunk), name in plan.files.items():
+            if parts[doc_id] is core[_PARTS][doc_id]:
+                parts[doc_id] = {**parts[doc_id], "files": dict(parts[doc_id]["files"])}
+            _name(parts[doc_id]["files"], chunk, name)
         core[_PARTS] = parts
         plan.core = _core_bytes(core, st.version, st.next_id, plan.index)
     except BaseException:
         plan.discard()
         raise
     return plan
+
+
+def _name(files: dict[str, str], chunk: str, name: str | None) -> None:
+    if name is None:
+        files.pop(chunk, None)
+    else:
+        files[chunk] = name
 
 
 def _write_table(st: _State, path: Path, table: str, plan: Plan, hooks: bool) -> None:
@@ -107,8 +119,7 @@ def _write_table(st: _State, path: Path, table: str, plan: Plan, hooks: bool) ->
         dirty.update(part_of(table, raw[k].get(field_), k) for k in touched if k in raw)
         bases: dict[str, dict[str, Doc]] = {}
         for part in dirty:
-            stats = st.stat_doc(table, part)
-            name = None if stats is None else stats.get("file")
+            name = st.part_file(table, part)
             bases[part] = read_part(st, table, name) if name else {}
             groups[part] = {k: d for k, d in bases[part].items() if k not in touched}
         resort = set()
@@ -160,11 +171,12 @@ def _reindex(st: _State, table: str, groups: dict[str, dict[str, Doc]], plan: Pl
     """Every key of ``table`` into ``n`` new shards (the partitions not rewritten are
     read from their files)."""
     plan.index[table] = {"n": n, "files": {}}
-    for stats in st.stat_docs(table):
-        part = stats["id"].partition(":")[2]
+    parts = {join_part(s["id"].partition(":")[2], c): name
+             for s in st.stat_docs(table) for c, name in s["files"].items()}
+    for part in set(parts) | set(groups):
         docs = groups.get(part)
         if docs is None:
-            docs = read_part(st, table, stats["file"]) if stats.get("file") else {}
+            docs = read_part(st, table, parts[part])
         for k, d in docs.items():
             key = _key(table, k, d)
             shards.setdefault(shard_of(key, n), {})[k] = {"k": key, "p": part}
@@ -176,7 +188,8 @@ def _write_files(st: _State, path: Path, table: str, plan: Plan,
     directory = table_dir(path, table)
     make_dir(directory, path)
     for part, docs in groups.items():
-        stats = st.stat_doc(table, part)
+        group, chunk = split_part(part)
+        stats = st.stat_doc(table, group)
         if stats is None:
             continue  # no counts: no records (a part left empty)
         name = new_part_name(part, st.version) if docs else None
@@ -184,7 +197,7 @@ def _write_files(st: _State, path: Path, table: str, plan: Plan,
             file = directory / name
             plan.written.append(file)
             write_new(file, encode(table, docs), path, hooks=hooks)
-        plan.files[st.ids[_PARTS][stats["id"]]] = name
+        plan.files[(st.ids[_PARTS][stats["id"]], chunk)] = name
         plan.groups[(table, part)] = docs
     if shards:
         make_dir(index_dir(path), path)
@@ -203,8 +216,8 @@ def _write_files(st: _State, path: Path, table: str, plan: Plan,
 def adopt(st: _State, plan: Plan) -> None:
     """The new core is in place: make the state the one it names."""
     parts = st.tables[_PARTS]
-    for doc_id, name in plan.files.items():
-        parts[doc_id]["file"] = name
+    for (doc_id, chunk), name in plan.files.items():
+        _name(parts[doc_id]["files"], chunk, name)
     st.index = plan.index
     st.shards.clear()
     # Records changed since the old core are in memory; with nothing to tell them apart
@@ -227,7 +240,7 @@ def adopt(st: _State, plan: Plan) -> None:
 
 def named(st: _State) -> set[str]:
     """Every file the state's core names."""
-    names = {d["file"] for d in st.tables[_PARTS].values() if d.get("file")}
+    names = {n for d in st.tables[_PARTS].values() for n in d["files"].values()}
     for info in st.index.values():
         names.update(info["files"].values())
     return names

@@ -296,7 +296,6 @@ class JournalStorage(Storage, Lazy):
             doc = st.tables[_PARTS].pop(k, None)
             if doc is not None:
                 st.ids[_PARTS].pop(doc["id"], None)
-                st._groups = None
         st.tx_stats.clear()
         st.tx_new_stats.clear()
         st.next_id = tx.next_id

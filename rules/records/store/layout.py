@@ -48,7 +48,10 @@ MAX_SHARDS = 4096
 def group_of(value: Any) -> str:
     """The partitions' name of the records whose account field is ``value``."""
     if isinstance(value, str):
-        raw = value.encode("utf-8", "surrogatepass")
+        try:
+            raw = value.encode()
+        except UnicodeEncodeError:  # a lone surrogate (JSON allows it): hashed as is
+            raw = value.encode("utf-8", "surrogatepass")
         return hashlib.blake2b(raw, digest_size=16).hexdigest()
     return NO_ACCOUNT
 
@@ -60,8 +63,14 @@ def part_of(table: str, value: Any, doc_id: str) -> str:
     return group if bits is None else f"{group}-{int(doc_id) >> bits}"
 
 
-def group_of_part(part: str) -> str:
-    return part.partition("-")[0]
+def split_part(part: str) -> tuple[str, str]:
+    """(group, chunk) of a partition; the chunk is "" for a table not split by doc id."""
+    group, _, chunk = part.partition("-")
+    return group, chunk
+
+
+def join_part(group: str, chunk: str) -> str:
+    return f"{group}-{chunk}" if chunk else group
 
 
 def shard_of(key: str, shards: int) -> int:

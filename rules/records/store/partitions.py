@@ -10,9 +10,23 @@ reloads and asks again.
 
 from __future__ import annotations
 
+from itertools import repeat
 from typing import Any
 
-from .layout import PART_RE, PartGone, index_dir, part_of, read_json, shard_of, table_dir
+from .layout import (
+    CHUNKED,
+    NO_ACCOUNT,
+    PART_RE,
+    PartGone,
+    group_of,
+    index_dir,
+    join_part,
+    part_of,
+    read_json,
+    shard_of,
+    split_part,
+    table_dir,
+)
 from .state import _State, check_table
 from .tables import PARTITIONED, Doc, StoreError
 
@@ -35,20 +49,17 @@ def load_part(st: _State, table: str, part: str) -> None:
     """Bring one partition's records into memory (once)."""
     if st.complete[table] or part in st.loaded[table]:
         return
-    stats = st.stat_doc(table, part)
-    name = None if stats is None else stats.get("file")
+    name = st.part_file(table, part)
     if name is not None:
         docs = read_part(st, table, name)
-        field = PARTITIONED[table]
         touched, raw = st.touched[table], st.tables[table]
-        fresh = []
-        for key, doc in docs.items():
-            if key in touched:
-                continue
-            if key in raw or part_of(table, doc.get(field), key) != part:
-                raise StoreError(f"{table_dir(st.path, table) / name}: {table} record #{key}"
-                                 " does not belong in this partition", st.path)
-            fresh.append((key, None, doc))
+        stray = _stray(table, part, docs)
+        if stray is None:
+            stray = next((k for k in docs if k in raw and k not in touched), None)
+        if stray is not None:
+            raise StoreError(f"{table_dir(st.path, table) / name}: {table} record #{stray}"
+                             " does not belong in this partition", st.path)
+        fresh = [(k, None, d) for k, d in docs.items() if k not in touched]
         if raw and fresh:
             st.disordered.add(table)
         raw.update((k, d) for k, _, d in fresh)
@@ -56,6 +67,28 @@ def load_part(st: _State, table: str, part: str) -> None:
         if problem:
             raise StoreError(f"{table_dir(st.path, table) / name}: {problem}", st.path)
     st.loaded[table].add(part)
+
+
+def _stray(table: str, part: str, docs: dict[str, Doc]) -> str | None:
+    """A record of ``docs`` that is not ``part``'s, if any (checked by distinct account
+    and doc id range, not record by record: a partition holds thousands)."""
+    field = PARTITIONED[table]
+    try:
+        accounts = set(map(dict.get, docs.values(), repeat(field)))
+    except TypeError:  # an account that is a list or an object: record by record
+        accounts = set()
+    if len(accounts) > 1 and part != NO_ACCOUNT and not part.startswith(NO_ACCOUNT + "-"):
+        accounts = set()  # one account per partition, bar collisions: look closer
+    group, chunk = split_part(part)
+    fine = all(group_of(a) == group for a in accounts) if accounts else False
+    bits = CHUNKED.get(table)
+    if fine and bits is not None and docs:
+        low, high = int(chunk) << bits, (int(chunk) + 1) << bits
+        keys = list(map(int, docs))
+        fine = low <= min(keys) and max(keys) < high
+    if fine or not docs:
+        return None
+    return next(k for k, d in docs.items() if part_of(table, d.get(field), k) != part)
 
 
 def load_group(st: _State, table: str, value: Any) -> None:
@@ -71,7 +104,9 @@ def load_all(st: _State, table: str) -> None:
     if st.complete[table]:
         return
     for stats in st.stat_docs(table):
-        load_part(st, table, stats["id"].partition(":")[2])
+        group = stats["id"].partition(":")[2]
+        for chunk in stats["files"]:
+            load_part(st, table, join_part(group, chunk))
     st.complete[table] = True
 
 
@@ -85,19 +120,33 @@ def shard(st: _State, table: str, key: str) -> dict[str, str]:
     if cached is not None:
         return cached
     name = info["files"].get(str(n))
-    entries = {} if name is None else read_shard(st, name)
-    found = {e["k"]: e["p"] for e in entries.values()}
+    # Not checked entry by entry here: the partition a lookup returns is (locate).
+    entries = {} if name is None else _shard_entries(st, name)
+    try:
+        found = {e["k"]: e["p"] for e in entries.values()}
+    except (TypeError, KeyError):
+        raise StoreError(f"{index_dir(st.path) / name}: not a valid index file",
+                         st.path) from None
     st.shards[(table, n)] = found
     return found
 
 
-def read_shard(st: _State, name: str) -> dict[str, Any]:
-    """An index shard file: doc id -> {"k": record key, "p": partition}."""
+def _shard_entries(st: _State, name: str) -> dict[str, Any]:
     assert st.path is not None
     file = index_dir(st.path) / name
     data = read_json(file)
     entries = data.get("index") if isinstance(data, dict) else None
-    if not isinstance(entries, dict) or not all(
+    if not isinstance(entries, dict):
+        raise StoreError(f"{file}: not a valid index file", file)
+    return entries
+
+
+def read_shard(st: _State, name: str) -> dict[str, Any]:
+    """An index shard file, checked: doc id -> {"k": record key, "p": partition}."""
+    assert st.path is not None
+    file = index_dir(st.path) / name
+    entries = _shard_entries(st, name)
+    if not all(
         isinstance(e, dict) and isinstance(e.get("k"), str)
         and isinstance(e.get("p"), str) and PART_RE.fullmatch(e["p"])
         for e in entries.values()
@@ -113,6 +162,8 @@ def locate(st: _State, table: str, key: str) -> None:
         return
     part = shard(st, table, key).get(key)
     if part is not None:
+        if not isinstance(part, str) or not PART_RE.fullmatch(part):
+            raise StoreError(f"{st.path}: the index names no partition for {key!r}", st.path)
         load_part(st, table, part)
 
 

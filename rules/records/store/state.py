@@ -13,7 +13,15 @@ from typing import Any
 
 from .files import Sig, _sig, _why
 from .journal import MAX_VERSION
-from .layout import PART_RE, group_of, group_of_part, part_of, valid_part_file, valid_shard_file
+from .layout import (
+    PART_RE,
+    group_of,
+    join_part,
+    part_of,
+    split_part,
+    valid_part_file,
+    valid_shard_file,
+)
 from .tables import (
     _INDEXABLE,
     _KEY,
@@ -124,12 +132,14 @@ def check_table(name: str, table: Any, bad: Any) -> dict[str, Doc]:
 
 
 def _parts_problem(doc: Doc) -> str | None:
-    table, _, part = str(doc.get("id")).partition(":")
-    if table not in PARTITIONED or not PART_RE.fullmatch(part):
+    table, _, group = str(doc.get("id")).partition(":")
+    if table not in PARTITIONED or "-" in group or not PART_RE.fullmatch(group):
         return f"partition record {doc.get('id')!r} names no partition"
-    name = doc.get("file")
-    if name is not None and not valid_part_file(name):
-        return f"partition {doc['id']!r} names a file {name!r} that is not a partition's"
+    files = doc.get("files")
+    if not isinstance(files, dict) or not all(
+            (c == "" or (c.isascii() and c.isdigit())) and valid_part_file(n)
+            for c, n in files.items()):
+        return f"partition {doc['id']!r} names files that are not a partition's"
     accounts = doc.get("accounts")
     if type(doc.get("n")) is not int or not isinstance(accounts, dict) or not all(
         isinstance(a, dict) and type(a.get("n")) is int and isinstance(a.get("flags"), dict)
@@ -185,8 +195,6 @@ class _State:
         # _parts doc ids whose counts the open transaction changed, and made.
         self.tx_stats: set[str] = set()
         self.tx_new_stats: list[str] = []
-        # "table:group" -> ids of its partitions' _parts docs (built when first asked).
-        self._groups: dict[str, list[str]] | None = None
         self._sound: set[str] = set()  # _parts ids checked (a changed doc is checked anew)
         self.version = 0
         self.base_version = 0
@@ -298,41 +306,36 @@ class _State:
             self._sound.add(doc["id"])
         return doc
 
-    def stat_doc(self, table: str, part: str) -> Doc | None:
-        key = self.ids[_PARTS].get(f"{table}:{part}")
+    def stat_doc(self, table: str, group: str) -> Doc | None:
+        """The _parts record of one account's partitions: their files and counts."""
+        key = self.ids[_PARTS].get(f"{table}:{group}")
         return None if key is None else self._checked(self.tables[_PARTS][key])
+
+    def part_file(self, table: str, part: str) -> str | None:
+        group, chunk = split_part(part)
+        doc = self.stat_doc(table, group)
+        return None if doc is None else doc["files"].get(chunk)
+
+    def parts_of(self, table: str, value: Any) -> list[str]:
+        """The partitions with a file, of the records whose account is ``value``."""
+        group = group_of(value)
+        doc = self.stat_doc(table, group)
+        return [] if doc is None else [join_part(group, c) for c in doc["files"]]
 
     def stat_docs(self, table: str) -> list[Doc]:
         prefix = table + ":"
         return [self._checked(d) for d in self.tables[_PARTS].values()
                 if d["id"].startswith(prefix)]
 
-    def _group_docs(self, table: str, value: Any) -> list[Doc]:
-        """The counts of every partition of the records whose account is ``value``."""
-        groups = self._groups
-        if groups is None:
-            groups = {}
-            for d in self.tables[_PARTS].values():
-                table_, _, part = d["id"].partition(":")
-                groups.setdefault(f"{table_}:{group_of_part(part)}", []).append(d["id"])
-            self._groups = groups
-        parts, ids = self.tables[_PARTS], self.ids[_PARTS]
-        return [self._checked(parts[ids[i]])
-                for i in groups.get(f"{table}:{group_of(value)}", ())]
-
-    def parts_of(self, table: str, value: Any) -> list[str]:
-        return [d["id"].partition(":")[2] for d in self._group_docs(table, value)]
-
-    def _stat_doc_for(self, table: str, part: str) -> Doc:
-        doc = self.stat_doc(table, part)
+    def _stat_doc_for(self, table: str, group: str) -> Doc:
+        doc = self.stat_doc(table, group)
         if doc is None:
             key = str(self.next_id.setdefault(_PARTS, 1))
             self.next_id[_PARTS] = int(key) + 1
-            doc = {"id": f"{table}:{part}", "file": None, "n": 0, "accounts": {}}
+            doc = {"id": f"{table}:{group}", "files": {}, "n": 0, "accounts": {}}
             self.tables[_PARTS][key] = doc
             self.ids[_PARTS][doc["id"]] = key
             self.tx_new_stats.append(key)
-            self._groups = None
         return doc
 
     def restat(self, table: str, changes: Iterable[tuple[str, Doc | None, Doc | None]]
@@ -347,7 +350,7 @@ class _State:
 
     def _count(self, table: str, key: str, doc: Doc, sign: int) -> None:
         value = doc.get(PARTITIONED[table])
-        stats = self._stat_doc_for(table, part_of(table, value, key))
+        stats = self._stat_doc_for(table, group_of(value))
         self.tx_stats.add(self.ids[_PARTS][stats["id"]])
         stats["n"] += sign
         if not isinstance(value, str):
@@ -377,7 +380,6 @@ class _State:
         self.tables[_PARTS] = {}
         self.ids[_PARTS] = {}
         self.next_id[_PARTS] = 1
-        self._groups = None
         for table in PARTITIONED:
             for key, doc in self.tables[table].items():
                 self._count(table, key, doc, 1)
@@ -388,17 +390,14 @@ class _State:
         """Records of a partitioned table (whose account is the string ``value``)."""
         if value is _MISSING:
             return sum(d["n"] for d in self.stat_docs(table))
-        accs = [d["accounts"].get(value) for d in self._group_docs(table, value)]
-        return sum(a["n"] for a in accs if a is not None)
+        stats = self.stat_doc(table, group_of(value))
+        acc = None if stats is None else stats["accounts"].get(value)
+        return 0 if acc is None else acc["n"]
 
     def flags_of(self, table: str, value: str) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for d in self._group_docs(table, value):
-            acc = d["accounts"].get(value)
-            if acc is not None:
-                for k, n in acc["flags"].items():
-                    out[k] = out.get(k, 0) + n
-        return {k: n for k, n in out.items() if n}
+        stats = self.stat_doc(table, group_of(value))
+        acc = None if stats is None else stats["accounts"].get(value)
+        return {} if acc is None else {k: n for k, n in acc["flags"].items() if n}
 
     # -- changes
 
@@ -502,10 +501,11 @@ class _State:
             if doc is None:
                 raw.pop(key, None)
             else:
+                if old is None and raw and int(next(reversed(raw))) > int(key):
+                    self.disordered.add(table)  # its partition was not loaded
                 raw[key] = doc
             changes.setdefault(table, []).append((key, old, doc))
             if table == _PARTS:
-                self._groups = None
                 if doc is not None:
                     self._sound.discard(doc.get("id"))
             k = int(key) + 1
