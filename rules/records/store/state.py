@@ -179,7 +179,7 @@ class _State:
         self.ids: dict[str, dict[str, str]] = {
             t: {} for t in (*TABLES, _PARTS) if _KEY[t] == "id"}
         # table -> field -> value -> ordered set of doc ids (a dict, for order and O(1)).
-        self.ix: dict[str, dict[str, dict[Any, dict[str, None]]]] = {
+        self.ix: dict[str, dict[str, dict[Any, dict[str, None]] | None]] = {
             t: {f: {} for f in fields} for t, fields in INDEXES.items()
         }
         # Buckets that gained a doc id out of order; sorted lazily on the next read.
@@ -283,17 +283,23 @@ class _State:
             self.ids[table] = ids
         if table in self.ix:
             for field in INDEXES[table]:
-                buckets: dict[Any, dict[str, None]] = {}
-                for key, value in zip(raw, map(dict.get, raw.values(), repeat(field)),
-                                      strict=True):
-                    if isinstance(value, _INDEXABLE):
-                        bucket = buckets.get(value)
-                        if bucket is None:
-                            buckets[value] = {key: None}
-                        else:
-                            bucket[key] = None
-                self.ix[table][field] = buckets
+                # Built when first asked (_build): a command reads one or two of them.
+                self.ix[table][field] = None
         return problem
+
+    def _build(self, table: str, field: str) -> dict[Any, dict[str, None]]:
+        raw = self.ordered(table)
+        buckets: dict[Any, dict[str, None]] = {}
+        for key, value in zip(raw, map(dict.get, raw.values(), repeat(field)), strict=True):
+            if isinstance(value, _INDEXABLE):
+                bucket = buckets.get(value)
+                if bucket is None:
+                    buckets[value] = {key: None}
+                else:
+                    bucket[key] = None
+        self.unsorted = {u for u in self.unsorted if u[:2] != (table, field)}
+        self.ix[table][field] = buckets
+        return buckets
 
 
     # -- per-partition counts: the core's _parts table
@@ -436,6 +442,8 @@ class _State:
 
     def _unbucket(self, table: str, field: str, value: Any, key: str) -> None:
         buckets = self.ix[table][field]
+        if buckets is None:
+            return  # not built yet: built from the records when first asked
         bucket = buckets.get(value)
         if bucket is not None:
             bucket.pop(key, None)
@@ -445,6 +453,8 @@ class _State:
 
     def _bucket_add(self, table: str, field: str, value: Any, key: str) -> None:
         buckets = self.ix[table][field]
+        if buckets is None:
+            return
         bucket = buckets.get(value)
         if bucket is None:
             buckets[value] = {key: None}
@@ -454,7 +464,10 @@ class _State:
         bucket[key] = None
 
     def bucket(self, table: str, field: str, value: Any) -> Mapping[str, None]:
-        bucket = self.ix[table][field].get(value)
+        buckets = self.ix[table][field]
+        if buckets is None:
+            buckets = self._build(table, field)
+        bucket = buckets.get(value)
         if bucket is None:
             return {}
         if self.unsorted and (table, field, value) in self.unsorted:
