@@ -177,6 +177,13 @@ class Lazy:
         raise StoreError(f"{e}: a partition file of the database is missing") from None
 
     def _lazy(self, fn: Any, *args: Any) -> None:
+        mutex = getattr(self, "mutex", None)
+        if mutex is None:
+            return self._lazy_now(fn, *args)
+        with mutex:  # threads of one console share the loaded state
+            return self._lazy_now(fn, *args)
+
+    def _lazy_now(self, fn: Any, *args: Any) -> None:
         try:
             fn(self.state, *args)
         except PartGone as e:
