@@ -214,9 +214,11 @@ class JournalStorage(Storage, Lazy):
         if not ops:
             return False
         # The counts of the partitions changed, in the same line: replay keeps them
-        # current without loading a partition.
+        # current without loading a partition. Not their files: those change only when
+        # the core is written, which empties the journal.
         parts = st.tables[_PARTS]
-        ops.extend([_PARTS, k, parts[k]] for k in sorted(st.tx_stats, key=int) if k in parts)
+        ops.extend([_PARTS, k, {f: v for f, v in parts[k].items() if f != "files"}]
+                   for k in sorted(st.tx_stats, key=int) if k in parts)
         try:
             body = json.dumps(ops, ensure_ascii=False, separators=(",", ":"))
             data = body.encode("utf-8", "surrogatepass")

@@ -64,7 +64,7 @@ def _ops_problem(ops: Any) -> str | None:
             if table == _PARTS:
                 from .state import _parts_problem
 
-                problem = _parts_problem(doc)
+                problem = _parts_problem({"files": {}, **doc})
                 if problem:
                     return problem
     return None

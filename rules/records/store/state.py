@@ -511,6 +511,9 @@ class _State:
                         touched[key] = (part_of(table, raw[key].get(PARTITIONED[table]), key)
                                         if key in raw else None)
             old = raw.get(key)
+            if table == _PARTS and doc is not None and "files" not in doc:
+                # A journaled count: the files are the core's.
+                doc = {**doc, "files": {} if old is None else old["files"]}
             if doc is None:
                 raw.pop(key, None)
             else:
