@@ -157,9 +157,13 @@ CATALOG: dict[str, dict[str, str]] = {
                         "de": "die MiCollab-Integration ausschalten"},
     "wn_miteam_on": {"en": "switch the MiTeam Meetings integration on",
                      "de": "die MiTeam Meetings-Integration einschalten"},
-    "wn_assign_order": {"en": "assign an order with at least {n} license(s) to this account",
-                        "de": "diesem Konto eine Bestellung mit mindestens {n} Lizenz(en) "
-                              "zuweisen"},
+    "wn_assign_order": {
+        "en": {"one": "assign an order with at least {count} license to this account",
+               "other": "assign an order with at least {count} licenses to this account"},
+        "de": {"one": "diesem Konto eine Bestellung mit mindestens {count} Lizenz zuweisen",
+               "other": "diesem Konto eine Bestellung mit mindestens {count} Lizenzen "
+                        "zuweisen"},
+    },
     "wn_free_license": {"en": "switch off another user's license",
                         "de": "die Lizenz eines anderen Benutzers ausschalten"},
     "wn_you_can": {"en": "you can do this", "de": "das können Sie selbst"},
@@ -192,9 +196,34 @@ CATALOG: dict[str, dict[str, str]] = {
     "state_expired": {"en": "expired", "de": "abgelaufen"},
     "expiring": {"en": "expiring soon", "de": "läuft bald ab"},
     "consequence": {
-        "en": "{count} license(s) switched off by rule {rule}",
-        "de": "{count} Lizenz(en) durch Regel {rule} ausgeschaltet",
+        "en": {"one": "{count} license switched off by rule {rule}",
+               "other": "{count} licenses switched off by rule {rule}"},
+        "de": {"one": "{count} Lizenz durch Regel {rule} ausgeschaltet",
+               "other": "{count} Lizenzen durch Regel {rule} ausgeschaltet"},
     },
+    "consequence_grant": {
+        "en": {"one": "{count} license switched on by rule {rule}",
+               "other": "{count} licenses switched on by rule {rule}"},
+        "de": {"one": "{count} Lizenz durch Regel {rule} eingeschaltet",
+               "other": "{count} Lizenzen durch Regel {rule} eingeschaltet"},
+    },
+    "dry_run": {"en": "dry run", "de": "Probelauf"},
+    # The command's plain-text views (rules/cli/show.py)
+    "show_account": {"en": "account", "de": "Konto"},
+    "show_partner": {"en": "partner {id}", "de": "Partner {id}"},
+    "show_products": {"en": "Products and Licenses", "de": "Produkte und Lizenzen"},
+    "show_users": {"en": "users", "de": "Benutzer"},
+    "show_orders": {"en": "orders", "de": "Bestellungen"},
+    "show_expires": {"en": "expires {date}", "de": "läuft ab am {date}"},
+    # Counted nouns, for messages that count more than one thing (t() picks one plural
+    # form per message, by `count`): "result: {steps}, {checks}".
+    "count_steps": {"en": {"one": "{count} step", "other": "{count} steps"},
+                    "de": {"one": "{count} Schritt", "other": "{count} Schritte"}},
+    # after "of" / "von" (German's dative plural differs)
+    "count_steps_of": {"en": {"one": "{count} step", "other": "{count} steps"},
+                       "de": {"one": "{count} Schritt", "other": "{count} Schritten"}},
+    "count_expectations": {"en": {"one": "{count} expectation", "other": "{count} expectations"},
+                           "de": {"one": "{count} Erwartung", "other": "{count} Erwartungen"}},
     # Scenario transcripts (`miteam scenario run`). Steps and expectations are quoted in
     # scenario words (like rule names): only these labels are translated.
     "scenario_step": {"en": "step {number} as {operator}: {action}",
@@ -209,12 +238,38 @@ CATALOG: dict[str, dict[str, str]] = {
                          "de": "abgelehnt durch {rule}: {reason}"},
     "scenario_refused_plain": {"en": "refused: {reason}", "de": "abgelehnt: {reason}"},
     "scenario_error": {"en": "error: {message}", "de": "Fehler: {message}"},
-    "scenario_effect_revoke": {"en": "{rule} revoked {count} license(s)",
-                               "de": "{rule} hat {count} Lizenz(en) entzogen"},
-    "scenario_effect_grant": {"en": "{rule} granted {count} license(s)",
-                              "de": "{rule} hat {count} Lizenz(en) erteilt"},
-    "scenario_shown": {"en": "shown for {count} user(s): {before} → {after} ({rule})",
-                       "de": "Anzeige für {count} Benutzer: {before} → {after} ({rule})"},
+    "scenario_many": {
+        "en": {"one": "{count} action: {done} done, {unchanged} unchanged, {refused} refused, "
+                      "{errors} in error",
+               "other": "{count} actions: {done} done, {unchanged} unchanged, {refused} refused, "
+                        "{errors} in error"},
+        "de": {"one": "{count} Aktion: {done} erledigt, {unchanged} unverändert, "
+                      "{refused} abgelehnt, {errors} fehlerhaft",
+               "other": "{count} Aktionen: {done} erledigt, {unchanged} unverändert, "
+                        "{refused} abgelehnt, {errors} fehlerhaft"},
+    },
+    "scenario_many_would": {"en": "would be done by {rule}: {what}",
+                            "de": "würde erledigt durch {rule}: {what}"},
+    "scenario_many_withheld": {"en": "nothing written: not all of it goes through",
+                               "de": "nichts geschrieben: nicht alles geht durch"},
+    "scenario_many_dry_run": {"en": "dry run, nothing written",
+                              "de": "Probelauf, nichts geschrieben"},
+    "scenario_effect_revoke": {
+        "en": {"one": "{rule} revoked {count} license", "other": "{rule} revoked {count} licenses"},
+        "de": {"one": "{rule} hat {count} Lizenz entzogen",
+               "other": "{rule} hat {count} Lizenzen entzogen"},
+    },
+    "scenario_effect_grant": {
+        "en": {"one": "{rule} granted {count} license", "other": "{rule} granted {count} licenses"},
+        "de": {"one": "{rule} hat {count} Lizenz erteilt",
+               "other": "{rule} hat {count} Lizenzen erteilt"},
+    },
+    "scenario_shown": {
+        "en": {"one": "shown for {count} user: {before} → {after} ({rule})",
+               "other": "shown for {count} users: {before} → {after} ({rule})"},
+        "de": {"one": "Anzeige für {count} Benutzer: {before} → {after} ({rule})",
+               "other": "Anzeige für {count} Benutzer: {before} → {after} ({rule})"},
+    },
     "scenario_ok": {"en": "ok", "de": "ok"},
     "scenario_fail": {"en": "FAIL", "de": "FEHLER"},
     "scenario_expected": {"en": "expected", "de": "erwartet"},
@@ -227,19 +282,21 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "scenario_step_at": {"en": "step {number} (line {line})",
                          "de": "Schritt {number} (Zeile {line})"},
+    # {steps}, {checks}: count_steps, count_expectations
     "scenario_result_ok": {
-        "en": "result: {steps} step(s), {checks} expectation(s), all hold",
-        "de": "Ergebnis: {steps} Schritt(e), {checks} Erwartung(en), alle erfüllt",
+        "en": "result: {steps}, {checks}, all hold",
+        "de": "Ergebnis: {steps}, {checks}, alle erfüllt",
     },
     "scenario_result_failed": {
-        "en": "result: {steps} step(s), {checks} expectation(s), {failed} failed: {where}",
-        "de": "Ergebnis: {steps} Schritt(e), {checks} Erwartung(en), {failed} nicht erfüllt: "
-              "{where}",
+        "en": "result: {steps}, {checks}, {failed} failed: {where}",
+        "de": "Ergebnis: {steps}, {checks}, {failed} nicht erfüllt: {where}",
     },
     "scenario_result_start": {"en": "result: cannot start: {reason}",
                               "de": "Ergebnis: kann nicht beginnen: {reason}"},
-    "scenario_start_after": {"en": "its {steps} step(s) hold",
-                             "de": "seine {steps} Schritt(e) sind erfüllt"},
+    "scenario_start_after": {"en": {"one": "its {count} step holds",
+                                    "other": "its {count} steps hold"},
+                             "de": {"one": "sein {count} Schritt ist erfüllt",
+                                    "other": "seine {count} Schritte sind erfüllt"}},
     "scenario_start_failed": {
         "en": "{name} does not end as it says: step {step} (line {line}) {text}: got {got}",
         "de": "{name} endet nicht wie beschrieben: Schritt {step} (Zeile {line}) {text}: "
@@ -250,21 +307,24 @@ CATALOG: dict[str, dict[str, str]] = {
         "de": "Schritt {step}: {text}: erwartet {expected}, erhalten {got}",
     },
     "scenario_summary": {
-        "en": "{count} scenario(s): {passed} pass, {failed} fail",
-        "de": "{count} Szenario(s): {passed} erfüllt, {failed} nicht erfüllt",
+        "en": {"one": "{count} scenario: {passed} pass, {failed} fail",
+               "other": "{count} scenarios: {passed} pass, {failed} fail"},
+        "de": {"one": "{count} Szenario: {passed} erfüllt, {failed} nicht erfüllt",
+               "other": "{count} Szenarien: {passed} erfüllt, {failed} nicht erfüllt"},
     },
-    "scenario_well_formed": {
-        "en": "{name}: well-formed, {steps} step(s), {checks} expectation(s)",
-        "de": "{name}: wohlgeformt, {steps} Schritt(e), {checks} Erwartung(en)",
+    "scenario_well_formed": {  # {steps}, {checks}: count_steps, count_expectations
+        "en": "{name}: well-formed, {steps}, {checks}",
+        "de": "{name}: wohlgeformt, {steps}, {checks}",
     },
     "scenario_diff_same": {
         "en": "{name}: no step differs from the shipped rules",
         "de": "{name}: kein Schritt weicht von den mitgelieferten Regeln ab",
     },
-    "scenario_diff_changed": {
-        "en": "{name}: {changed} of {steps} step(s) differ from the shipped rules",
-        "de": "{name}: {changed} von {steps} Schritt(en) weichen von den mitgelieferten "
-              "Regeln ab",
+    "scenario_diff_changed": {  # {count} changed of {steps} (count_steps_of)
+        "en": {"one": "{name}: {count} of {steps} differs from the shipped rules",
+               "other": "{name}: {count} of {steps} differ from the shipped rules"},
+        "de": {"one": "{name}: {count} von {steps} weicht von den mitgelieferten Regeln ab",
+               "other": "{name}: {count} von {steps} weichen von den mitgelieferten Regeln ab"},
     },
     "scenario_diff_needs_rules": {
         "en": "--diff compares the shipped rules with others: name them with --rules DIR",
@@ -421,6 +481,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "import_dry_run": {"en": "dry run: nothing was written",
                        "de": "Probelauf: es wurde nichts geschrieben"},
     "revert_unknown": {"en": "no audit entry #{seq}", "de": "kein Protokolleintrag #{seq}"},
+    "revert_nothing": {"en": "no audit entry to revert", "de": "kein Protokolleintrag zum "
+                       "Zurücknehmen"},
     "revert_cannot": {
         "en": "entry #{seq} ({operation}) has no inverse operation: it cannot be reverted",
         "de": "Eintrag #{seq} ({operation}) hat keine Umkehrung: er kann nicht "
@@ -521,6 +583,11 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "keys_cannot_write": {"en": "cannot write {path}: {error}",
                           "de": "{path} kann nicht geschrieben werden: {error}"},
+    "internal_error": {
+        "en": "an internal error ({error}); the details are in {path}: please report it",
+        "de": "ein interner Fehler ({error}); die Einzelheiten stehen in {path}: bitte "
+              "melden Sie ihn",
+    },
     "db_unreadable_admin": {
         "en": "{path} cannot be read, so no operator can be checked: only its administrator "
               "may replace it ({error})",

@@ -20,8 +20,6 @@ MODES = ("editable", "readonly", "disabled")
 ACTORS = ("operator", "micollab")
 # The places an operator may be offered (policy place.open decides which).
 PLACES = ("orders", "audit")
-# An order counts as "expiring" this many days before its expiry date.
-EXPIRING_DAYS = 30
 
 # The operations' names, as the rule files write them (`policy license.set`) and the
 # audit records them: written once, here, in the vocabulary every layer shares; each
@@ -109,7 +107,7 @@ RECORDS: dict[str, Type] = {
     "order": record(
         id=STR, partner=STR, product=enum(*PRODUCTS), quantity=INT,
         state=enum(*ORDER_STATES), account=OPT_STR, expires=OPT_STR,
-        expiring=Type("bool", doc="expires within the next 30 days"),
+        expiring=Type("bool", doc="expires within the rules' `setting expiring_days`"),
     ),
 }
 
@@ -169,6 +167,29 @@ ASSERT_CONTEXT: dict[str, Type] = {
     "shown": record(display=enum(*DISPLAYS), on=BOOL, mode=enum(*MODES, optional=True),
                     message=OPT_STR, rule=STR),
     "switch": record(value=BOOL, allowed=BOOL, because=OPT_STR, rule=STR),
+}
+
+
+
+@dataclass(frozen=True)
+class SettingType:
+    """A named policy value the product reads from the rule files (`setting NAME = 30`):
+    its type, the values it may take (both ends included) and what it means. The value
+    itself is the rule set's: Python knows what a setting is for, never what it is."""
+
+    type: Type
+    low: int
+    high: int
+    unit: str
+    doc: str
+
+
+# The settings every rule set declares, each exactly once.
+SETTINGS: dict[str, SettingType] = {
+    "expiring_days": SettingType(
+        INT, 0, 3650, "days",
+        "an order counts as expiring (Orders filter, license report) from this many days "
+        "before its expiry date; 0: only on its last day"),
 }
 
 # Operations whose policy must exist in a rule set (every operation the product offers).

@@ -21,10 +21,13 @@ def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("MITEAM_TODAY", TODAY)
-    for var in ("MITEAM_DB", "MITEAM_OPERATOR", "MITEAM_LANG", "MITEAM_RULES"):
+    for var in ("MITEAM_DB", "MITEAM_OPERATOR", "MITEAM_LANG", "MITEAM_RULES", "MITEAM_LOG"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
     yield
+    from rules.cli import logsetup
+
+    logsetup.uninstall()  # a command run in-process logged to this test's HOME
 
 
 @pytest.fixture

@@ -11,15 +11,18 @@ driver can walk the console the way a person does.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
+from textual import work
 from textual.app import App
 from textual.binding import BindingsMap
 from textual.command import CommandPalette
 from textual.filter import Monochrome, NoColor
 from textual.widget import Widget
+from textual.worker import get_current_worker
 
 from rules.engine.reload import RuleSource
 from rules.errors import CoreError
@@ -28,8 +31,8 @@ from rules.ops.session import Capabilities, Outcome, Session
 from rules.records.store import StoreError
 from rules.text import printable, printable_lines
 
-from . import keys
-from .changes import Changed, Changes, Confirmation, preview_lines, users_source
+from . import keys, prefs
+from .changes import Changed, Changes, Confirmation, Plan, preview_lines, users_source
 from .commands import JumpProvider
 from .screens import (
     AccountScreen,
@@ -44,10 +47,13 @@ from .screens import (
     UserScreen,
     WhyPanel,
 )
+from .serial import serialized
 from .why import Why, WhyBuilder
 from .words import role, t
 
 __all__ = ["Changed", "ConsoleApp", "run"]
+
+T = TypeVar("T")
 
 
 class ConsoleApp(App[int]):
@@ -56,6 +62,10 @@ class ConsoleApp(App[int]):
     # rules' answers ("switchable") for the operator shown.
     replaying = False
     TITLE = "MiTeam"
+    # Places ask the core in a worker (keys never wait for a big account's list). The
+    # session is serialized (tui/serial.py); a replay's player shares the store outside
+    # it, so a replay asks on the screen's thread.
+    load_in_worker = True
     # Textual's own commands (theme, keys, save screenshot) stay beside the jump-to provider.
     COMMANDS = App.COMMANDS | {JumpProvider}
 
@@ -90,6 +100,22 @@ class ConsoleApp(App[int]):
         base = {k: v for k, v in self._bindings.key_to_bindings.items() if k != "ctrl+p"}
         self._bindings = BindingsMap.merge([BindingsMap.from_keys(base), keys.bindings(
             keys.APP_KEYS, self.lang, readonly, self.has_orders)])
+
+    @property
+    def session(self) -> Session:
+        """The operator's session, one core call at a time (workers ask it too)."""
+        return self._session
+
+    @session.setter
+    def session(self, session: Session) -> None:
+        self._session = serialized(session)
+
+    async def in_worker(self, call: Callable[[], T]) -> T:
+        """`call()` off the screen's thread where the console uses workers (the palette's
+        search over users), else here."""
+        if self.load_in_worker:
+            return await asyncio.to_thread(call)
+        return call()
 
     def notify(self, message: str, *, title: str = "", severity: Any = "information",
                timeout: float | None = None, markup: bool = False) -> None:
@@ -159,8 +185,9 @@ class ConsoleApp(App[int]):
         self._seen_version = self.session.store.read().version
         for place in self.home_chain():
             self.push_screen(place)
+        prefs.apply(self, self.lang)  # the theme chosen, the user's keymap file
         if self.poll_interval:
-            self.set_interval(self.poll_interval, self.poll)
+            self.set_interval(self.poll_interval, self._poll_tick)
             # A store on a server tells of every commit as it happens (PostgreSQL's
             # LISTEN/NOTIFY): no waiting for the next poll, and no polling the server.
             subscribe = getattr(self.session.store, "subscribe", None)
@@ -203,6 +230,12 @@ class ConsoleApp(App[int]):
         place = self.place
         if place is not None and place.is_mounted:
             place.reload()
+
+    def _poll_tick(self) -> None:
+        # Not while a worker asks the core: the poll would wait for it (one call at a
+        # time), and the next tick comes soon.
+        if not self.working:
+            self.poll()
 
     def poll(self) -> None:
         """Every few seconds: changed rule files (the last good rules stay in force on an
@@ -372,6 +405,40 @@ class ConsoleApp(App[int]):
 
     def assign_order(self, order_id: str, account: str) -> Outcome | None:
         return self.changes.assign_order(order_id, account)
+
+    # The keys' way: the same changes, the core's dry run in a worker (a sweeping change
+    # on a big account takes a while), then applied, asked or refused on this thread.
+    def start_switch_license(self, user_id: str, product: str = "miteam",
+                             seen: bool | None = None) -> None:
+        self._start(partial(self.changes.plan_license, user_id, product, None, seen))
+
+    def start_switch_integration(self, account: str, integration: str,
+                                 seen: bool | None = None) -> None:
+        self._start(partial(self.changes.plan_integration, account, integration, None,
+                            True, seen))
+
+    def _start(self, plan: Callable[[], Plan]) -> None:
+        if self.load_in_worker:
+            self._plan_in_worker(plan)
+        else:
+            self.changes.carry_out(plan())
+
+    @work(thread=True, exclusive=True, group="change", exit_on_error=False)
+    def _plan_in_worker(self, plan: Callable[[], Plan]) -> None:
+        result = plan()
+        if get_current_worker().is_cancelled:
+            return  # a newer key press replaced this one
+        try:
+            self.call_from_thread(self.changes.carry_out, result)
+        except RuntimeError:  # the console is closing
+            pass
+
+    @property
+    def working(self) -> bool:
+        """Whether a worker is still asking the core for a place or a change (tests wait
+        for this to pass, instead of for a fixed time)."""
+        return any(w.group in ("place", "change") and not w.is_finished
+                   for w in self.workers)
 
     def ask(self, question: Confirmation) -> None:
         """A sweeping change's preview, Cancel focused; `w` shows the rules' reasoning."""

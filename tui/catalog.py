@@ -49,6 +49,7 @@ WORDS: dict[str, dict[str, str | dict[str, str]]] = {
     "tui_of": {"en": "of", "de": "von"},
     "tui_over": {"en": "over", "de": "über"},
     "tui_empty": {"en": "Nothing here", "de": "Keine Einträge"},
+    "tui_loading": {"en": "Loading …", "de": "Wird geladen …"},
     "tui_no_orders": {"en": "No orders assigned (or none you may see)",
                       "de": "Keine Bestellungen zugewiesen (oder keine für Sie sichtbar)"},
     "tui_no_history": {"en": "No license changes recorded",
@@ -221,10 +222,16 @@ WORDS: dict[str, dict[str, str | dict[str, str]]] = {
                               "l: Mitschrift"},
     "tui_replay_no_steps": {"en": "this scenario has no steps",
                             "de": "dieses Szenario hat keine Schritte"},
-    "tui_replay_checks_ok": {"en": "{count} expectation(s) hold",
-                             "de": "{count} Erwartung(en) erfüllt"},
-    "tui_replay_checks_failed": {"en": "{failed} of {count} expectation(s) FAIL",
-                                 "de": "{failed} von {count} Erwartung(en) FEHLER"},
+    "tui_replay_checks_ok": {
+        "en": {"one": "{count} expectation holds", "other": "{count} expectations hold"},
+        "de": {"one": "{count} Erwartung erfüllt", "other": "{count} Erwartungen erfüllt"},
+    },
+    "tui_replay_checks_failed": {  # a status: FAIL whatever {failed} is
+        "en": {"one": "{failed} of {count} expectation FAIL",
+               "other": "{failed} of {count} expectations FAIL"},
+        "de": {"one": "{failed} von {count} Erwartung FEHLER",
+               "other": "{failed} von {count} Erwartungen FEHLER"},
+    },
     "tui_replay_failure": {"en": "{text} (line {line}): expected {expected}, got {got}",
                            "de": "{text} (Zeile {line}): erwartet {expected}, erhalten {got}"},
     "tui_replay_more_failures": {"en": "… {count} more: l shows the transcript",
@@ -257,9 +264,13 @@ WORDS: dict[str, dict[str, str | dict[str, str]]] = {
     "tui_record_cannot_write": {"en": "cannot write {path}: {error}",
                                 "de": "{path} kann nicht geschrieben werden: {error}"},
     "tui_record_saved": {
-        "en": "recorded {count} step(s) in {path}; replay it: miteam tui --replay {path}",
-        "de": "{count} Schritt(e) in {path} aufgezeichnet; wiedergeben: "
-              "miteam tui --replay {path}",
+        "en": {"one": "recorded {count} step in {path}; replay it: miteam tui --replay {path}",
+               "other": "recorded {count} steps in {path}; replay it: "
+                        "miteam tui --replay {path}"},
+        "de": {"one": "{count} Schritt in {path} aufgezeichnet; wiedergeben: "
+                      "miteam tui --replay {path}",
+               "other": "{count} Schritte in {path} aufgezeichnet; wiedergeben: "
+                        "miteam tui --replay {path}"},
     },
     # Plural forms: {"one": ..., "other": ...}, chosen by `count`.
     "tui_preview_revoke": {
@@ -305,4 +316,49 @@ WORDS: dict[str, dict[str, str | dict[str, str]]] = {
     },
     "tui_confirm_why": {"en": "w: why (the rules' reasoning)",
                         "de": "w: warum (die Begründung der Regeln)"},
+    # The keymap file and the theme (tui/prefs.py)
+    "tui_keymap_bad": {
+        "en": "{where}: {problem}; the console starts with its own keys",
+        "de": "{where}: {problem}; die Konsole startet mit ihren eigenen Tasten",
+    },
+    "tui_keymap_refused": {
+        "en": "{problem}; the console starts with its own keys",
+        "de": "{problem}; die Konsole startet mit ihren eigenen Tasten",
+    },
+    "tui_keymap_unreadable": {"en": "cannot be read ({error})",
+                              "de": "nicht lesbar ({error})"},
+    "tui_keymap_syntax": {"en": "not TOML: {error}", "de": "kein TOML: {error}"},
+    "tui_keymap_section": {
+        "en": "'{name}' is not part of a keymap: write the keys under [keys]",
+        "de": "'{name}' gehört nicht in eine Tastenbelegung: die Tasten unter [keys] "
+              "schreiben",
+    },
+    "tui_keymap_unknown_id": {
+        "en": "no key has the id '{id}' (ids like {example}: README, Your keys and colours)",
+        "de": "keine Taste hat die Kennung '{id}' (Kennungen wie {example}: README, "
+              "Your keys and colours)",
+    },
+    "tui_keymap_not_text": {
+        "en": "the keys of {id} must be text, e.g. \"y\" or \"ctrl+y,f5\"",
+        "de": "die Tasten von {id} müssen Text sein, z. B. \"y\" oder \"ctrl+y,f5\"",
+    },
+    "tui_keymap_bad_key": {
+        "en": "'{name}' is not a key name (e.g. y, ctrl+y, f5, space, question_mark)",
+        "de": "'{name}' ist kein Tastenname (z. B. y, ctrl+y, f5, space, question_mark)",
+    },
+    "tui_keymap_moves": {"en": "'{name}' moves in lists and cannot be given to another key",
+                         "de": "'{name}' bewegt in Listen und kann nicht vergeben werden"},
+    "tui_keymap_quits": {"en": "'{name}' quits the console and cannot be given to another key",
+                         "de": "'{name}' beendet die Konsole und kann nicht vergeben werden"},
+    "tui_keymap_clash": {"en": "'{name}' is already the key of {other}",
+                         "de": "'{name}' ist schon die Taste von {other}"},
+    "tui_unknown_theme": {"en": "there is no theme '{name}'; the themes: {themes}",
+                          "de": "es gibt kein Thema '{name}'; die Themen: {themes}"},
+    "tui_help_prefs": {"en": "Your keys and colours", "de": "Eigene Tasten und Farben"},
+    "tui_help_prefs_text": {
+        "en": "  keys: {path}, e.g. [keys] \"miteam.why\" = \"y\"\n"
+              "  colours: miteam tui --theme NAME (ctrl+p: themes)",
+        "de": "  Tasten: {path}, z. B. [keys] \"miteam.why\" = \"y\"\n"
+              "  Farben: miteam tui --theme NAME (ctrl+p: Themen)",
+    },
 }

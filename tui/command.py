@@ -21,6 +21,24 @@ from rules.scenario.parser import SUFFIX
 
 from .words import t
 
+# The help texts below in German (rules/cli/helplang.py looks them up for `--lang de`).
+HELP_WORDS: dict[str, dict[str, str]] = {"de": {
+    "open the console (the default with no command)":
+        "die Konsole öffnen (die Vorgabe ohne Befehl)",
+    "a console that changes nothing": "eine Konsole, die nichts ändert",
+    "replay a scenario step by step in the console, on a temporary database (n next, "
+    "p back, G to the end); a file or a shipped scenario's name":
+        "ein Szenario Schritt für Schritt in der Konsole abspielen, auf einer temporären "
+        "Datenbank (n weiter, p zurück, G bis zum Ende); eine Datei oder der Name eines "
+        "mitgelieferten Szenarios",
+    "write what you do in the console as a scenario FILE (a new file)":
+        "was Sie in der Konsole tun, als Szenario in FILE schreiben (eine neue Datei)",
+    "the console's colours: a Textual theme (e.g. nord, textual-light); an unknown name "
+    "lists them":
+        "die Farben der Konsole: ein Textual-Thema (z. B. nord, textual-light); ein "
+        "unbekannter Name listet sie auf",
+}}
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     tui = sub.add_parser("tui", help="open the console (the default with no command)")
@@ -31,6 +49,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                           "scenario's name")
     tui.add_argument("--record", metavar="FILE",
                      help="write what you do in the console as a scenario FILE (a new file)")
+    tui.add_argument("--theme", metavar="NAME",
+                     help="the console's colours: a Textual theme (e.g. nord, "
+                          "textual-light); an unknown name lists them")
     tui.set_defaults(handler=open_console)
 
 
@@ -48,6 +69,13 @@ def _module(env: Env, name: str) -> ModuleType | None:
 def open_console(env: Env) -> int:
     replay = getattr(env.args, "replay", None)
     record = getattr(env.args, "record", None)
+    logs = _module(env, "tui.logsetup")  # the log file and Textual's log handler
+    if logs is None:
+        return 2
+    logs.install()
+    # An unknown theme: exit 2 before any database is opened, listing the themes.
+    importlib.import_module("tui.prefs").choose_theme(getattr(env.args, "theme", None),
+                                                      env.lang)
     if replay and record:
         raise BadInput(t("tui_replay_with_record", env.lang))
     if replay:

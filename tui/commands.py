@@ -1,8 +1,10 @@
 """`ctrl+p`: jump to an account, a user or an order by name or id, or to a place.
 
-Only what the operator may see is offered: accounts and orders as the core lists them for
-this operator, users found a page at a time through the core (`users_page`), so a search
-never evaluates the rules for a whole 10,000-user account.
+The core is asked in a worker (`ConsoleApp.in_worker`): the palette answers keys while a
+search over a big database runs. Only what the operator may see is offered: accounts and
+orders as the core lists them for this operator, users found a page at a time through the
+core (`users_page`), so a search never evaluates the rules for a whole 10,000-user
+account.
 
 Textual's palette reads a hit's prompt and help as markup: names go in through `_shown`,
 control characters written out and brackets escaped, so a name is only ever text.
@@ -40,11 +42,16 @@ class JumpProvider(Provider):
 
     async def startup(self) -> None:
         app = self.console
-        try:
-            self.accounts = app.session.accounts()
-            self.orders = app.session.orders() if app.has_orders else []
-        except (CoreError, StoreError):
-            self.accounts, self.orders = [], []
+        orders = app.has_orders
+
+        def load() -> tuple[list[dict], list[dict]]:
+            try:
+                return app.session.accounts(), app.session.orders() if orders else []
+            except (CoreError, StoreError):
+                return [], []
+
+        # Off the screen's thread: the palette opens at once, keys keep working.
+        self.accounts, self.orders = await app.in_worker(load)
 
     def places(self) -> list[tuple[str, object, str]]:
         app, lang = self.console, self.console.lang
@@ -88,7 +95,8 @@ class JumpProvider(Provider):
             candidates.append(hit(text, partial(app.open_order, o["id"]), "",
                                   q in o["id"].casefold()))
         if len(q) >= 2:
-            candidates.extend(self._users(q))
+            # A page of each account's users asked of the core: in a worker.
+            candidates.extend(await app.in_worker(partial(self._users, q)))
         for found in candidates:
             if found is not None:
                 yield found

@@ -29,7 +29,7 @@ from rules.scenario.model import DEFAULT_OPERATOR
 from rules.scenario.transcript import mark
 from rules.scenario.writer import format_action
 
-from . import keys
+from . import keys, prefs
 from .app import ConsoleApp
 from .screens import (
     AccountScreen,
@@ -138,6 +138,7 @@ class ReplayApp(ConsoleApp):
     """The console over a `Player`: read-only for the person, the scenario changes."""
 
     replaying = True
+    load_in_worker = False  # the player changes the store between the screens
 
     def __init__(self, player: Player) -> None:
         self.player = player
@@ -388,7 +389,7 @@ class ReplayHelp(HelpScreen):
         out.append(t("tui_replay_help", lang, file=app.scenario.file_name) + "\n\n")
         out.append(t("tui_help_replay", lang) + "\n", style="bold underline")
         for k in keys.available(keys.REPLAY_KEYS, True):
-            out.append(f"  {k.display:<14}", style="bold")
+            out.append(f"  {prefs.key_shown(app, k):<14}", style="bold")  # as the keymap has it
             out.append(t(f"{k.label}_help", lang) + "\n")
         out.append("\n")
         return out + super().body()

@@ -206,7 +206,7 @@ class StockView:
 def stock_switch(db: TinyDB, rules: RuleSet, user_id: str, on: bool, when: date) -> bool:
     """`Session.apply(SetLicense(...))` done with stock TinyDB: read, rules, update, audit."""
     view = StockView(db)
-    ctxs = Contexts(view, when)
+    ctxs = Contexts(view, when, expiring_days=rules.expiring_days)
     op = ctxs.operator(view.get("operators", OPERATOR) or {})
     user = view.get("users", user_id)
     if user is None:
@@ -237,7 +237,7 @@ def stock_switch(db: TinyDB, rules: RuleSet, user_id: str, on: bool, when: date)
 def stock_user(db: TinyDB, rules: RuleSet, user_id: str, when: date) -> dict:
     """`Session.user` with stock TinyDB."""
     view = StockView(db)
-    ctxs = Contexts(view, when)
+    ctxs = Contexts(view, when, expiring_days=rules.expiring_days)
     op = ctxs.operator(view.get("operators", OPERATOR) or {})
     user = view.get("users", user_id)
     assert user is not None
@@ -249,7 +249,7 @@ def stock_user(db: TinyDB, rules: RuleSet, user_id: str, when: date) -> dict:
 def stock_users(db: TinyDB, rules: RuleSet, account_id: str, when: date) -> list[dict]:
     """`Session.users(account)` with stock TinyDB."""
     view = StockView(db)
-    ctxs = Contexts(view, when)
+    ctxs = Contexts(view, when, expiring_days=rules.expiring_days)
     op = ctxs.operator(view.get("operators", OPERATOR) or {})
     account = view.get("accounts", account_id)
     assert rules.decide(READ_ACCOUNT, ctxs.for_account(op, account)).allowed
@@ -333,11 +333,11 @@ class Reference:
 # The run
 
 
-def _product_contexts(store: Store, big: str, when: date) -> list[dict]:
+def _product_contexts(store: Store, rules: RuleSet, big: str, when: date) -> list[dict]:
     """Rule contexts for every user of the big account and one user of every other
     account (so that every kind of account, and every rule, is in the mix)."""
     view = store.read()
-    ctxs = Contexts(view, when)
+    ctxs = Contexts(view, when, expiring_days=rules.expiring_days)
     op = ctxs.operator(view.get("operators", OPERATOR) or {})
     users = list(view.by("users", "account", big))
     for a in view.all("accounts"):
@@ -590,7 +590,7 @@ def _daily(session: Session, big: str, fig: Callable[[Figure], None], runs: int)
 
 def _compiled(store: Store, rules: RuleSet, big: str, when: date, runs: int
               ) -> tuple[Figure, Figure]:
-    contexts = _product_contexts(store, big, when)
+    contexts = _product_contexts(store, rules, big, when)
     try:
         ref = Reference(rules)
     except KeyError as e:

@@ -47,7 +47,10 @@ DEFAULT_COMMAND = "tui"
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse's own, minus the traceback-free exit 2
         self.print_usage(sys.stderr)
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        # argparse's `_`: its words in the operator's language (helplang.argparse_speaks)
+        print(argparse._("%(prog)s: error: %(message)s\n") % {"prog": self.prog,
+                                                             "message": message},
+              end="", file=sys.stderr)
         raise SystemExit(2)
 
 
@@ -70,10 +73,11 @@ def _command_word(argv: Sequence[str]) -> str | None:
     return None
 
 
-def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
+def build_parser(command: str | None = "*", lang: str = "en") -> argparse.ArgumentParser:
     """The parser; with ``command``, only what that command needs is imported ("*":
-    everything, for help and the tests)."""
+    everything, for help and the tests). Its help texts are in ``lang``."""
     from ..schema import LANGUAGES
+    from .helplang import catalog, translate
 
     parser = _Parser(
         prog="miteam",
@@ -97,11 +101,14 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
     wanted = [g for g, names in COMMAND_GROUPS.items() if command == "*" or command in names]
     if wanted and "dbtools" in wanted and "db" not in wanted:
         wanted.insert(0, "db")  # `bench` and `db generate` hang off the `db` group
-    for name in wanted:
-        group(name).register(sub)
+    registered = [group(name) for name in wanted]
     if not wanted or command == "*":
-        for contributed in _contributed():
-            contributed.register(sub)
+        registered += _contributed()
+    for module in registered:
+        module.register(sub)
+    words = catalog(lang, (getattr(m, "HELP_WORDS", {}) for m in registered))
+    if words is not None:
+        translate(parser, words)
     return parser
 
 
@@ -132,23 +139,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Touches no data, no rules and no other module: a fixed, small cost.
         print(f"miteam {__version__}")
         return 0
+    from .helplang import argparse_speaks, argv_language
+
     command = _command_word(argv)
     wants_help = command is None and any(a in ("-h", "--help") for a in argv)
-    parser = build_parser("*" if wants_help else command)
-    if command is not None and command not in _choices(parser):
-        parser = build_parser("*")  # a mistyped command: argparse lists them all
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
+    lang = argv_language(argv)
+    with argparse_speaks(lang):
+        parser = build_parser("*" if wants_help else command, lang)
+        if command is not None and command not in _choices(parser):
+            parser = build_parser("*", lang)  # a mistyped command: argparse lists them all
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:
+            return int(exc.code or 0)
     from .env import Env
+    from .logsetup import install
 
+    install()  # warnings of the store and the rest go to the log file, not lost
     env = Env(args)
     handler = getattr(args, "handler", None) or _default_handler(parser)
     if handler is None:
-        parser.print_help(env.err)
+        with argparse_speaks(lang):
+            parser.print_help(env.err)
         return 2
-    return dispatch(env, handler)
+    code = dispatch(env, handler)
+    import logging
+
+    from .env import command_path
+
+    logging.getLogger("miteam").info("miteam %s: exit %d", " ".join(command_path(args)), code)
+    return code
 
 
 def dispatch(env: Env, handler) -> int:
@@ -191,7 +211,7 @@ def dispatch(env: Env, handler) -> int:
         # the records are sound, it is a bug of ours, and its traceback is wanted.
         damage = _damaged_records(env)
         if damage is None:
-            raise
+            return _internal_error(env)
         _fail(env, damage, 2)
         return 2
     except KeyboardInterrupt:
@@ -200,10 +220,28 @@ def dispatch(env: Env, handler) -> int:
         # `miteam ... | head`: the reader left; say nothing more, like other Unix tools.
         _silence_stdout()
         return 0
+    except Exception:
+        return _internal_error(env)
     finally:
         sys.stdout, sys.stderr = out, err
         if env._store is not None:
             env._store.close()
+
+
+def _internal_error(env: Any) -> int:
+    """A bug of ours (the records are sound): its traceback goes to the log file, the
+    user gets one line saying where it is; exit 1, as an uncaught exception would."""
+    import logging
+
+    from ..i18n import t
+    from .env import command_path
+    from .logsetup import log_path
+
+    exc = sys.exc_info()[1]
+    logging.getLogger("miteam").exception("miteam %s failed", " ".join(command_path(env.args)))
+    _fail(env, t("internal_error", env.lang, error=f"{type(exc).__name__}: {exc}",
+                 path=log_path()), 1)
+    return 1
 
 
 def _damaged_records(env: Any) -> str | None:

@@ -18,10 +18,10 @@ from ..ops.admin import Caller
 from ..ops.session import Session
 from ..records import database
 from ..records.store import Store
-from ..schema import LANGUAGES
 from ..text import json_safe, printable, printable_lines
 from . import config
 from .config import Config
+from .helplang import language
 from .trust import is_administrator, os_login, require_strict
 
 # Commands that change nothing in the database, for which `--rules` (or MITEAM_RULES) may
@@ -68,9 +68,7 @@ class Env:
 
     @property
     def lang(self) -> str:
-        env_lang = os.environ.get("MITEAM_LANG")
-        return (self.args.lang or (env_lang if env_lang in LANGUAGES else None)
-                or self.config.lang or default_language())
+        return language(self.args.lang, lambda: self.config.lang)
 
     # Identity ---------------------------------------------------------------
     @property

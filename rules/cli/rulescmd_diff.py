@@ -49,7 +49,7 @@ def cmd_diff(env: Env) -> int:
         print(json.dumps(doc, ensure_ascii=False, indent=2, default=str), file=env.out)
     else:
         _print(env, report, effect)
-    different = bool(report.changes) or bool(effect and (effect.users or effect.accounts))
+    different = not report.same or bool(effect and (effect.users or effect.accounts))
     return 1 if different else 0
 
 
@@ -57,6 +57,8 @@ def _print(env: Env, report: DiffReport, effect: Impact | None) -> None:
     out = env.out
     print(f"{env.args.old} → {env.args.new}: {report.changed} of {report.states} abstract "
           f"state(s) answer differently", file=out)
+    for name, (a, b) in report.settings.items():
+        print(f"setting {name}: {a} → {b}", file=out)
     for c in report.changes:
         rules = c.old_rule if c.old_rule == c.new_rule else f"{c.old_rule} → {c.new_rule}"
         print(f"\n{c.question}: {rules} ({len(c.states)} state(s))", file=out)

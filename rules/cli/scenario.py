@@ -192,8 +192,9 @@ def _run_diff(env: Env, paths: list[Path], rules: RuleSet) -> int:
         if not changes:
             print(t("scenario_diff_same", env.lang, name=name), file=env.out)
         else:
-            print(t("scenario_diff_changed", env.lang, name=name, changed=len(changes),
-                    steps=len(scenario.steps)), file=env.out)
+            print(t("scenario_diff_changed", env.lang, name=name, count=len(changes),
+                    steps=t("count_steps_of", env.lang, count=len(scenario.steps))),
+                  file=env.out)
             for change in changes:
                 print(f"  {change.heading}", file=env.out)
                 # Each line keeps its own indentation after the mark: wrapped ids and
@@ -220,8 +221,9 @@ def cmd_check(env: Env) -> int:
         checks = sum(len(s.expectations) for s in sc.steps)
         rows.append({"file": sc.name, "steps": len(sc.steps), "expectations": checks})
         if not env.json:
-            print(t("scenario_well_formed", env.lang, name=sc.name, steps=len(sc.steps),
-                    checks=checks), file=env.out)
+            print(t("scenario_well_formed", env.lang, name=sc.name,
+                    steps=t("count_steps", env.lang, count=len(sc.steps)),
+                    checks=t("count_expectations", env.lang, count=checks)), file=env.out)
     _report_broken(env, broken)
     if env.json:
         print(json.dumps({"ok": not broken, "scenarios": rows,

@@ -56,7 +56,7 @@ ALLOWED: dict[tuple[str, ...], frozenset[str]] = {
                            "--rule", "--since", "--until", "--format"}),
     ("report", "licenses"): frozenset({"--partner", "--account", "--format"}),
     ("revert",): frozenset({"--dry-run"}),
-    ("tui",): frozenset({"--readonly"}),
+    ("tui",): frozenset({"--readonly", "--theme"}),  # a theme: a name from a fixed list
 }
 # Global options a login may give before its command (the rest are the service's).
 GLOBAL_FLAGS = frozenset({"--json"})
@@ -168,8 +168,13 @@ def cmd_shell(env: Env) -> int:
     service = ["--db", env.args.db] if env.args.db else []
     if env.args.lang and not any(a.split("=", 1)[0] == "--lang" for a in argv):
         service += ["--lang", env.args.lang]
+    from .helplang import argparse_speaks, argv_language
+
+    argv = [*service, *argv]
+    lang = argv_language(argv)  # the login's own --lang, else the service's
     try:
-        args = build_parser().parse_args([*service, *argv])
+        with argparse_speaks(lang):
+            args = build_parser(lang=lang).parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
     rules = env.args.rules

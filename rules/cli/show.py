@@ -41,20 +41,20 @@ def product_line(p: dict, lang: str) -> str:
 @_escaped
 def user_lines(u: dict, lang: str) -> list[str]:
     lines = [f"{u['id']}  {u['name']}" + (f" <{u['email']}>" if u["email"] else ""),
-             f"  account: {u['account']}", "  Products and Licenses:"]
+             f"  {t('show_account', lang)}: {u['account']}", f"  {t('show_products', lang)}:"]
     for p in u["products"]:
         stored = _onoff(u["licenses"][p["product"]], lang)
         by = u["set_by"].get(p["product"])
         lines.append(f"    {p['name']}: {product_line(p, lang)}")
         lines.append(f"      {t('stored', lang)}: {stored}"
                      + (f" ({t('set_by', lang)} {by})" if by else "")
-                     + f"; rule {p['rule']} ({p['rule_at']})")
+                     + f"; {t('by_rule', lang, rule=p['rule'])} ({p['rule_at']})")
     return lines
 
 
 @_escaped
 def account_lines(a: dict, lang: str) -> list[str]:
-    lines = [f"{a['id']}  {a['name']}  (partner {a['partner']})"]
+    lines = [f"{a['id']}  {a['name']}  ({t('show_partner', lang, id=a['partner'])})"]
     for name, on in a["integrations"].items():
         lines.append(f"  {t('integration_' + name, lang)}: {_onoff(on, lang)}")
     for product, c in a["licenses"].items():
@@ -62,30 +62,30 @@ def account_lines(a: dict, lang: str) -> list[str]:
         lines.append(f"  {product} {t('licenses', lang)}: {t('total', lang)} {c['total']}, "
                      f"{t('assigned', lang)} {c['assigned']}, "
                      f"{t('available', lang)} {c['available']}{over}")
-    lines.append(f"  users: {a['users']}")
+    lines.append(f"  {t('show_users', lang)}: {a['users']}")
     if a["orders"]:
-        lines.append("  orders:")
+        lines.append(f"  {t('show_orders', lang)}:")
         for o in a["orders"]:
             lines.append(f"    {o['id']}  {o['product']} x{o['quantity']}  "
                          f"{t('state_' + o['state'], lang)}"
                          + (f", {t('expiring', lang)}" if o["expiring"] else "")
-                         + (f"  expires {o['expires']}" if o["expires"] else ""))
+                         + (f"  {t('show_expires', lang, date=o['expires'])}"
+                            if o["expires"] else ""))
     return lines
 
 
 @_escaped
 def outcome_lines(o: Outcome, lang: str) -> list[str]:
-    head = "dry run: " if o.dry_run else ""
+    head = f"{t('dry_run', lang)}: " if o.dry_run else ""
     if not o.changed:
         return [f"{head}{o.target}: {t('unchanged', lang)}"]
     before = _onoff(o.before, lang) if isinstance(o.before, bool) else (o.before or "-")
     after = _onoff(o.after, lang) if isinstance(o.after, bool) else o.after
     lines = [f"{head}{o.operation} {o.target}: {before} → {after}"
-             + (f"  (rule {o.rule.name})" if o.rule else "")]
+             + (f"  ({t('by_rule', lang, rule=o.rule.name)})" if o.rule else "")]
     for e in o.effects:
-        lines.append("  " + t("consequence", lang, count=len(e.users), rule=e.rule.name)
-                     if e.action == "revoke" else
-                     f"  {len(e.users)} license(s) switched on by rule {e.rule.name}")
+        lines.append("  " + t("consequence" if e.action == "revoke" else "consequence_grant",
+                              lang, count=len(e.users), rule=e.rule.name))
         if e.users:
             lines.append("    " + ", ".join(e.users))
     if o.dry_run and o.effects:

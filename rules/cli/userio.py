@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import BadInput
 from ..i18n import t
-from ..ops.userimport import ImportResult, read_csv
+from ..ops.userimport import ImportResult, read_bytes
 from .env import Env
 
 
@@ -17,14 +17,10 @@ def cmd_user_import(env: Env) -> int:
     name = a.file
     try:
         raw = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
-        text = raw.decode("utf-8")
     except OSError as exc:
         raise BadInput(t("bad_users_file", env.lang, path=name,
                          error=exc.strerror or exc)) from None
-    except UnicodeDecodeError as exc:
-        raise BadInput(t("bad_users_file", env.lang, path=name,
-                         error=f"not UTF-8 (byte {exc.start})")) from None
-    rows = read_csv(session, text, name)
+    rows = read_bytes(session, raw, name)
     result = session.import_users(a.account, rows, dry_run=a.dry_run,
                                   skip_errors=a.skip_errors)
     env.emit(result.as_dict(), import_lines(result, env.lang))

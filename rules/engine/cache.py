@@ -20,7 +20,7 @@ from typing import Any
 
 from .. import cachefiles
 
-FORMAT = 2  # 2: Program.asserts and the assert block (issue 15)
+FORMAT = 3  # 2: Program.asserts and the assert block (issue 15); 3: Program.settings
 
 
 def key(files: Sequence[Path]) -> str | None:

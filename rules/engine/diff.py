@@ -4,7 +4,8 @@ Both sets' expressions are read into one space per operation (`abstract.build_jo
 a state tells apart whatever either set tells apart; in each state both sets are asked the
 same questions (what the view shows, what the policy decides, what follows), and every
 state where an answer differs is listed, grouped by the rules that decided, old → new.
-A renamed rule that answers the same is no difference.
+A renamed rule that answers the same is no difference. A setting declared with another
+value (`setting expiring_days = 30` → 45) is one, listed by name.
 """
 
 from __future__ import annotations
@@ -40,13 +41,20 @@ class Change:
 class DiffReport:
     changes: list[Change]
     states: int  # abstract states compared
+    # Settings whose value differs: name → (old, new).
+    settings: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def changed(self) -> int:
         return sum(len(c.states) for c in self.changes)
 
+    @property
+    def same(self) -> bool:
+        return not self.changes and not self.settings
+
     def as_dict(self) -> dict:
-        return {"same": not self.changes, "states": self.states, "changed": self.changed,
+        return {"same": self.same, "states": self.states, "changed": self.changed,
+                "settings": {k: {"old": a, "new": b} for k, (a, b) in self.settings.items()},
                 "changes": [c.as_dict() for c in self.changes]}
 
 
@@ -115,7 +123,9 @@ def diff(old: RuleSet, new: RuleSet) -> DiffReport:
                 change = groups.setdefault(key, Change(question, rule_a, rule_b, text_a,
                                                        text_b, name))
                 change.states.append(shown)
-    return DiffReport(list(groups.values()), total)
+    settings = {name: (old.setting(name), new.setting(name)) for name in schema.SETTINGS
+                if old.setting(name) != new.setting(name)}
+    return DiffReport(list(groups.values()), total, settings)
 
 
 def _relevant(question: str, varied: list[str]) -> list[str]:

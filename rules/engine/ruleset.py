@@ -1,6 +1,7 @@
 """A loaded rule set: parsed, checked, compiled once, then asked for decisions.
 
-Three kinds of question, matching the three kinds of block in a rule file:
+Three kinds of question, matching the three kinds of block in a rule file (and the named
+values a rule file sets, `setting(name)`):
 - `view(product, c)`: what Products and Licenses shows (first matching rule wins);
 - `decide(op, c)`: may the operation happen (any deny wins; else any allow; else default);
 - `consequences(op, c)`: what follows a completed operation.
@@ -274,6 +275,19 @@ class RuleSet:
               because: ast.Name | None = None) -> _Rule:
         fn = compile_expr(when, self._lets, roots, name.span.file) if when is not None else None
         return _Rule(RuleRef(name.value, name.span), fn, when)
+
+    # Settings -------------------------------------------------------------
+    def setting(self, name: str) -> int:
+        """A named policy value (`setting expiring_days = 30`). The checker has made sure
+        every setting the schema knows is declared once, of its type and in its range."""
+        value = self.program.settings[name].value
+        assert isinstance(value, ast.Literal) and isinstance(value.value, int)
+        return value.value
+
+    @property
+    def expiring_days(self) -> int:
+        """How many days before its expiry an order counts as expiring."""
+        return self.setting("expiring_days")
 
     # Messages -------------------------------------------------------------
     def message(self, key: str, lang: str) -> str:

@@ -113,6 +113,17 @@ class _Checker:
 
     def expect(self, e: Expect) -> None:
         p = self.rules.program
+        if e.kind == "setting":
+            spec = schema.SETTINGS.get(e.target)
+            if spec is None:
+                self.error(f"unknown setting '{e.target}'", e.target_span,
+                           _suggest(e.target, schema.SETTINGS)
+                           or f"settings: {', '.join(schema.SETTINGS)}")
+            elif e.value is not None:
+                problem = _type_problem(spec.type, e.value[0])
+                if problem is not None:
+                    self.error(problem[0], e.value[1], problem[1])
+            return
         if e.kind == "view":
             if e.target not in p.views:
                 self.error(f"no view '{e.target}' in these rules", e.target_span,
@@ -270,6 +281,8 @@ def _expect_text(e: Expect) -> str:
             parts.append(e.mode[0])
         if e.message is not None:
             parts.append(f"message {e.message[0]}")
+    elif e.kind == "setting":
+        parts.append(f"{e.target} = {literal(e.value[0] if e.value else None)}")
     elif e.kind == "policy":
         parts.append("allowed" if e.allowed else "refused")
         if e.because is not None:
@@ -290,6 +303,8 @@ def run_expect(e: Expect, settings: list[Setting], rules: RuleSet,
                coverage: Coverage | None) -> Failure | None:
     """Decide one expectation on the records `settings` (then its own `with`) describe;
     None when the rules decide as expected."""
+    if e.kind == "setting":
+        return _run_setting(e, rules)
     records = world([*settings, *e.settings])
     context_of = "view" if e.kind == "view" else e.target
     ctx = {k: records[k] for k in schema.CONTEXTS[context_of]}
@@ -335,6 +350,18 @@ def run_expect(e: Expect, settings: list[Setting], rules: RuleSet,
                        {"question": f"after {e.target}",
                         "candidates": [c.as_dict() for c in candidates]})
     return Failure(e, _expect_text(e), got, explanation.lines(), explanation.as_dict())
+
+
+def _run_setting(e: Expect, rules: RuleSet) -> Failure | None:
+    """`expect setting NAME = VALUE`: the value the rule files declare."""
+    declared = rules.program.settings[e.target]
+    got = rules.setting(e.target)
+    if e.value is None or got == e.value[0]:
+        return None
+    where = f"{declared.span.file}:{declared.span.line}"
+    text = f"{e.target} = {literal(got)}"
+    return Failure(e, _expect_text(e), text, [f"setting {text}   {where}"],
+                   {"question": f"setting {e.target}", "answer": got, "at": where})
 
 
 def run_tests(files: list[RuleTestFile], rules: RuleSet, coverage: Coverage | None = None,

@@ -111,7 +111,7 @@ class Step:
     refusal: str | None  # the message key the rules refuse the operator with
 
     def text(self, rules: RuleSet, lang: str) -> str:
-        what = t(self.key, lang, n=self.licenses)
+        what = t(self.key, lang, count=self.licenses)
         if self.you_can:
             return f"{what} ({t('wn_you_can', lang)})"
         reason = rules.message(self.refusal or "", lang)

@@ -112,6 +112,17 @@ class Let:
 
 
 @dataclass(frozen=True, slots=True)
+class Setting:
+    """`setting expiring_days = 30`: a named policy value the product reads. The value is
+    parsed as an expression so the checker can say what is wrong with one that is not a
+    plain value (a syntax error could only say "unexpected")."""
+
+    name: Name
+    value: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class Show:
     display: Name  # toggle | no_licenses
     on: Expr | None
@@ -189,7 +200,7 @@ class Assert:
     span: Span
 
 
-Item = Message | Let | View | Policy | After | Assert
+Item = Message | Let | Setting | View | Policy | After | Assert
 
 
 @dataclass(frozen=True, slots=True)

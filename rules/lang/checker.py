@@ -3,7 +3,8 @@
 Every problem is collected (not just the first), each with its span: unknown names and
 fields (with "did you mean"), unknown products, operations and message keys, messages
 missing a language, type mismatches, rules that can never fire, views without a default,
-duplicate names. Errors stop a rule set from loading; warnings do not.
+duplicate names, settings unknown, missing, given twice or out of their range. Errors stop
+a rule set from loading; warnings do not.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class Program:
     files: list[ast.RuleFile]
     messages: dict[str, ast.Message] = field(default_factory=dict)
     lets: dict[str, ast.Let] = field(default_factory=dict)
+    settings: dict[str, ast.Setting] = field(default_factory=dict)
     views: dict[str, ast.View] = field(default_factory=dict)
     policies: dict[str, ast.Policy] = field(default_factory=dict)
     afters: dict[str, ast.After] = field(default_factory=dict)
@@ -99,6 +101,11 @@ class Checker:
                     self.error(f"no view for product '{product}': Products and Licenses "
                                "would have nothing to show", first,
                                f"add `view {product} {{ ... default NAME show ... }}`")
+            for name, spec in schema.SETTINGS.items():
+                if name not in self.program.settings:
+                    self.error(f"no setting '{name}': {spec.doc}", first,
+                               f"add `setting {name} = NUMBER` ({spec.low} to {spec.high} "
+                               f"{spec.unit})")
             for op in schema.OPERATIONS:
                 if op not in self.program.policies:
                     self.error(f"no policy for '{op}': the product performs it, so the rules "
@@ -135,6 +142,17 @@ class Checker:
                         )
                     elif once("let", item.name.value, item.name.span):
                         p.lets[item.name.value] = item
+                elif isinstance(item, ast.Setting):
+                    spec = schema.SETTINGS.get(item.name.value)
+                    if spec is None:
+                        self.error(
+                            f"unknown setting '{item.name.value}'", item.name.span,
+                            _suggest(item.name.value, schema.SETTINGS)
+                            or f"settings: {', '.join(schema.SETTINGS)}",
+                        )
+                    elif once("setting", item.name.value, item.name.span):
+                        self._check_setting(item, spec)
+                        p.settings[item.name.value] = item
                 elif isinstance(item, ast.View):
                     if item.product.value not in schema.PRODUCTS:
                         self.error(
@@ -193,6 +211,24 @@ class Checker:
                         message.key.span,
                         f'add `{lang} "..."` inside the braces',
                     )
+
+    def _check_setting(self, setting: ast.Setting, spec: schema.SettingType) -> None:
+        name, value = setting.name.value, setting.value
+        example = f"`setting {name} = N`, N from {spec.low} to {spec.high} {spec.unit}"
+        if not isinstance(value, ast.Literal):
+            self.error(f"setting '{name}' takes a value written out, not a calculation or "
+                       "a condition", value.span, f"write the number itself: {example}")
+            return
+        v = value.value
+        if spec.type.kind == "int" and (not isinstance(v, int) or isinstance(v, bool)):
+            got = "none" if v is None else (schema.BOOL if isinstance(v, bool)
+                                            else schema.STR).describe()
+            self.error(f"setting '{name}' must be {spec.type.describe()} ({spec.unit}), but "
+                       f"this is {got}", value.span,
+                       f"write a number, without quotes: {example}")
+        elif not spec.low <= v <= spec.high:
+            self.error(f"setting '{name}' must be from {spec.low} to {spec.high} {spec.unit}, "
+                       f"but is {v}", value.span, spec.doc)
 
     def _message_ref(self, key: ast.Name) -> None:
         self._used_messages.add(key.value)
@@ -393,6 +429,10 @@ class Checker:
                 return self._type(let.expr, context, (*lets, head))
             finally:
                 self._let_uses.pop()
+        if head not in context and head in self.program.settings:
+            self.error(f"'{head}' is a setting: the product reads it, a condition cannot",
+                       path.span, "conditions read records and parameters (and `let`s)")
+            return None
         if head not in context:
             if self.incomplete and len(path.parts) == 1:
                 return None  # perhaps a condition (`let`) of the file that did not parse

@@ -195,6 +195,9 @@ class _Layout:
     def item(self, item: ast.Item) -> list[_Piece]:
         if isinstance(item, ast.Let):
             return self.expr(f"let {item.name.value} = ", item.expr, 0, item.span.line, "item")
+        if isinstance(item, ast.Setting):
+            return self.expr(f"setting {item.name.value} = ", item.value, 0, item.span.line,
+                             "item")
         if isinstance(item, ast.Assert):
             return [_Piece(0, f"assert {item.kind} {item.name.value} {{", item.span.line,
                            "item", opens=True),

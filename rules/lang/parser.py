@@ -32,8 +32,8 @@ KINDS = {"NAME": "name", "STRING": "text", "INT": "number"}
 # by one they bury the useful part of a message, so each group is named as a whole.
 _STARTS_VALUE = {"NAME", "INT", "STRING", "LPAR", "TRUE", "FALSE", "NONE"}
 _CONTINUES = {"_AND", "_OR", "COMPARE", "ADDOP", "_IN", "DOT"}
-_TOP_LEVEL = {"MESSAGE", "LET", "VIEW", "POLICY", "AFTER"}
-_TOP_LEVEL_WORDS = ("message", "let", "view", "policy", "after")
+_TOP_LEVEL = {"MESSAGE", "LET", "SETTING", "VIEW", "POLICY", "AFTER"}
+_TOP_LEVEL_WORDS = ("message", "let", "setting", "view", "policy", "after")
 # How many syntax errors one file reports before the rest is left for the next run.
 MAX_SYNTAX_ERRORS = 20
 
@@ -48,7 +48,7 @@ def expected_text(syntax: Syntax, wanted: set[str]) -> str:
         phrases.append("more of the condition (and, or, ==, ...)")
         wanted -= _CONTINUES
     if len(wanted & _TOP_LEVEL) >= 3:
-        phrases.append("a new block (message, let, view, policy, after)")
+        phrases.append("a new block (message, let, setting, view, policy, after)")
         wanted -= _TOP_LEVEL
     # Brackets and commas that close a list or group add nothing a person needs here.
     if phrases:
@@ -61,6 +61,8 @@ def expected_text(syntax: Syntax, wanted: set[str]) -> str:
 
 def _hint_for(text: str, expected: set[str]) -> str | None:
     """The most common mistakes, each with the fix spelled out."""
+    if text in ("==", ":") and "EQUAL" in expected:
+        return "a single `=` gives the value: `let NAME = ...`, `setting NAME = VALUE`"
     if text == "=" and "COMPARE" not in expected:
         return None
     if text == "=":
@@ -144,6 +146,11 @@ class _ToAst(Transformer):
     def let(self, meta, children):
         name, expr = children
         return ast.Let(self._name(name), expr, self._span(meta))
+
+    @v_args(meta=True)
+    def setting(self, meta, children):
+        name, value = children
+        return ast.Setting(self._name(name), value, self._span(meta))
 
     @v_args(meta=True)
     def view(self, meta, children):

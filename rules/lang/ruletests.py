@@ -9,6 +9,10 @@ A test file reads like this (grammar: grammar/ruletest.lark):
       expect license.set with value = true refused because licenses_not_available
     }
 
+    test "an order is expiring from 30 days before its expiry" {
+      expect setting expiring_days = 30
+    }
+
 Every test starts from `DEFAULTS` (a partner working on its own standalone account with
 licenses left), changed by the file's top-level `given`s, then the test's, then an
 expectation's `with`. `account.licenses.PRODUCT.available` follows total - assigned unless
@@ -87,8 +91,8 @@ class Setting:
 
 @dataclass(frozen=True)
 class Expect:
-    kind: str  # view | policy | after
-    target: str  # the product (view) or the operation (policy, after)
+    kind: str  # view | policy | after | setting
+    target: str  # the product (view), the operation (policy, after) or the setting's name
     target_span: Span
     span: Span
     settings: tuple[Setting, ...] = ()  # `with ...`
@@ -104,6 +108,8 @@ class Expect:
     # after: ("revoke" | "grant", product, target, spans) or nothing
     effect: tuple[str, str, str, Span, Span] | None = None
     nothing: bool = False
+    # setting: the value stated
+    value: tuple[object, Span] | None = None
 
 
 @dataclass(frozen=True)
@@ -278,6 +284,11 @@ class _ToTests(Transformer):
 
     def nothing(self, children):
         return {"nothing": True}
+
+    def setting_expect(self, children):
+        name, value = children
+        return {"kind": "setting", "target": str(name), "target_span": self._tok(name)[1],
+                "value": value}
 
 
 def parse_tests(source: str, file: str = "<tests>") -> RuleTestFile:

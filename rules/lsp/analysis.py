@@ -99,6 +99,11 @@ def hover(a: Analysis, word: str) -> str | None:
     if p is not None and word in p.messages:
         texts = "\n".join(f"- {tr.lang.value}: {tr.text}" for tr in p.messages[word].translations)
         return f"message `{word}`\n\n{texts}"
+    if p is not None and word in p.settings and word in schema.SETTINGS:
+        spec, value = schema.SETTINGS[word], p.settings[word].value
+        shown = value.value if isinstance(value, ast.Literal) else "?"
+        return (f"setting `{word}` = {shown}\n\n{spec.doc} ({spec.low} to {spec.high} "
+                f"{spec.unit})")
     if p is not None and word in p.lets:
         let = p.lets[word]
         source = a.files.get(let.span.file, "")
@@ -118,6 +123,8 @@ def definition(a: Analysis, word: str) -> Span | None:
         return p.lets[word].name.span
     if word in p.messages:
         return p.messages[word].key.span
+    if word in p.settings:
+        return p.settings[word].name.span
     return None
 
 

@@ -31,6 +31,7 @@ from . import outcome as clock
 from .outcome import TABLES, Outcome, write_license
 
 if TYPE_CHECKING:  # the session drives actions; actions only call back into it
+    from ..engine.ruleset import Decision
     from .context import Contexts
     from .session import Session
 
@@ -346,11 +347,19 @@ class _Add(Action):
     def _context(self, s: Session, ctxs: Contexts, op: dict, doc: dict) -> dict:
         """The rules' context for the new record `doc`."""
 
-    def perform(self, s: Session, tx: Any, ctxs: Contexts, op: dict,
-                expect: bool | None) -> Outcome:
+    def decide(self, s: Session, tx: Any, ctxs: Contexts,
+               op: dict) -> tuple[dict, str | None, str | None, Decision]:
+        """Everything `perform` does before it writes: the record checked, the rules'
+        decision (Refused when they refuse), the id not taken. (record, account, partner,
+        decision)."""
         doc, account, partner = self.record(s, ctxs, op)
         decision = s.require(self.policy, self._context(s, ctxs, op, doc))
         s.taken(tx, self.kind, self.id)  # type: ignore[attr-defined]
+        return doc, account, partner, decision
+
+    def perform(self, s: Session, tx: Any, ctxs: Contexts, op: dict,
+                expect: bool | None) -> Outcome:
+        doc, account, partner, decision = self.decide(s, tx, ctxs, op)
         tx.put(TABLES[self.kind], doc)
         target = self.target({})
         outcome = Outcome(self.policy, target, True, None, doc, decision.rule)

@@ -1,7 +1,8 @@
 """Build what rules read (schema.RECORDS shapes) from stored records.
 
 Derived facts live here, computed from records, never stored: an order's effective state
-(expired once its date has passed) and an account's license counts. They are cached per
+(expired once its date has passed; expiring within the rules' window) and an account's
+license counts. They are cached per
 `Contexts` (one read or one transaction), so evaluating 10,000 users of one account
 builds that account once; how many users hold a license comes from a count the store
 keeps current (`View.count_flags`), so a switch never walks the account's users.
@@ -19,9 +20,12 @@ from ..schema import PRODUCTS
 class Contexts:
     """Rule contexts over one consistent view of the store (a View or a Tx)."""
 
-    def __init__(self, view: Any, on: date | None = None) -> None:
+    def __init__(self, view: Any, on: date | None = None, *, expiring_days: int) -> None:
+        """`expiring_days`: the rule set's window for an order's `expiring` (policy, so
+        the caller reads it from the rules: `RuleSet.expiring_days`)."""
         self.view = view
         self.on = on or today()
+        self.expiring_days = expiring_days
         self._accounts: dict[str, dict] = {}
 
     def invalidate(self) -> None:
@@ -31,7 +35,7 @@ class Contexts:
         return {
             **doc,
             "state": order_state(doc, self.on),
-            "expiring": order_expiring(doc, self.on),
+            "expiring": order_expiring(doc, self.on, self.expiring_days),
             "account": doc.get("account"),
             "expires": doc.get("expires"),
         }

@@ -66,7 +66,7 @@ def impact(store: Any, in_force: RuleSet, old: RuleSet, new: RuleSet,
     NEW: they are any files the caller names, and must not widen what they may read)."""
     out = Impact()
     readable = [a["id"] for a in Session(store, in_force, operator).accounts()]
-    ctxs = Contexts(store.read())
+    ctxs = Contexts(store.read(), expiring_days=in_force.expiring_days)
     for account_id in readable:
         doc = ctxs.view.get("accounts", account_id)
         out.checked_accounts += 1

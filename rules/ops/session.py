@@ -208,7 +208,7 @@ class Session:
 
     @contextmanager
     def _reading(self) -> Iterator[tuple[Contexts, dict]]:
-        ctxs = Contexts(self.store.read(), self.on)
+        ctxs = Contexts(self.store.read(), self.on, expiring_days=self.rules.expiring_days)
         yield ctxs, self._operator(ctxs)
 
     reading_view = _reading  # for the ops modules: one consistent read and the operator
@@ -217,7 +217,7 @@ class Session:
     def writing(self) -> Iterator[tuple[Any, Contexts, dict]]:
         # A refusal or a dry run raises out of the transaction, which then writes nothing.
         with self.store.transaction() as tx:
-            ctxs = Contexts(tx, self.on)
+            ctxs = Contexts(tx, self.on, expiring_days=self.rules.expiring_days)
             yield tx, ctxs, self._operator(ctxs)
 
     # Reads ----------------------------------------------------------------

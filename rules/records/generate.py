@@ -191,7 +191,7 @@ def generate(accounts: int, users: int, seed: int = 1, on: date | None = None,
         return doc
 
     def valid_expiry() -> date:
-        # Mostly a year or two out; some within the 30 days that flag "expiring".
+        # Mostly a year or two out; some within the shipped rules' `expiring_days` (30).
         if rng.random() < 0.06:
             return on + timedelta(days=rng.randint(1, 29))
         return on + timedelta(days=rng.randint(60, 1000))

@@ -1,6 +1,7 @@
 """An order's effective state, derived from its record and the date, never stored.
 
 An order expires once its date has passed; `MITEAM_TODAY` pins the date (tests, scenarios).
+It is expiring within a window of days that the rule files set (`setting expiring_days`).
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ import os
 from datetime import date, timedelta
 
 from ..errors import BadInput
-from ..schema import EXPIRING_DAYS
 
 
 def today() -> date:
@@ -37,6 +37,8 @@ def order_state(order: dict, on: date) -> str:
     return "assigned" if order.get("account") else "unassigned"
 
 
-def order_expiring(order: dict, on: date) -> bool:
+def order_expiring(order: dict, on: date, window: int) -> bool:
+    """Whether the order expires within `window` days of `on` (the rule set's
+    `setting expiring_days`: policy, so the caller asks the rules for it)."""
     d = _expiry(order)
-    return d is not None and on <= d <= on + timedelta(days=EXPIRING_DAYS)
+    return d is not None and on <= d <= on + timedelta(days=window)

@@ -156,7 +156,8 @@ def _hidden(a, expected, r, session, player) -> Check:
 
 
 def _contexts(player: Player) -> Contexts:
-    return Contexts(player.store.read(), player.scenario.on)
+    return Contexts(player.store.read(), player.scenario.on,
+                    expiring_days=player.rules.expiring_days)
 
 
 def _account(ctxs: Contexts, key: str, lang: str) -> dict:

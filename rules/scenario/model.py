@@ -14,6 +14,7 @@ from typing import Any
 from ..lang.errors import Span
 from ..ops import actions as ops
 from ..ops.actions import ADDERS
+from .many import ManyStep
 
 # The date scenarios run on unless they say `date ...`: the day the demo data describes
 # (orders expiring soon, one expired), so a scenario means the same thing every day.
@@ -59,9 +60,10 @@ KINDS = ("partner", "account", "user", "order", "operator")
 @dataclass(frozen=True)
 class Action:
     """One step's operation: the core's action (`SetLicense`, `AssignOrder`, ...), which
-    knows its words in a scenario, and whether it is only tried (`dry-run`)."""
+    knows its words in a scenario, or a step of many actions (`many.py`: several users,
+    a revert, an import), and whether it is only tried (`dry-run`)."""
 
-    do: ops.Action
+    do: ops.Action | ManyStep
     span: Span
     dry_run: bool = False
 

@@ -10,29 +10,20 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import MISSING, dataclass
+from dataclasses import MISSING
 from dataclasses import fields as dataclass_fields
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from lark import Token, Transformer, Tree, v_args
+from lark import Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from ..lang.errors import Diagnostic, RuleError, Span, read_source
-from ..lang.parser import unquote
 from ..lang.syntax import Syntax, accepts, one_of
 from ..ops import actions as ops
-from ..ops.actions import (
-    ACTIONS,
-    ADDERS,
-    AssignOrder,
-    MicollabSet,
-    MoveUser,
-    RemoveUser,
-    SetIntegration,
-    SetLicense,
-)
+from ..ops.actions import ACTIONS
+from ..ops.bulk import WHERE_KEYS
 from ..paths import display_name
 from ..schema import ACTORS, LANGUAGES, PRODUCTS, ROLES
 from .model import (
@@ -49,6 +40,7 @@ from .model import (
     Start,
     Step,
 )
+from .statements import Opt, Stmt, ToStatements
 
 SUFFIX = ".scenario"
 
@@ -59,11 +51,13 @@ _HUMAN = {
     "NONE": "'none'",
     "DRY_RUN": "'dry-run'",
     "DROP_LICENSE": "'drop-license'",
+    "ALL_OR_NOTHING": "'all-or-nothing'",
+    "SKIP_ERRORS": "'skip-errors'",
     "_NL": "the end of the line",
     "$END": "the end of the file",
 }
 _STEP_WORDS = ("license", "micollab", "integration", "order", "partner", "account", "user",
-               "operator")
+               "operator", "revert")
 _HEADER_WORDS = ("scenario", "case", "start", "date", "language", "given")
 
 
@@ -165,6 +159,9 @@ def _syntax_error(exc: UnexpectedInput | _Glued, file: str, source: str) -> Diag
         span = Span(file, tok.line, tok.column, tok.end_line or tok.line,
                     tok.end_column or tok.column + len(bad))
         if tok.type == "_NL":
+            misspelt = _misspelt_keyword(exc, expected, file)
+            if misspelt is not None:
+                return misspelt
             # The line stopped before it said everything: point just past its end.
             text = lines[tok.line - 1] if 0 < tok.line <= len(lines) else ""
             end = len(text.split("#")[0].rstrip()) + 1
@@ -178,6 +175,27 @@ def _syntax_error(exc: UnexpectedInput | _Glued, file: str, source: str) -> Diag
                            and _is_value(prev.parser_state.value_stack[-1]))
     return Diagnostic("error", f"unexpected {what}; expected "
                       f"{SYNTAX.expected_text(expected)}", span, _hint(bad, expected, after_value))
+
+
+def _misspelt_keyword(exc: UnexpectedInput, expected: set[str],
+                      file: str) -> Diagnostic | None:
+    """`license set u-1 miteam onn`: where a word may stand (several users), `onn` is read
+    as one more user and the line ends too early; name the word that was meant instead."""
+    ip = getattr(exc, "interactive_parser", None)
+    stack = ip.parser_state.value_stack if ip is not None else []
+    last = stack[-1] if stack else None
+    while isinstance(last, Tree) and last.children:  # several words, as Lark groups them
+        last = last.children[-1]
+    if not isinstance(last, Token) or last.type != "WORD" or "WORD" not in expected:
+        return None
+    words = [w for w in (SYNTAX.keywords.get(n) for n in expected) if w and w[0].isalpha()]
+    close = difflib.get_close_matches(str(last).lower(), words, n=1, cutoff=0.6)
+    if not close:
+        return None
+    span = Span(file, last.line, last.column, last.end_line or last.line,
+                last.end_column or last.column + len(last))
+    return Diagnostic("error", f"unexpected word {str(last)!r}; expected "
+                      f"{SYNTAX.expected_text(expected)}", span, f"did you mean '{close[0]}'?")
 
 
 def _glued_word(exc: UnexpectedInput, lines: list[str]) -> tuple[int, int, str] | None:
@@ -206,252 +224,6 @@ def _is_value(item: object) -> bool:
     return isinstance(item, Tree) and item.data in ("account", "option")
 
 
-# Lark tree → statements ----------------------------------------------------------------
-
-
-@dataclass
-class _Stmt:
-    kind: str  # title cases start date language given actor action expect
-    value: Any
-    span: Span
-
-
-@dataclass
-class _Opt:
-    name: str
-    value: str  # the text as written (quotes removed)
-    quoted: bool
-    name_span: Span
-    value_span: Span
-
-
-class _ToStatements(Transformer):
-    def __init__(self, file: str) -> None:
-        super().__init__()
-        self.file = file
-
-    def _span(self, meta) -> Span:
-        return Span(self.file, meta.line, meta.column, meta.end_line, meta.end_column)
-
-    def _tspan(self, tok: Token) -> Span:
-        return Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
-
-    def _text(self, tok: Token) -> str:
-        return unquote(tok) if tok.type == "STRING" else str(tok)
-
-    def start(self, children):
-        return list(children)
-
-    # Header
-    @v_args(meta=True)
-    def title(self, meta, c):
-        return _Stmt("title", unquote(c[0]), self._span(meta))
-
-    @v_args(meta=True)
-    def cases(self, meta, c):
-        return _Stmt("cases", [str(w) for w in c], self._span(meta))
-
-    @v_args(meta=True)
-    def start_demo(self, meta, c):
-        return _Stmt("start", Start("demo", None, self._span(meta)), self._span(meta))
-
-    @v_args(meta=True)
-    def start_empty(self, meta, c):
-        return _Stmt("start", Start("empty", None, self._span(meta)), self._span(meta))
-
-    @v_args(meta=True)
-    def start_after(self, meta, c):
-        return _Stmt("start", Start("after", self._text(c[0]), self._tspan(c[0])),
-                     self._span(meta))
-
-    @v_args(meta=True)
-    def on_date(self, meta, c):
-        return _Stmt("date", (str(c[0]), self._tspan(c[0])), self._span(meta))
-
-    @v_args(meta=True)
-    def language(self, meta, c):
-        return _Stmt("language", (str(c[0]), self._tspan(c[0])), self._span(meta))
-
-    @v_args(meta=True)
-    def given(self, meta, c):
-        kind, key, *opts = c
-        return _Stmt("given", (str(kind), str(key), self._tspan(key), opts), self._span(meta))
-
-    def record_kind(self, c):
-        return c[0]
-
-    def option(self, c):
-        name, value = c
-        return _Opt(str(name), self._text(value), value.type == "STRING", self._tspan(name),
-                    self._tspan(value))
-
-    # Steps
-    @v_args(meta=True)
-    def actor(self, meta, c):
-        return _Stmt("actor", str(c[0]), self._span(meta))
-
-    @v_args(meta=True)
-    def action(self, meta, c):
-        op, args, extra = c[0]
-        dry = len(c) > 1
-        return _Stmt("action", (op, args, extra, dry, self._tspan(c[1]) if dry else None),
-                     self._span(meta))
-
-    def switch(self, c):
-        return str(c[0]) == "on"
-
-    def integration_name(self, c):
-        return str(c[0])
-
-    def account(self, c):
-        return self._text(c[0])
-
-    # A step: (the action type, its arguments, what checking it needs to point at).
-    def _license(self, action, c):
-        user, product, on = c
-        return action, {"user": str(user), "product": str(product), "on": on}, \
-            {"product": self._tspan(product)}
-
-    def license_set(self, c):
-        return self._license(SetLicense, c)
-
-    def micollab_set(self, c):
-        return self._license(MicollabSet, c)
-
-    def integration_set(self, c):
-        account, integration, on = c
-        return SetIntegration, {"account": account, "integration": integration, "on": on}, {}
-
-    def order_assign(self, c):
-        order, account = c
-        return AssignOrder, {"order": str(order), "account": account}, {}
-
-    def user_move(self, c):
-        return MoveUser, {"user": str(c[0]), "to": c[1], "drop_license": len(c) > 2}, {}
-
-    def user_remove(self, c):
-        return RemoveUser, {"user": str(c[0])}, {}
-
-    def adding(self, c):
-        kind, key, *opts = c
-        return ADDERS[str(kind)], {"id": str(key)}, {"kind": str(kind), "options": opts,
-                                                     "id_span": self._tspan(key)}
-
-    # Expectations
-    @v_args(meta=True)
-    def expect(self, meta, c):
-        kind, args = c[0]
-        return _Stmt("expect", (kind, args), self._span(meta))
-
-    def exp_done(self, c):
-        return "done", {}
-
-    def exp_unchanged(self, c):
-        return "unchanged", {}
-
-    def exp_refused(self, c):
-        args: dict[str, Any] = {"by": None, "because": None, "text": None}
-        for item in c:
-            if isinstance(item, tuple):
-                args[item[0]] = item[1]
-            else:
-                args["text"] = unquote(item)
-        return "refused", args
-
-    def by(self, c):
-        return ("by", str(c[0]))
-
-    def because(self, c):
-        return ("because", str(c[0]))
-
-    def exp_error(self, c):
-        return "error", {"text": unquote(c[0]) if c else None}
-
-    def users(self, c):
-        return [str(u) for u in c]
-
-    def exp_shows(self, c):
-        users, display, *rest = c
-        args: dict[str, Any] = {"users": users, "by": rest[0][1] if rest else None}
-        if isinstance(display, dict):
-            args.update(display)
-        else:
-            args.update({"display": "message", "message": unquote(display)})
-        return "shows", args
-
-    def toggle(self, c):
-        on, mode, *message = c
-        return {"display": "toggle", "on": on, "mode": mode,
-                "message": unquote(message[0]) if message else None}
-
-    def mode(self, c):
-        return str(c[0])
-
-    def exp_stored(self, c):
-        users, on, *set_by = c
-        return "stored", {"users": users, "on": on, "set_by": set_by[0] if set_by else None}
-
-    def set_by(self, c):
-        return str(c[0])
-
-    def exp_licenses(self, c):
-        account, *counts = c
-        return "licenses", {"account": account, "counts": list(counts)}
-
-    def count(self, c):
-        return (str(c[0]), int(c[1]))
-
-    def count_name(self, c):
-        return str(c[0])
-
-    def exp_integrations(self, c):
-        account, *pairs = c
-        return "integrations", {"account": account, "integrations": list(pairs)}
-
-    def integration(self, c):
-        return (c[0], c[1])
-
-    def exp_account_orders(self, c):
-        account, *ids = c
-        return "account_orders", {"account": account, "orders": _ids(ids)}
-
-    def exp_order(self, c):
-        order, *fields = c
-        return "order", {"order": str(order), **dict(fields)}
-
-    def order_state(self, c):
-        return ("state", str(c[0]))
-
-    def order_account(self, c):
-        return ("account", c[0])
-
-    def exp_effect(self, c):
-        action, count, *by = c
-        return "effect", {"action": "revoke" if action == "revoked" else "grant",
-                          "count": int(count), "by": by[0][1] if by else None}
-
-    def effect(self, c):
-        return str(c[0])
-
-    def exp_no_effect(self, c):
-        return "no_effect", {}
-
-    def exp_sees(self, c):
-        what, *ids = c
-        return "sees", {"what": what, "ids": _ids(ids)}
-
-    def seen(self, c):
-        return str(c[0])
-
-    def exp_hidden(self, c):
-        kind, key = c
-        return "hidden", {"kind": str(kind), "id": str(key)}
-
-
-def _ids(tokens: list[Token]) -> list[str]:
-    return [] if [t.type for t in tokens] == ["NONE"] else [str(t) for t in tokens]
-
-
 # Statements → Scenario ----------------------------------------------------------------
 
 
@@ -465,7 +237,7 @@ class _Checker:
     def error(self, message: str, span: Span, hint: str | None = None) -> None:
         self.problems.append(Diagnostic("error", message, span, hint))
 
-    def build(self, stmts: list[_Stmt], source: str, path: Path | None) -> Scenario:
+    def build(self, stmts: list[Stmt], source: str, path: Path | None) -> Scenario:
         title: str | None = None
         title_span: Span | None = None
         cases: list[str] = []
@@ -545,7 +317,7 @@ class _Checker:
         return Scenario(self.file, source, title, cases, start, on, language, given, steps,
                         path, title_span)
 
-    def _fields(self, specs: tuple[Field, ...], opts: list[_Opt], what: str,
+    def _fields(self, specs: tuple[Field, ...], opts: list[Opt], what: str,
                 new: bool | None, where: Span) -> dict[str, Any] | None:
         """Options checked against their specs: values converted, every problem named.
         `new`: None for an `add` step (all required), else whether the record is new."""
@@ -579,7 +351,7 @@ class _Checker:
                 ok = False
         return out if ok else None
 
-    def _value(self, spec: Field, opt: _Opt) -> Any:
+    def _value(self, spec: Field, opt: Opt) -> Any:
         v, span = opt.value, opt.value_span
         if spec.kind == "word" and opt.quoted and not re.fullmatch(r"[\w.@+-]+", v):
             self.error(f"'{spec.name}' takes an id, not a name", span)
@@ -606,7 +378,7 @@ class _Checker:
             return _BAD
         return v
 
-    def _given(self, kind: str, key: str, key_span: Span, opts: list[_Opt],
+    def _given(self, kind: str, key: str, key_span: Span, opts: list[Opt],
                span: Span) -> Given | None:
         # Whether the record is new is known only once the start state is built: the
         # runner checks required fields then. Here: names, types, duplicates.
@@ -621,6 +393,16 @@ class _Checker:
             self.error(f"'{' '.join(kind.words)}' cannot be tried as a dry run",
                        dry_span or span, "dry-run applies to " + ", ".join(
                            " ".join(a.words) for a in ACTIONS if a.dry_runnable))
+        if "seq" in args:
+            args = {**args, "seq": self._seq(args["seq"], extra["seq"])}
+        for key, value, key_span, value_span in extra.get("where", ()):
+            if value not in WHERE_KEYS.get(key, (value,)):
+                self.error(f"'{key}' is one of {', '.join(WHERE_KEYS[key])}; not '{value}'",
+                           value_span)
+            elif key not in WHERE_KEYS:
+                close = difflib.get_close_matches(key, list(WHERE_KEYS), n=1)
+                self.error(f"users are selected by {', '.join(WHERE_KEYS)}; not '{key}'",
+                           key_span, f"did you mean '{close[0]}'?" if close else None)
         if "product" in args and args["product"] not in PRODUCTS:
             self.error(f"unknown product '{args['product']}'", extra["product"],
                        "the products are: " + ", ".join(PRODUCTS))
@@ -633,6 +415,16 @@ class _Checker:
         # step still gets its action, so what follows it is checked as usual.
         return Action(kind(**{f.name: args.get(f.name) for f in dataclass_fields(kind)
                               if f.name in args or f.default is MISSING}), span, dry)
+
+    def _seq(self, text: str, span: Span) -> int | None:
+        """`revert SEQ`: an audit entry's number, or `last` (None)."""
+        if text == "last":
+            return None
+        if not re.fullmatch(r"[0-9]+", text) or int(text) < 1:
+            self.error(f"'{text}' is not an audit entry", span,
+                       "write its number (miteam audit lists them), or last")
+            return None
+        return int(text)
 
     def _expectation(self, e: Expectation, step: Step) -> None:
         if e.kind in OUTCOME_KINDS:
@@ -680,7 +472,7 @@ def parse(source: str, file: str = "<scenario>", path: Path | None = None) -> Sc
         tree, _ = SYNTAX.parse(text)
     except (UnexpectedInput, _Glued) as exc:
         raise ScenarioError([_syntax_error(exc, file, source)], {file: source}) from None
-    stmts = _ToStatements(file).transform(tree)
+    stmts = ToStatements(file).transform(tree)
     return _Checker(file).build(stmts, source, path)
 
 

@@ -30,6 +30,7 @@ from ..records.store import Store, records
 from ..schema import PRODUCTS
 from ..text import printable
 from . import expect as checks
+from .many import MANY_STEPS, Many
 from .model import DEFAULT_OPERATOR, Action, Scenario, Step
 from .parser import parse_file
 from .start import apply_given, base_records, resolve, start_problem, with_support
@@ -62,6 +63,13 @@ class Result:
     reason: str = ""
     rule: str | None = None
     key: str | None = None
+    # A step of many actions (`many.py`): each action's part. Refused when any part is
+    # (the first refusal's rule and reason), as the command exits 1 then.
+    many: Many | None = None
+
+    @property
+    def wrote(self) -> bool:
+        return self.kind == "done" or (self.many is not None and self.many.wrote)
 
     def describe(self) -> str:
         """The outcome in scenario words (`refused by RULE because KEY "..."`)."""
@@ -73,9 +81,9 @@ class Result:
         return "unchanged" if self.kind == "unchanged" else "done"
 
     def effects(self) -> list[tuple[str, str, list[str]]]:
-        if self.outcome is None:
-            return []
-        return [(e.action, e.rule.name, e.users) for e in self.outcome.effects]
+        outcomes = self.many.outcomes() if self.many is not None else [self.outcome]
+        return [(e.action, e.rule.name, e.users) for o in outcomes if o is not None
+                for e in o.effects]
 
 
 class Player:
@@ -139,7 +147,7 @@ class Player:
                 raise StartFailed(t("scenario_start_failed", sc.language, name=ref,
                                     step=f.step, line=f.line, text=f.text, got=f.got))
             self.start_note = t("scenario_start_after", sc.language,
-                                steps=len(before.steps))
+                                count=len(before.steps))
             end = records(before.store.read())
         return apply_given(with_support(end), sc)
 
@@ -194,10 +202,11 @@ class Player:
         out = []
         for report in self.reports:
             action = report.step.action
-            if action is None or action.dry_run or report.result.kind == "error":
+            failed = report.result.kind == "error"
+            if action is None or action.dry_run or (failed and not report.result.wrote):
                 continue
             refused = (report.result.rule or "") if report.result.kind == "refused" else None
-            out.append(Recorded(report.step.operator, action.do, refused))
+            out.append(Recorded(report.step.operator, action.do, refused, failed))
         return out
 
     def close(self) -> None:
@@ -224,9 +233,9 @@ class Player:
             result = Result("checks")
         else:
             before = self._screens(step.operator)
-            result = _perform(session, step.action)
+            result = _perform(session, step.action, self.scenario.path)
             lines.extend("  " + line for line in self._outcome_lines(result))
-            if result.kind == "done":
+            if result.wrote:
                 lines.extend("  " + line for line in self._changed_screens(
                     before, self._screens(step.operator)))
         failures: list[Failure] = []
@@ -260,6 +269,8 @@ class Player:
 
     def _outcome_lines(self, r: Result) -> list[str]:
         lang = self.scenario.language
+        if r.many is not None:
+            return self._many_lines(r.many)
         if r.kind == "refused":
             if r.rule:
                 return [t("scenario_refused", lang, rule=r.rule, reason=r.reason)]
@@ -278,12 +289,47 @@ class Player:
                                   count=len(users)), users))
         return out
 
+    def _many_lines(self, m: Many) -> list[str]:
+        """A summary, then each part as a single action's outcome reads, then what it
+        would come to (nothing written: a dry run, or not all of it went through)."""
+        lang = self.scenario.language
+        count = {k: sum(p.outcome == k for p in m.parts)
+                 for k in ("done", "unchanged", "refused", "error")}
+        out = [m.summary or t("scenario_many", lang, count=len(m.parts), done=count["done"],
+                                unchanged=count["unchanged"], refused=count["refused"],
+                                errors=count["error"])]
+        for p in m.parts:
+            if p.outcome in ("refused", "error"):
+                text = (t("scenario_error", lang, message=p.reason) if p.outcome == "error"
+                        else t("scenario_refused", lang, rule=p.rule, reason=p.reason)
+                        if p.rule else t("scenario_refused_plain", lang, reason=p.reason))
+            elif p.result is None:
+                text = p.note or p.outcome
+            else:
+                key = "scenario_unchanged" if p.outcome == "unchanged" else \
+                    "scenario_dry_run" if m.dry_run else \
+                    "scenario_many_would" if m.withheld else "scenario_done"
+                text = t(key, lang, rule=p.result.rule.name if p.result.rule else "-",
+                         what=format_change(p.result))
+            out.append(f"  {p.label}: {text}")
+            if p.result is not None:
+                out.extend("  " + line for action, by, users in
+                           [(e.action, e.rule.name, e.users) for e in p.result.effects]
+                           for line in listing(t(f"scenario_effect_{action}", lang, rule=by,
+                                                 count=len(users)), users))
+        if m.dry_run:
+            out.append(t("scenario_many_dry_run", lang))
+        elif m.withheld:
+            out.append(t("scenario_many_withheld", lang))
+        return out
+
     # What Products and Licenses shows, for every user -------------------------------
     def _screens(self, operator: str) -> dict[str, tuple[str, str]] | None:
         """Per user: what Products and Licenses shows this operator, and which rule
         decided. None when the operator is not registered (nothing can change then)."""
         assert self.store is not None
-        ctxs = Contexts(self.store.read(), self.scenario.on)
+        ctxs = Contexts(self.store.read(), self.scenario.on,
+                        expiring_days=self.rules.expiring_days)
         doc = ctxs.view.get("operators", operator)
         if doc is None:
             return None
@@ -329,8 +375,11 @@ class Player:
         return [printable(line) for line in lines]
 
 
-def _perform(session: Session, action: Action) -> Result:
+def _perform(session: Session, action: Action, scenario_path: Path | None) -> Result:
     try:
+        if isinstance(action.do, MANY_STEPS):
+            base = scenario_path.parent if scenario_path is not None else None
+            return _many_result(action.do.run(session, action.dry_run, base))
         o = session.apply(action.do, dry_run=action.dry_run)
     except Refused as exc:
         return Result("refused", None, str(exc),
@@ -339,6 +388,17 @@ def _perform(session: Session, action: Action) -> Result:
         return Result("error", None, str(exc))
     kind = "dry_run" if o.dry_run else ("done" if o.changed else "unchanged")
     return Result(kind, o)
+
+
+def _many_result(m: Many) -> Result:
+    first = m.first_refusal
+    if first is not None:
+        return Result(first.outcome, None, f"{first.label}: {first.reason}", first.rule,
+                      first.key, m)
+    if m.dry_run:
+        return Result("dry_run", None, many=m)
+    done = any(p.outcome == "done" for p in m.parts)
+    return Result("done" if done else "unchanged", None, many=m)
 
 
 def run(scenario: Scenario, rules: RuleSet, db: str | None = None) -> Run:

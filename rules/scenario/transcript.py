@@ -98,14 +98,18 @@ class Run:
         if self.start_failure is not None:
             return t("scenario_result_start", lang, reason=self.start_failure)
         if self.passed:
-            return t("scenario_result_ok", lang, steps=len(self.reports), checks=self.checks)
+            return t("scenario_result_ok", lang, **self._counts(lang))
         at: dict[int, list[str]] = {}
         for f in self.failures:
             at.setdefault(f.step, []).append(str(f.line))
         where = ", ".join(t("scenario_step_at", lang, number=step, line=", ".join(lines))
                           for step, lines in at.items())
-        return t("scenario_result_failed", lang, steps=len(self.reports), checks=self.checks,
+        return t("scenario_result_failed", lang, **self._counts(lang),
                  failed=len(self.failures), where=where)
+
+    def _counts(self, lang: str) -> dict[str, str]:
+        return {"steps": t("count_steps", lang, count=len(self.reports)),
+                "checks": t("count_expectations", lang, count=self.checks)}
 
     def lines(self) -> list[str]:
         out = list(self.header)

@@ -22,6 +22,7 @@ from ..ops.actions import (
     SetLicense,
 )
 from ..schema import PRODUCTS
+from .many import ImportUsers, ManyStep, Revert, SwitchMany
 from .model import DEFAULT_OPERATOR, GIVEN_FIELDS, Given
 
 _PLAIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._@+/-]*$")
@@ -33,17 +34,20 @@ _KEYWORDS = frozenset(
     "remove move to drop-license done unchanged refused by because error shows toggle "
     "editable readonly disabled "
     "stored set users licenses total assigned available orders state revoked granted no "
-    "consequences sees accounts partners none cannot see".split())
+    "consequences sees accounts partners none cannot see revert import all-or-nothing "
+    "skip-errors where".split())
 
 
 class Recorded(NamedTuple):
     """One action an operator did. `refused_by`: None when it was done, else the rule
     that refused it ("" when no rule did): a recorder keeps refusals too, and replaying
-    them proves they are still refused."""
+    them proves they are still refused. `failed`: a step of many actions that wrote its
+    good part and answered with an error for the rest (an import's rows in error)."""
 
     operator: str
-    action: Action
+    action: Action | ManyStep
     refused_by: str | None = None
+    failed: bool = False
 
 
 def quote(text: str) -> str:
@@ -75,10 +79,23 @@ def _options(fields: Iterable[tuple[str, str, str]], values: Mapping[str, Any]) 
     return out
 
 
-def format_action(action: Action, dry_run: bool = False) -> str:
+def format_action(action: Action | ManyStep, dry_run: bool = False) -> str:
     """One step as a scenario line: `license set u-1030 miteam on`."""
     words = list(action.words)
-    if isinstance(action, SetLicense):  # and MicollabSet, its kind
+    if isinstance(action, SwitchMany):
+        if action.account is not None:
+            words += ["account", name(action.account),
+                      *(w for key, value in action.where for w in ("where", key, value))]
+        words += [*action.users, action.product, _switch(action.on)]
+        if action.all_or_nothing:
+            words.append("all-or-nothing")
+    elif isinstance(action, Revert):
+        words.append("last" if action.seq is None else str(action.seq))
+    elif isinstance(action, ImportUsers):
+        words += [name(action.file), "account", name(action.account)]
+        if action.skip_errors:
+            words.append("skip-errors")
+    elif isinstance(action, SetLicense):  # and MicollabSet, its kind
         words += [action.user, action.product, _switch(action.on)]
     elif isinstance(action, SetIntegration):
         words += [name(action.account), action.integration, _switch(action.on)]
@@ -197,6 +214,8 @@ def write_scenario(steps: Iterable[Recorded | tuple], *, title: str, start: str 
         if rec.refused_by is not None:
             # "" for a refusal no rule decided (an operator not registered, say).
             lines.append(f"  {format_expectation('refused', {'by': rec.refused_by or None})}")
+        elif rec.failed:
+            lines.append(f"  {format_expectation('error', {})}")
     return "\n".join(lines) + "\n"
 
 

@@ -111,7 +111,7 @@ def test_replay_walks_s8_step_by_step_on_the_screens_a_person_uses(rules, snapsh
         await pilot.press("escape", "G")  # a panel on top keeps the keys: close it first
         await pilot.pause()
         assert player.finished
-        assert "result: 5 step(s), 15 expectation(s), all hold" in bar(app)
+        assert "result: 5 steps, 15 expectations, all hold" in bar(app)
         snap(snapshot, app, "s08_end.txt")
         await pilot.press("n")
         await pilot.pause()
@@ -165,7 +165,7 @@ def test_a_failing_expectation_is_shown_in_the_bar(rules, tmp_path, snapshot):
         await pilot.pause()
         assert isinstance(app.screen, UserScreen) and app.screen.user_id == "u-1047"
         text = bar(app)
-        assert "1 of 2 expectation(s) FAIL" in text
+        assert "1 of 2 expectations FAIL" in text
         assert ("FAIL  expect account a-lindenhof licenses available 5 (line 6): expected "
                 "licenses available 5, got licenses total 10 assigned 9 available 1") in text
         snap(snapshot, app, "failing_expectation.txt")
@@ -245,7 +245,7 @@ def test_an_unregistered_operator_is_shown_as_support_and_the_step_refused(rules
         await pilot.pause()
         assert app.operator["id"] == "support"
         assert ("warning", "ghost is not registered here: shown as support") in app.notices
-        assert "refused: " in bar(app) and "1 expectation(s) hold" in bar(app)
+        assert "refused: " in bar(app) and "1 expectation holds" in bar(app)
 
     drive(app, walk)
     assert player.reports[0].passed
@@ -325,7 +325,7 @@ def test_a_recorded_console_session_replays_to_the_same_records(demo_db, tmp_pat
     # Headless: `miteam scenario run FILE` holds every expectation.
     result = miteam("scenario", "run", str(path), json_out=False)
     assert result.code == 0, result.out + result.err
-    assert "result: 5 step(s), 5 expectation(s), all hold" in result.out
+    assert "result: 5 steps, 5 expectations, all hold" in result.out
 
     # In the console: to the end, and the same records as the session that was recorded.
     player = Player(parse_file(path), rules)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from textual.pilot import Pilot
 
 from rules.engine.reload import RuleSource
 from rules.ops import outcome
@@ -70,9 +71,21 @@ def console(demo_db: Path, monkeypatch: pytest.MonkeyPatch):
     yield from consoles(demo_db, monkeypatch)
 
 
+class SettledPilot(Pilot):
+    """A Pilot whose `pause()` (and so every `press`) also waits for the console's workers
+    to answer: the places and previews ask the core off the screen's thread."""
+
+    async def pause(self, delay: float | None = None) -> None:
+        await super().pause(delay)
+        if delay is None and getattr(self.app, "working", False):
+            await until(self, lambda: not self.app.working, plain=True)
+            await super().pause()
+
+
 def drive(app: ConsoleApp, walk: Walk, size: tuple[int, int] = SIZE) -> None:
     async def main() -> None:
-        async with app.run_test(size=size, notifications=True) as pilot:
+        async with app.run_test(size=size, notifications=True):
+            pilot = SettledPilot(app)
             await pilot.pause()
             await walk(pilot)
 
@@ -106,14 +119,15 @@ async def open_row(pilot, text: str) -> None:
     await pilot.pause()
 
 
-async def until(pilot, condition, timeout: float = 10.0) -> None:
-    """Wait for a condition, not for a fixed time: the machines are shared."""
+async def until(pilot, condition, timeout: float = 10.0, plain: bool = False) -> None:
+    """Wait for a condition, not for a fixed time: the machines are shared. (`plain`:
+    short pauses only, for `SettledPilot.pause` itself.)"""
     import time
 
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "the console did not get there in time"
-        await pilot.pause(0.02)
+        await (Pilot.pause(pilot, 0.02) if plain else pilot.pause(0.02))
 
 
 def palette_prompts(app: ConsoleApp) -> list[str]:

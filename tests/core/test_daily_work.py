@@ -3,9 +3,14 @@ at once. a-kranich (standalone) has 8 licenses left and 11 users without one."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import shutil
 
 import pytest
+
+from rules.ops.userimport import ImportRow
+from rules.paths import SHIPPED_RULES_DIR
 
 
 def _off_users(miteam, account: str) -> list[str]:
@@ -260,6 +265,45 @@ def test_import_licenses_beyond_what_is_left_are_errors_of_those_rows(miteam, tm
     assert statuses == ["new"] * left + ["error"] * 2
     assert r.json["rows"][-1]["reason"] == "Licenses not available"
     assert r.json["rows"][-1]["line"] == left + 3
+
+
+def test_an_import_preview_answers_each_row_as_the_import_does(miteam, tmp_path):
+    # The preview decides a new user without a license as `user add` would, without
+    # writing it (a 100,000-row preview's cost): its rows, rules and reasons are the
+    # import's, and it writes nothing.
+    f = tmp_path / "staff.csv"
+    f.write_text("id,name,email,miteam\nn-1,Neu Eins,,\nn-2,Neu Zwei,n2@x.de,on\n"
+                 "u-1030,Emilia Schmidt,emilia.schmidt@kranich.de,off\nn-3,Neu Drei,,off\n",
+                 encoding="utf-8")
+    before = miteam.snapshot()
+    preview = miteam("user", "import", str(f), "--account", "a-kranich", "--dry-run",
+                     operator="anna.huber")
+    assert preview.code == 0 and miteam.snapshot() == before
+    applied = miteam("user", "import", str(f), "--account", "a-kranich", operator="anna.huber")
+    assert applied.code == 0 and applied.json["applied"]
+    assert preview.json["rows"] == applied.json["rows"]
+    assert {r["rule"] for r in applied.json["rows"]} == {"add_users_where_managed",
+                                                         "s10_switch_standalone"}
+    assert set(applied.json["rows"][0]) == {f.name for f in
+                                            dataclasses.fields(ImportRow)}
+
+
+def test_an_import_preview_asks_the_rules_for_users_it_does_not_write(miteam, tmp_path):
+    rules = tmp_path / "rules"
+    shutil.copytree(SHIPPED_RULES_DIR, rules, ignore=shutil.ignore_patterns("__*"))
+    scope = rules / "scope.rules"
+    scope.write_text(scope.read_text(encoding="utf-8").replace(
+        "  allow add_users_where_managed when may_manage_account",
+        '  deny no_new_users when account.id == "a-kranich" because not_permitted\n'
+        "  allow add_users_where_managed when may_manage_account"), encoding="utf-8")
+    f = tmp_path / "staff.csv"
+    f.write_text("id,name\nn-1,Neu Eins\n", encoding="utf-8")
+    r = miteam("user", "import", str(f), "--account", "a-kranich", "--dry-run",
+               operator="anna.huber", rules=rules)
+    assert r.code == 1
+    (row,) = r.json["rows"]
+    assert (row["status"], row["rule"]) == ("error", "no_new_users")
+    assert row["reason"] == "You are not permitted to do this"
 
 
 @pytest.mark.parametrize("content, message", [

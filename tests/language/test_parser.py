@@ -15,6 +15,7 @@ from rules.lang.parser import parse
 MINIMAL = """
 message no_licenses { en "No licenses" de "Keine Lizenzen" }
 message not_permitted { en "Not permitted" de "Nicht erlaubt" }
+setting expiring_days = 30
 view miteam {
   rule off when not account.integrations.miteam show no_licenses message no_licenses
   default on show toggle on user.licenses.miteam mode editable

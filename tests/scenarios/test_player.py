@@ -25,6 +25,7 @@ from rules.ops.actions import (
 from rules.paths import SCENARIOS_DIR
 from rules.records.store import records
 from rules.scenario import Player, Recorded, parse, parse_file, run, write_scenario
+from rules.scenario.many import ImportUsers, Revert, SwitchMany
 from rules.scenario.model import Action
 from rules.scenario.writer import format_action, format_expectation, name
 
@@ -116,6 +117,15 @@ def test_the_writer_writes_what_the_parser_reads_back():
         (RemoveUser("u-1"), True),
         (MoveUser("u-1", "Kranich Logistik GmbH", True), True),
         (MoveUser("u-1", "to", False), False),
+        (SwitchMany(("u-1", "u-2"), "miteam", True), True),
+        (SwitchMany(("u-1",), "miteam", False, all_or_nothing=True), False),
+        (SwitchMany((), "miteam", True, account="Kranich Logistik GmbH",
+                    where=(("shown", "off"), ("mode", "editable"))), True),
+        (SwitchMany((), "miteam", False, True, account="a-1"), False),
+        (Revert(57), True),
+        (Revert(None), False),
+        (ImportUsers("new staff.csv", "Kranich Logistik GmbH", skip_errors=True), True),
+        (ImportUsers("import.csv", "a-1"), False),
     ]
     for action, dry in cases:
         line = format_action(action, dry)

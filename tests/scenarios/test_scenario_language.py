@@ -87,7 +87,8 @@ def test_every_shipped_scenario_is_well_formed():
      "did you mean 'readonly'?"),
     ("order assign ord-1 Kranich Logistik", "unexpected word 'Logistik'",
      "a name with spaces goes in double quotes"),
-    ("license set u-1 miteam", "3:23: error: the line ends too early; expected 'off' or 'on'",
+    ("license set u-1 miteam", "3:23: error: the line ends too early; expected 'off', 'on' or "
+     "a word",
      None),
     ('expect user u-1 shows "No licenses', "unexpected '\"No licenses'",
      "a text ends on the line it starts"),
@@ -123,6 +124,17 @@ def test_syntax_errors_name_the_place_and_what_was_expected(line, message, hint)
     (HEAD + "operator add x role boss\n", "error: 'role' is one of support, partner, "
      "account_admin; not 'boss'"),
     (HEAD + "license set u-1 teams on\n", "3:17: error: unknown product 'teams'"),
+    (HEAD + "license set u-1 u-2 teams on all-or-nothing\n",
+     "3:21: error: unknown product 'teams'"),
+    (HEAD + "revert x\n", "3:8: error: 'x' is not an audit entry\n  revert x\n         ^\n"
+     "  hint: write its number (miteam audit lists them), or last"),
+    (HEAD + "revert 0\n", "3:8: error: '0' is not an audit entry"),
+    (HEAD + "license set account a-1 where shwn off miteam on\n",
+     "3:31: error: users are selected by stored, shown, mode, set_by; not 'shwn'\n"
+     "  license set account a-1 where shwn off miteam on\n"
+     "                                ^^^^\n  hint: did you mean 'shown'?"),
+    (HEAD + "license set account a-1 where mode on miteam on\n",
+     "3:36: error: 'mode' is one of editable, readonly, disabled; not 'on'"),
     (HEAD + "partner add p-1 name \"P\" dry-run\n",
      "3:26: error: 'partner add' cannot be tried as a dry run"),
     (HEAD + "expect refused\n", "3:1: error: 'expect refused' is about the step before it, "

@@ -23,7 +23,7 @@ from rich.console import Console
 from rules.cli import main
 from rules.records.store import Store
 from rules.text import MAX_QUANTITY, TerminalSafe, json_safe, printable, unsafe_character
-from tests.console.test_scases_in_console import consoles, palette_prompts, until
+from tests.console.test_scases_in_console import SettledPilot, consoles, palette_prompts, until
 from tests.security.tamper import shell, unchanged
 
 CLEAR = "\x1b[2J"
@@ -334,6 +334,7 @@ def test_console_palette_shows_hostile_names_as_text(console):
 
 
 async def _drive(app, walk) -> None:
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True):
+        pilot = SettledPilot(app)  # waits for the console's workers too
         await pilot.pause()
         await walk(pilot)

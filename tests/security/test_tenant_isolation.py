@@ -24,7 +24,13 @@ import pytest
 from rules.ops.actions import MicollabSet, SetLicense
 from rules.ops.session import Session
 from rules.records.store import Store
-from tests.console.test_scases_in_console import consoles, palette_prompts, refusals, until
+from tests.console.test_scases_in_console import (
+    SettledPilot,
+    consoles,
+    palette_prompts,
+    refusals,
+    until,
+)
 from tests.security.tamper import shell, unchanged
 
 # (operator, command with {} where the id or name goes, one outside the operator's scope,
@@ -238,7 +244,8 @@ def console(demo_db, monkeypatch):
 
 def _drive(app, walk) -> None:
     async def main() -> None:
-        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        async with app.run_test(size=(80, 24), notifications=True):
+            pilot = SettledPilot(app)  # waits for the console's workers too
             await pilot.pause()
             await walk(pilot)
     asyncio.run(main())

@@ -76,7 +76,7 @@ def test_generated_database_covers_every_situation_and_verifies_clean(tmp_path, 
     populated = {u["account"] for u in gen.records["users"]}
     assert over == {a for a, k in gen.kinds.items() if k == "over_allocated" and a in populated}
     # Every rule of the shipped view decides for some user: the data exercises them all.
-    ctxs = Contexts(store.read())
+    ctxs = Contexts(store.read(), expiring_days=rules.expiring_days)
     op = {"id": "x", "name": "x", "role": "support", "partner": None, "account": None}
     shown = {rules.view("miteam", {**ctxs.for_user(op, u), "product": "miteam"}).rule.name
              for u in store.read().all("users")}

@@ -27,6 +27,7 @@ def user_row(user: dict, lang: str) -> Row:
 class AccountScreen(Place):
     KEY_IDS = ("open", "back", "filter", "switch", "why")
     AUTO_FOCUS = "#users"
+    LISTS = ("integrations", "account-orders", "users")
 
     def __init__(self, account: str, dashboard: bool = False) -> None:
         super().__init__()
@@ -54,11 +55,9 @@ class AccountScreen(Place):
     def crumbs(self) -> list[str]:
         return [self.crumb] if self.crumb else []
 
-    def load(self) -> None:
+    def fetch(self) -> tuple[dict, list[Row], PagedSource]:
         session, lang, tr = self.console.session, self.lang, self.tr
         a = session.account(self.account_key)
-        self.account = a
-        self.crumb = tr("tui_dashboard") if self.dashboard else a["name"]
         rows = []
         for name in INTEGRATIONS:
             on = a["integrations"][name]
@@ -71,19 +70,27 @@ class AccountScreen(Place):
                 can = tr("tui_not_switchable")
             # The row carries the state it shows, so a switch can tell if it went stale.
             rows.append(Row(name, [tr(f"integration_{name}"), onoff(on, lang), can], on))
-        self.fill(self.query_one("#integrations", ResourceTable), rows)
-        orders = [Row(o["id"], [o["id"], str(o["quantity"]), state(o, lang), o["expires"] or "-"],
-                      o) for o in a["orders"]]
-        table = self.query_one("#account-orders", ResourceTable)
-        self.fill(table, orders)
-        table.styles.height = 2 + max(1, min(len(orders), MAX_ORDER_ROWS))
         account_id = a["id"]
 
         def fetch(offset: int, limit: int, query: str) -> tuple[int, list[Row]]:
             total, users = session.users_page(account_id, offset, limit, query)
             return total, [user_row(u, lang) for u in users]
 
-        self.fill(self.query_one("#users", ResourceTable), PagedSource(fetch))
+        users = PagedSource(fetch)
+        users.total()  # the first page, here in the worker
+        return a, rows, users
+
+    def show(self, data: tuple[dict, list[Row], PagedSource]) -> None:
+        a, rows, users = data
+        self.account = a
+        self.crumb = self.tr("tui_dashboard") if self.dashboard else a["name"]
+        self.fill(self.query_one("#integrations", ResourceTable), rows)
+        orders = [Row(o["id"], [o["id"], str(o["quantity"]), state(o, self.lang),
+                            o["expires"] or "-"], o) for o in a["orders"]]
+        table = self.query_one("#account-orders", ResourceTable)
+        self.fill(table, orders)
+        table.styles.height = 2 + max(1, min(len(orders), MAX_ORDER_ROWS))
+        self.fill(self.query_one("#users", ResourceTable), users)
         self.titles()
 
     def titles(self) -> None:
@@ -133,9 +140,9 @@ class AccountScreen(Place):
         if row is None:
             return
         if which == "users":
-            self.console.switch_license(row.key, seen=row.data["licenses"]["miteam"])
+            self.console.start_switch_license(row.key, seen=row.data["licenses"]["miteam"])
         elif which == "integrations":
-            self.console.switch_integration(self.account_id, row.key, seen=row.data)
+            self.console.start_switch_integration(self.account_id, row.key, seen=row.data)
         else:
             self.console.notify(self.tr("tui_orders_section_space"), severity="warning")
 

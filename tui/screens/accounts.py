@@ -13,10 +13,16 @@ from .base import Place
 
 class AccountsScreen(Place):
     KEY_IDS = ("open", "back", "filter", "goto_orders")
+    LISTS = ("accounts",)
 
     def __init__(self, partner: str | None = None) -> None:
         super().__init__()
         self.partner = partner
+        self.top_level = True  # where the operator starts: "Accounts", not a partner
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.top_level = self.is_root or self.partner is None
 
     def compose_body(self) -> ComposeResult:
         tr = self.tr
@@ -27,13 +33,12 @@ class AccountsScreen(Place):
             Column(tr("tui_col_available"), 11, "right"),
         ], empty=self.tr("tui_empty"), id="accounts", classes="section")
 
-    def load(self) -> None:
+    def fetch(self) -> tuple[str, list[Row]]:
         session, lang = self.console.session, self.lang
-        if self.is_root or self.partner is None:
-            self.crumb = self.tr("tui_accounts")
-        else:
+        crumb = self.tr("tui_accounts")
+        if not self.top_level:
             names = {p["id"]: p["name"] for p in session.partners()}
-            self.crumb = names.get(self.partner, self.partner)
+            crumb = names.get(self.partner or "", self.partner or crumb)
         rows = []
         for a in session.accounts(self.partner):
             lic = a["licenses"]["miteam"]
@@ -45,6 +50,10 @@ class AccountsScreen(Place):
                 onoff(a["integrations"]["miteam"], lang),
                 f"{lic['assigned']}/{lic['total']}", available,
             ], a))
+        return crumb, rows
+
+    def show(self, data: tuple[str, list[Row]]) -> None:
+        self.crumb, rows = data
         self.fill(self.query_one(ResourceTable), rows)
         self.titles()
 

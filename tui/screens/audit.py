@@ -20,6 +20,7 @@ LIMIT = 1000
 class AuditScreen(Place):
     KEY_IDS = ("back", "filter")
     AUTO_FOCUS = "#audit"
+    LISTS = ("audit",)
 
     def __init__(self, account: str | None = None) -> None:
         super().__init__()
@@ -38,7 +39,7 @@ class AuditScreen(Place):
     def crumbs(self) -> list[str]:
         return [self.tr("tui_audit")]
 
-    def load(self) -> None:
+    def fetch(self) -> list[Row]:
         lang = self.lang
         entries = self.console.session.audit(self.account, limit=LIMIT)
         rows = []
@@ -49,6 +50,9 @@ class AuditScreen(Place):
             rows.append(Row(str(e["seq"]), [
                 when(e.get("at")), who, e.get("operation", ""), e.get("target", ""),
                 f"{value(e.get('before'), lang)} → {value(e.get('after'), lang)}"], e))
+        return rows
+
+    def show(self, rows: list[Row]) -> None:
         self.fill(self.query_one(ResourceTable), rows)
         self.titles()
         self.show_entry()

@@ -4,15 +4,16 @@ place comes back into view, the rules change, or another console commits."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingsMap
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
 
 from rules.errors import CoreError
 from rules.records.store import StoreError
@@ -75,14 +76,24 @@ class Place(Screen):
         return iter(())
 
     # Loading --------------------------------------------------------------
-    # Each place defines `load`: ask the core and fill its widgets.
-    load: Callable[[], None]
+    # Each place defines `fetch` (ask the core: run in a worker, so it touches no widget)
+    # and `show` (fill its widgets with what `fetch` returned, on the screen's thread).
+    # Until the first answer comes the lists show a loading indicator; on a reload the
+    # rows on screen stay until the new ones come.
+    LISTS: ClassVar[tuple[str, ...]] = ()  # the widgets (ids) that wait for `fetch`
+
+    def fetch(self) -> Any:
+        return None
+
+    def show(self, data: Any) -> None:
+        """Fill the widgets with what `fetch` returned."""
 
     def on_mount(self) -> None:
         # A new place starts with an empty status line: the last message was about the
         # place it came from.
         self.console.status = None
         self.show_status()
+        self._set_loading(True)
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -92,12 +103,48 @@ class Place(Screen):
         status = self.console.status
         self.query_one(StatusLine).show(*(status or ("information", "")))
 
+    def _set_loading(self, loading: bool) -> None:
+        for name in self.LISTS:
+            for widget in self.query(f"#{name}"):
+                widget.loading = loading
+
+    def get_loading_widget(self) -> Widget:
+        """What a list shows until its rows come: the word, not only animated dots (they
+        say nothing without colour, NO_COLOR, or to a screen reader)."""
+        return Static(self.tr("tui_loading"), classes="loading", markup=False)
+
     def reload(self) -> None:
-        """Ask the core again and show what it says."""
+        """Ask the core again and show what it says (in a worker where the console has
+        them: a big account's list never holds the keys)."""
+        if not self.console.load_in_worker:
+            self._shown(*self._fetched())
+            return
+        self._fetch_in_worker()
+
+    @work(thread=True, exclusive=True, group="place", exit_on_error=False)
+    def _fetch_in_worker(self) -> None:
+        result = self._fetched()
+        if get_current_worker().is_cancelled:
+            return  # a newer reload is on its way
         try:
-            self.load()
+            self.app.call_from_thread(self._shown, *result)
+        except RuntimeError:  # the console is closing
+            pass
+
+    def _fetched(self) -> tuple[Any, Exception | None]:
+        try:
+            return self.fetch(), None
         except (CoreError, StoreError) as exc:
-            self.console.notify(str(exc), severity="error")
+            return None, exc
+
+    def _shown(self, data: Any, error: Exception | None) -> None:
+        if not self.is_mounted:
+            return
+        if error is not None:
+            self.console.notify(str(error), severity="error")
+        else:
+            self.show(data)
+        self._set_loading(False)
         self.update_bar()
 
     def update_bar(self) -> None:

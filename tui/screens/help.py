@@ -11,7 +11,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from .. import keys
+from .. import keys, prefs
 from ..words import t
 
 if TYPE_CHECKING:
@@ -57,12 +57,17 @@ class HelpScreen(ModalScreen[None]):
                 continue
             out.append("\n" + t(label, lang) + "\n", style="bold underline")
             for k in shown:
-                name = f"{k.display} {k.key}" if k.key in SPELLED else k.display
+                display = prefs.key_shown(app, k)  # as the keymap file moved it
+                name = f"{display} {k.key}" if k.key in SPELLED and display == k.display \
+                    else display
                 out.append(f"  {name:<14}", style="bold")
                 out.append(t(f"{k.label}_help", lang) + "\n")
         out.append("\n" + t("tui_help_move", lang) + "\n", style="bold underline")
         out.append(f"  {MOVES}\n")
         out.append("  " + t("tui_help_mouse", lang) + "\n")
+        out.append("\n" + t("tui_help_prefs", lang) + "\n", style="bold underline")
+        out.append(t("tui_help_prefs_text", lang,
+                     path=prefs.shown_path(prefs.keymap_path())) + "\n")
         return out
 
     def compose(self) -> ComposeResult:

@@ -16,6 +16,7 @@ class OrdersScreen(Place):
     KEY_IDS = ("open", "back", "filter", "assign", "state", "why")
     QUIET = ("open",)  # enter opens the order's account: the footer needs the room
     AUTO_FOCUS = "#orders"
+    LISTS = ("orders",)
     top = True
 
     def __init__(self, state: str | None = None, select: str | None = None) -> None:
@@ -34,7 +35,7 @@ class OrdersScreen(Place):
     def crumbs(self) -> list[str]:
         return [self.tr("tui_billing"), self.tr("tui_orders")]
 
-    def load(self) -> None:
+    def fetch(self) -> list[Row]:
         session, lang = self.console.session, self.lang
         names = {a["id"]: a["name"] for a in session.accounts()}
         rows = []
@@ -42,6 +43,9 @@ class OrdersScreen(Place):
             account = names.get(o["account"], o["account"]) if o["account"] else "-"
             rows.append(Row(o["id"], [o["id"], str(o["quantity"]), state(o, lang),
                                       o["expires"] or "-", account], o))
+        return rows
+
+    def show(self, rows: list[Row]) -> None:
         table = self.query_one(ResourceTable)
         self.fill(table, rows)
         if self.select is not None:

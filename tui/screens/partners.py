@@ -10,14 +10,17 @@ from .base import Place
 
 class PartnersScreen(Place):
     KEY_IDS = ("open", "back", "filter", "goto_orders")
+    LISTS = ("partners",)
 
     def compose_body(self) -> ComposeResult:
         yield ResourceTable([Column(self.tr("tui_col_partner")), Column(self.tr("tui_col_id"), 18)],
                             empty=self.tr("tui_empty"), id="partners", classes="section")
 
-    def load(self) -> None:
+    def fetch(self) -> list[Row]:
+        return [Row(p["id"], [p["name"], p["id"]], p) for p in self.console.session.partners()]
+
+    def show(self, rows: list[Row]) -> None:
         self.crumb = self.tr("tui_partners")
-        rows = [Row(p["id"], [p["name"], p["id"]], p) for p in self.console.session.partners()]
         self.fill(self.query_one(ResourceTable), rows)
         self.titles()
 

@@ -19,6 +19,7 @@ HISTORY = 50
 
 class UserScreen(Place):
     KEY_IDS = ("back", "switch", "why")
+    LISTS = ("products", "history")
 
     def __init__(self, user: str) -> None:
         super().__init__()
@@ -35,12 +36,19 @@ class UserScreen(Place):
             Column(tr("tui_col_change"), 10), Column(tr("tui_col_rule")),
         ], empty=tr("tui_no_history"), id="history", classes="section")
 
-    def load(self) -> None:
-        session, tr, lang = self.console.session, self.tr, self.lang
+    def fetch(self) -> tuple[dict, dict, list[dict]]:
+        session = self.console.session
         u = session.user(self.user_id)
+        target = f"user:{u['id']}"
+        entries = [e for e in session.audit(u["account"], limit=None)
+                   if e.get("target") == target][-HISTORY:]
+        return u, session.account(u["account"]), entries
+
+    def show(self, data: tuple[dict, dict, list[dict]]) -> None:
+        tr, lang = self.tr, self.lang
+        u, account, entries = data
         self.user = u
         self.crumb = u["name"]
-        account = session.account(u["account"])
         info = self.query_one("#user-info", Static)
         info.border_title = Text(tr("tui_user"))
         info.update(Text("\n".join(map(printable, [
@@ -58,9 +66,6 @@ class UserScreen(Place):
                 if self._focus_toggle:
                     self._focus_toggle = False
                     self.call_after_refresh(toggle.focus)
-        target = f"user:{u['id']}"
-        entries = [e for e in session.audit(u["account"], limit=None)
-                   if e.get("target") == target][-HISTORY:]
         history = self.query_one("#history", ResourceTable)
         self.fill(history, [Row(str(e["seq"]), [
             when(e.get("at")), e.get("operator", "") if e.get("actor") in (None, "operator")
@@ -82,7 +87,7 @@ class UserScreen(Place):
     def action_switch(self) -> None:
         product = self._product()
         seen = self.user["licenses"].get(product) if self.user else None
-        self.console.switch_license(self.user_id, product, seen=seen)
+        self.console.start_switch_license(self.user_id, product, seen=seen)
 
     def action_why(self) -> None:
         self.console.why_license(self.user_id, self._product())
