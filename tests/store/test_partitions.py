@@ -4,6 +4,7 @@ only when a command needs them; single-file databases converted with a backup ke
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,18 @@ def test_the_index_is_split_further_as_the_users_grow(db: Path, monkeypatch) -> 
     assert all(view.get("users", f"u{i}")["account"] == "a2" for i in range(10, 20))
     assert view.get("users", "u1")["account"] == "a1"
     assert layout_problems(view) == []
+
+
+def test_hostile_account_ids_never_reach_a_file_name(db: Path) -> None:
+    hostile = ["../../etc/passwd", "a/b\x00c", "\udcff lone surrogate", "CON", ""]
+    store = Store.create(db, {"users": [{"id": f"u{i}", "account": a}
+                                        for i, a in enumerate(hostile)]})
+    store.compact()
+    parts = db.with_name("db.json.parts")
+    names = [p.name for p in parts.rglob("*") if p.is_file()]
+    assert all(re.fullmatch(r"[a-z0-9.-]+\.json", n) for n in names), names
+    assert {p.parent.name for p in parts.rglob("*.json")} <= {"users", "audit", "index"}
+    view = Store(db).read()
+    for i, a in enumerate(hostile):
+        assert [u["id"] for u in view.by("users", "account", a)] == [f"u{i}"]
+        assert view.get("users", f"u{i}")["account"] == a
