@@ -135,3 +135,10 @@ def check_quantity(value: object, lang: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_QUANTITY:
         raise BadInput(t("bad_quantity", lang, value=printable(value), limit=MAX_QUANTITY))
     return value
+
+
+def counted(n: int, one: str, other: str | None = None) -> str:
+    """``n`` and its English noun in the right number: "1 file", "2 files". For the
+    rule-author tools, whose output is English (their keywords are); everything an
+    operator reads is worded through the catalogs' plural forms instead."""
+    return f"{n} {one if n == 1 else (other or one + 's')}"

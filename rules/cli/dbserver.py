@@ -8,6 +8,7 @@ import argparse
 from ..errors import BadInput
 from ..records import copy, database
 from ..records.postgres.connect import is_url
+from ..text import counted
 from .env import Env
 
 
@@ -51,7 +52,7 @@ def cmd_copy(env: Env) -> int:
               "records": report.counts, "problems": [f.as_dict() for f in problems]},
              [f"copied {report.source} to {report.target}, and checked the copy",
               "  " + ", ".join(f"{n} {t}" for t, n in report.counts.items()),
-              *([f"  the copy has the source's {len(problems)} problem(s): see "
+              *([f"  the copy has the source's {counted(len(problems), 'problem')}: see "
                  "`miteam db verify`"] if problems else [])])
     return 0
 

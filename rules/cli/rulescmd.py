@@ -23,6 +23,7 @@ from ..lang.errors import Diagnostic, RuleError, Span
 from ..lang.formatter import diff, format_source
 from ..lang.ruletests import TEST_SUFFIX, RuleTestFile, parse_test_file
 from ..paths import SHIPPED_RULES_DIR, display_name
+from ..text import counted
 from . import junit, rulescmd_diff, rulescmd_verify
 from .env import Env
 
@@ -144,7 +145,7 @@ def cmd_check(env: Env) -> int:
     else:
         stream = env.out if ok else env.err
         _print_diagnostics(env, diagnostics, sources, stream)
-        print(f"{errors} error(s), {warnings} warning(s)", file=stream)
+        print(f"{counted(errors, 'error')}, {counted(warnings, 'warning')}", file=stream)
     return 0 if ok else 2
 
 
@@ -193,7 +194,7 @@ def cmd_fmt(env: Env) -> int:
         else:
             _print_diagnostics(env, problems, sources, env.err)
             bad = len({d.span.file for d in problems})
-            print(f"{bad} file(s) could not be formatted", file=env.err)
+            print(f"{counted(bad, 'file')} could not be formatted", file=env.err)
         return 2
     if env.json:
         print(json.dumps({"ok": not (a.check and changed), "files": report,
@@ -202,12 +203,12 @@ def cmd_fmt(env: Env) -> int:
         for name in changed:
             print(f"would reformat {name}", file=env.err)
         if not changed:
-            print(f"{len(report)} file(s) already formatted", file=env.out)
+            print(f"{counted(len(report), 'file')} already formatted", file=env.out)
     elif write:
         for name in changed:
             print(f"formatted {name}", file=env.out)
         if not changed:
-            print(f"{len(report)} file(s) already formatted", file=env.out)
+            print(f"{counted(len(report), 'file')} already formatted", file=env.out)
     return 1 if a.check and changed else 0
 
 
@@ -267,7 +268,7 @@ def cmd_test(env: Env) -> int:
                 print("  trace:", file=out)
                 for t in f.trace:
                     print(f"    {t}" if t else "", file=out)
-        print(f"{len(results) - len(failed)}/{len(results)} test(s) passed"
+        print(f"{len(results) - len(failed)}/{counted(len(results), 'test')} passed"
               + (f", {len(failed)} failed" if failed else ""), file=out)
         if coverage is not None:
             for line in coverage.report():

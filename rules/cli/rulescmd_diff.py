@@ -15,7 +15,7 @@ import json
 from ..engine.diff import DiffReport, diff, state_line
 from ..engine.ruleset import RuleSet
 from ..ops.impact import Impact, impact
-from ..text import printable
+from ..text import counted, printable
 from .env import Env
 
 
@@ -55,20 +55,20 @@ def cmd_diff(env: Env) -> int:
 
 def _print(env: Env, report: DiffReport, effect: Impact | None) -> None:
     out = env.out
-    print(f"{env.args.old} → {env.args.new}: {report.changed} of {report.states} abstract "
-          f"state(s) answer differently", file=out)
+    print(f"{env.args.old} → {env.args.new}: {report.changed} of "
+          f"{counted(report.states, 'abstract state')} answer differently", file=out)
     for name, (a, b) in report.settings.items():
         print(f"setting {name}: {a} → {b}", file=out)
     for c in report.changes:
         rules = c.old_rule if c.old_rule == c.new_rule else f"{c.old_rule} → {c.new_rule}"
-        print(f"\n{c.question}: {rules} ({len(c.states)} state(s))", file=out)
+        print(f"\n{c.question}: {rules} ({counted(len(c.states), 'state')})", file=out)
         print(f"  {c.old}  →  {c.new}", file=out)
         for state in c.states:
             print(f"    {state_line(state)}", file=out)
     if effect is None:
         return
-    print(f"\nin the database: {len(effect.users)} of {effect.checked_users} user(s) and "
-          f"{len(effect.accounts)} of {effect.checked_accounts} account(s) would change",
+    print(f"\nin the database: {len(effect.users)} of {counted(effect.checked_users, 'user')} and "
+          f"{len(effect.accounts)} of {counted(effect.checked_accounts, 'account')} would change",
           file=out)
     for account, changes in effect.accounts.items():
         for line in changes:

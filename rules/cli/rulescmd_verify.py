@@ -19,6 +19,7 @@ from ..engine.verify import Finding, Report, verify
 from ..errors import BadInput
 from ..paths import SHIPPED_RULES_DIR, display_name
 from ..scenario.counterexample import scenario_text
+from ..text import counted
 from .env import Env
 
 
@@ -80,14 +81,14 @@ def _print(env: Env, report: Report, paths: list[Path], written: str | None) -> 
     out = env.out
     print("rules: " + ", ".join(display_name(p) for p in paths), file=out)
     for space in report.spaces:
-        print(f"space {space.name}: {len(space.states)} abstract state(s) "
-              f"({space.tried} record set(s) tried)", file=out)
+        print(f"space {space.name}: {counted(len(space.states), 'abstract state')} "
+              f"({counted(space.tried, 'record set')} tried)", file=out)
         for path, cells in space.partitions():
             values = [c for c in cells if not c.startswith("(")]
             notes = [c for c in cells if c.startswith("(")]
             print(f"  {path}: {' | '.join(values)}" + "".join(f"  {n}" for n in notes),
                   file=out)
-    print(f"{report.size} abstract state(s) in {len(report.spaces)} space(s); "
+    print(f"{counted(report.size, 'abstract state')} in {counted(len(report.spaces), 'space')}; "
           f"{len(report.checked)} propert(ies) checked: {', '.join(report.checked)}", file=out)
     stream = env.err if report.findings else out
     for f in report.findings:
@@ -97,7 +98,7 @@ def _print(env: Env, report: Report, paths: list[Path], written: str | None) -> 
             print(f"  rule {r}", file=stream)
         lines = f.record_lines()
         if lines:
-            more = f" (the smallest of {f.states} state(s))" if f.states > 1 else ""
+            more = f" (the smallest of {counted(f.states, 'state')})" if f.states > 1 else ""
             print(f"  counter-example in space {f.space}{more}:", file=stream)
             for line in lines:
                 print(f"    {line}", file=stream)

@@ -230,8 +230,9 @@ class Coverage:
         found.sort(key=lambda x: (x[0].file, x[0].line, x[0].column))
         out.extend(f"  {span}: {text}" for span, text in found)
         if self.impossible():
-            out.append(f"  ({self.impossible()} rule(s) or branch(es) that no test can reach "
-                       "are left out: see --json)")
+            n = self.impossible()
+            what = "rule or branch" if n == 1 else "rules or branches"
+            out.append(f"  ({n} {what} that no test can reach are left out: see --json)")
         return out
 
     def as_dict(self) -> dict:

@@ -38,7 +38,7 @@ def syntax_errors(source: str) -> list[str]:
 def test_check_passes_on_the_shipped_rules_with_no_warnings(miteam):
     r = miteam("rules", "check", json_out=False)
     assert r.code == 0
-    assert r.out.strip().endswith("0 error(s), 0 warning(s)")
+    assert r.out.strip().endswith("0 errors, 0 warnings")
 
 
 def test_field_typo_is_caught_with_a_suggestion_caret_and_exit_2(miteam, rules_copy):
@@ -54,7 +54,7 @@ def test_field_typo_is_caught_with_a_suggestion_caret_and_exit_2(miteam, rules_c
     caret = first[2].index("^")
     assert first[1][caret:].startswith("account.integrations.micolab")
     assert "did you mean 'micollab'?" in first[3]
-    assert "1 error(s)" in r.err
+    assert "1 error," in r.err
 
 
 def test_every_problem_in_every_file_is_reported(miteam, rules_copy):

@@ -50,7 +50,7 @@ def test_shipped_tests_pass_and_fire_every_shipped_rule(shipped):
 def test_cli_runs_the_shipped_tests(miteam):
     r = miteam("rules", "test", "--coverage", json_out=False)
     assert r.code == 0, r.out + r.err
-    assert "test(s) passed" in r.out and "failed" not in r.out
+    assert "tests passed" in r.out and "failed" not in r.out
     assert "rules fired (100%)" in r.out
 
 
