@@ -215,3 +215,22 @@ def test_hostile_account_ids_never_reach_a_file_name(db: Path) -> None:
     for i, a in enumerate(hostile):
         assert [u["id"] for u in view.by("users", "account", a)] == [f"u{i}"]
         assert view.get("users", f"u{i}")["account"] == a
+
+
+def test_compaction_comes_in_steps_of_a_bounded_number_of_partitions(
+        db: Path, monkeypatch) -> None:
+    from rules.records.store import files as F
+
+    monkeypatch.setattr(F, "COMPACT_PARTS", 4)  # the writer holds the lock meanwhile
+    store = Store.create(db, seed())
+    journal = db.with_name("db.json.journal")
+    with store.transaction() as tx:  # a1's users and audit: two partitions to rewrite
+        tx.put("users", {**tx.get("users", "u1"), "plan": "x"})
+        tx.append("audit", {"account": "a1"})
+    assert journal.stat().st_size > 0
+    with store.transaction() as tx:  # and a2's: four, so this commit compacts
+        tx.put("users", {**tx.get("users", "u3"), "plan": "y"})
+        tx.append("audit", {"account": "a2"})
+    assert journal.stat().st_size == 0
+    view = Store(db).read()
+    assert view.get("users", "u1")["plan"] == "x" and view.get("users", "u3")["plan"] == "y"

@@ -235,6 +235,7 @@ def adopt(st: _State, plan: Plan) -> None:
         st.loaded[table].add(part)
     for table in PARTITIONED:
         st.touched[table].clear()
+    st.dirty_parts.clear()
     st.layout = LAYOUT
 
 

@@ -245,7 +245,7 @@ class JournalStorage(Storage, Lazy):
             ) from None
         for op in ops:
             if op[0] in PARTITIONED:
-                st.touched[op[0]].setdefault(op[1], op[3])
+                st.dirty(op[0], st.touched[op[0]].setdefault(op[1], op[3]), op[1], op[2])
         st.version = version
         st.j_end = start + len(line)
         st.j_last = (start, prefix)
@@ -325,7 +325,9 @@ class JournalStorage(Storage, Lazy):
 
     def _maybe_compact(self) -> None:
         st = self.state
-        if st.j_end > files.COMPACT_BYTES or st.version - st.base_version > files.COMPACT_COMMITS:
+        if (st.j_end > files.COMPACT_BYTES
+                or st.version - st.base_version > files.COMPACT_COMMITS
+                or sum(map(len, st.dirty_parts.values())) >= files.COMPACT_PARTS):
             try:
                 self._compact()
             except StoreError as e:

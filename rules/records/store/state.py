@@ -189,6 +189,8 @@ class _State:
         self.loaded: dict[str, set[str]] = {t: set() for t in PARTITIONED}
         self.complete: dict[str, bool] = dict.fromkeys(PARTITIONED, True)
         self.touched: dict[str, dict[str, str | None]] = {t: {} for t in PARTITIONED}
+        # The partitions those changes make compaction rewrite (which bounds its time).
+        self.dirty_parts: dict[str, set[str]] = {}
         # table -> {"n": shards, "files": {shard: file}}; and shards read so far.
         self.index: dict[str, dict[str, Any]] = {}
         self.shards: dict[tuple[str, int], dict[str, str]] = {}
@@ -492,6 +494,14 @@ class _State:
 
     # -- replay
 
+    def dirty(self, table: str, was: str | None, key: str, doc: Doc | None) -> None:
+        """Note the partitions a change makes compaction rewrite."""
+        parts = self.dirty_parts.setdefault(table, set())
+        if was is not None:
+            parts.add(was)
+        if doc is not None:
+            parts.add(part_of(table, doc.get(PARTITIONED[table]), key))
+
     def apply(self, ops: Iterable[list[Any]], version: int) -> None:
         changes: dict[str, list[tuple[str, Doc | None, Doc | None]]] = {}
         for op in ops:
@@ -510,6 +520,7 @@ class _State:
                             load_all(self, table)
                         touched[key] = (part_of(table, raw[key].get(PARTITIONED[table]), key)
                                         if key in raw else None)
+                self.dirty(table, touched[key], key, doc)
             old = raw.get(key)
             if table == _PARTS and doc is not None and "files" not in doc:
                 # A journaled count: the files are the core's.
