@@ -397,7 +397,8 @@ class _State:
     def count_of(self, table: str, value: Any = _MISSING) -> int:
         """Records of a partitioned table (whose account is the string ``value``)."""
         if value is _MISSING:
-            return sum(d["n"] for d in self.stat_docs(table))
+            return sum(n for d in self.tables[_PARTS].values()
+                       if d["id"].startswith(table + ":") and type(n := d.get("n")) is int)
         stats = self.stat_doc(table, group_of(value))
         acc = None if stats is None else stats["accounts"].get(value)
         return 0 if acc is None else acc["n"]
