@@ -236,7 +236,7 @@ def adopt(st: _State, plan: Plan) -> None:
         st.loaded[table].add(part)
     for table in PARTITIONED:
         st.touched[table].clear()
-    st.dirty_parts.clear()
+    st.dirty_parts = {}
     st.layout = LAYOUT
 
 

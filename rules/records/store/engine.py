@@ -327,7 +327,7 @@ class JournalStorage(Storage, Lazy):
         st = self.state
         if (st.j_end > files.COMPACT_BYTES
                 or st.version - st.base_version > files.COMPACT_COMMITS
-                or sum(map(len, st.dirty_parts.values())) >= files.COMPACT_PARTS):
+                or st.dirty_count() >= files.COMPACT_PARTS):
             try:
                 self._compact()
             except StoreError as e:

@@ -189,8 +189,9 @@ class _State:
         self.loaded: dict[str, set[str]] = {t: set() for t in PARTITIONED}
         self.complete: dict[str, bool] = dict.fromkeys(PARTITIONED, True)
         self.touched: dict[str, dict[str, str | None]] = {t: {} for t in PARTITIONED}
-        # The partitions those changes make compaction rewrite (which bounds its time).
-        self.dirty_parts: dict[str, set[str]] = {}
+        # The partitions those changes make compaction rewrite (which bounds its time);
+        # None: not counted yet (replay does not hash every change: a writer asks).
+        self.dirty_parts: dict[str, set[str]] | None = None
         # table -> {"n": shards, "files": {shard: file}}; and shards read so far.
         self.index: dict[str, dict[str, Any]] = {}
         self.shards: dict[tuple[str, int], dict[str, str]] = {}
@@ -198,6 +199,7 @@ class _State:
         self.tx_stats: set[str] = set()
         self.tx_new_stats: list[str] = []
         self._sound: set[str] = set()  # _parts ids checked (a changed doc is checked anew)
+        self._asked: set[tuple[str, str]] = set()  # field indexes asked of once
         self.version = 0
         self.base_version = 0
         self.next_id: dict[str, int] = {}
@@ -469,6 +471,12 @@ class _State:
     def bucket(self, table: str, field: str, value: Any) -> Mapping[str, None]:
         buckets = self.ix[table][field]
         if buckets is None:
+            if (table, field) not in self._asked:
+                # The first question is answered by a scan (a one-off command asks once,
+                # and a scan is a tenth of building the index); the second builds it.
+                self._asked.add((table, field))
+                return {k: None for k, d in self.ordered(table).items()
+                        if d.get(field) == value}
             buckets = self._build(table, field)
         bucket = buckets.get(value)
         if bucket is None:
@@ -496,12 +504,23 @@ class _State:
     # -- replay
 
     def dirty(self, table: str, was: str | None, key: str, doc: Doc | None) -> None:
-        """Note the partitions a change makes compaction rewrite."""
+        """Note the partitions a change makes compaction rewrite (once a writer asked)."""
+        if self.dirty_parts is None:
+            return
         parts = self.dirty_parts.setdefault(table, set())
         if was is not None:
             parts.add(was)
         if doc is not None:
             parts.add(part_of(table, doc.get(PARTITIONED[table]), key))
+
+    def dirty_count(self) -> int:
+        if self.dirty_parts is None:
+            self.dirty_parts = {}
+            for table, touched in self.touched.items():
+                raw = self.tables[table]
+                for key, was in touched.items():
+                    self.dirty(table, was, key, raw.get(key))
+        return sum(map(len, self.dirty_parts.values()))
 
     def apply(self, ops: Iterable[list[Any]], version: int) -> None:
         changes: dict[str, list[tuple[str, Doc | None, Doc | None]]] = {}
