@@ -30,7 +30,7 @@ from .files import (
     _write_file_atomically,
 )
 from .journal import _Corrupt, _encode_line, _scan_journal, _sequence
-from .layout import PartGone, part_of
+from .layout import PartGone, part_of, parts_dir
 from .lock import FileLock
 from .partitions import Lazy
 from .state import LAYOUT, _base_bytes, _read_base, _State, _TxState
@@ -56,7 +56,7 @@ class JournalStorage(Storage, Lazy):
         # Threads of one process share the flock (it belongs to the open file), so they
         # are serialised here first.
         self.mutex = threading.RLock()
-        self.lock = FileLock(self.lock_path)
+        self.lock = FileLock(self.lock_path, parts_dir(self.path))
         self._jfd: int | None = None
         self._tx: _TxState | None = None
         self._tx_thread: int | None = None
