@@ -423,11 +423,13 @@ class ConsoleApp(App[int]):
         else:
             self.changes.carry_out(plan())
 
-    @work(thread=True, exclusive=True, group="change", exit_on_error=False)
+    # Not exclusive: every key press is a change the operator meant (space on one user,
+    # then on the next, switches both; twice on one, the second is refused as stale).
+    @work(thread=True, group="change")
     def _plan_in_worker(self, plan: Callable[[], Plan]) -> None:
         result = plan()
         if get_current_worker().is_cancelled:
-            return  # a newer key press replaced this one
+            return  # the console is closing
         try:
             self.call_from_thread(self.changes.carry_out, result)
         except RuntimeError:  # the console is closing

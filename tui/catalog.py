@@ -186,7 +186,7 @@ WORDS: dict[str, dict[str, str | dict[str, str]]] = {
     "key_state_help": {"en": "filter orders: all / unassigned / expiring / expired",
                        "de": "Bestellungen filtern: alle / nicht zugewiesen / laufen ab / "
                              "abgelaufen"},
-    "key_next": {"en": "Next", "de": "Weiter"},
+    "key_next": {"en": "Section", "de": "Bereich"},
     "key_next_help": {"en": "next section (shift+tab: the one before)",
                       "de": "nächster Abschnitt (Umschalt+Tab: der vorige)"},
     # Scenario replay and recording in the console (`miteam tui --replay/--record FILE`).

@@ -90,20 +90,29 @@ def test_german_console_follows_lang(console, snapshot):
     app = console("anna.huber", lang="de")
 
     async def walk(pilot):
-        assert crumbs(app) == ("Konten",)
+        # Each step waits for what it shows, not for one pause (the rows come from a
+        # worker, the footer is drawn after them).
+        await until(pilot, lambda: crumbs(app) == ("Konten",))
         await open_row(pilot, "lindenhof")
+        await until(pilot, lambda: crumbs(app) == ("Konten", "Lindenhof Kliniken gGmbH"))
         await open_row(pilot, "u-1057")
+        await until(pilot, lambda: isinstance(app.screen, UserScreen)
+                    and "gespeicherte Lizenz: AUS" in screen(app))
         p = toggle(app)
         assert p["message"] == "Lizenzen nicht verfügbar"
         text = screen(app)
         assert "[ AUS  ]  deaktiviert" in text and "gespeicherte Lizenz: AUS" in text
         snap(snapshot, app, "german_user_s12.txt")
+        said = len(refusals(app))
         await pilot.press("space")
-        await pilot.pause()
+        await until(pilot, lambda: len(refusals(app)) > said)
         assert "Lizenzen nicht verfügbar" in refusals(app)[-1]
         app.open_account("a-seeblick")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, AccountScreen)
+                    and app.screen.account_key == "a-seeblick" and not app.working
+                    and users_table(app).total > 0)
         assert {str(r.cells[2]) for r in rows(users_table(app))} == {"Keine Lizenzen"}
+        await until(pilot, lambda: "Schalten" in screen(app).splitlines()[-1])
         footer = screen(app).splitlines()[-1]
         for word in ("Öffnen", "Zurück", "Filter", "Schalten", "Warum", "Ende", "Hilfe",
                      "Suchen"):
@@ -404,12 +413,18 @@ def test_every_place_fits_80x24(console):
     app = console("anna.huber", lang="de")
 
     async def walk(pilot):
-        places = [lambda: None, lambda: app.open_account("a-kranich"),
-                  lambda: app.open_user("u-1036"), lambda: app.open_orders(),
-                  lambda: app.open_audit(None, jump=True)]
-        for go in places:
+        # (place, what its screen shows once drawn): each waits for its own, not for the
+        # footer the place before had as well.
+        places = [(lambda: None, AccountsScreen, "Konten"),
+                  (lambda: app.open_account("a-kranich"), AccountScreen, "Kranich"),
+                  (lambda: app.open_user("u-1036"), UserScreen, "u-1036"),
+                  (lambda: app.open_orders(), OrdersScreen, "ord-1003"),
+                  (lambda: app.open_audit(None, jump=True), AuditScreen, "Protokoll")]
+        for go, kind, shown in places:
             go()
-            await until(pilot, lambda: "Hilfe" in screen(app).splitlines()[-1])
+            await until(pilot, lambda kind=kind, shown=shown: isinstance(app.screen, kind)
+                        and not app.working and shown in screen(app)
+                        and "Hilfe" in screen(app).splitlines()[-1])
             lines = screen(app).splitlines()
             assert len(lines) == 24
             assert lines[0].strip() and "anna.huber" in lines[0]

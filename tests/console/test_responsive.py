@@ -14,7 +14,15 @@ from rules.ops.session import Session
 from tui.screens import AccountScreen, ConfirmDialog, HelpScreen
 from tui.widgets import ResourceTable
 
-from .test_scases_in_console import consoles, drive, screen, until, users_table
+from .test_scases_in_console import (
+    consoles,
+    drive,
+    palette_prompts,
+    screen,
+    stored,
+    until,
+    users_table,
+)
 
 
 @pytest.fixture
@@ -124,6 +132,27 @@ def test_the_s8_preview_is_worked_out_in_a_worker_then_asked(
     drive(app, walk)
 
 
+def test_the_palette_searches_users_in_a_worker_and_keys_keep_coming(
+        console, monkeypatch: pytest.MonkeyPatch):
+    """While the core looks for users (a page of each account), what the operator types
+    still lands in the palette; the users come when the core answers."""
+    app = console("anna.huber")
+
+    async def walk(pilot):
+        await until(pilot, lambda: not app.working)
+        gate = Gate(monkeypatch, "users_page", when=lambda *a, **k: "cl" in a)
+        await pilot.press("ctrl+p", "c", "l")
+        await until(pilot, gate.waiting.is_set)
+        await pilot.press("a", "r", "a")  # typed while the search for "cl" waits
+        palette = app.screen.query_one("CommandInput")
+        await until(pilot, lambda: palette.value == "clara")
+        gate.open()
+        await until(pilot, lambda: any("Clara Becker (u-1036)" in h
+                                       for h in palette_prompts(app)))
+
+    drive(app, walk)
+
+
 def test_a_failed_load_says_why_and_leaves_no_spinner(
         console, demo_db: Path, monkeypatch: pytest.MonkeyPatch):
     from rules.records.store import StoreError
@@ -176,3 +205,24 @@ def test_the_session_answers_one_call_at_a_time():
     session.rules = "new"
     assert core.rules == "new" and session.rules == "new"
     assert serialized(session) is session
+
+
+def test_space_on_two_users_in_quick_succession_switches_both(console):
+    """Each key press is a change of its own: the second preview does not cancel the
+    first."""
+    app = console("anna.huber")
+
+    async def walk(pilot):
+        app.open_account("a-kranich")
+        await until(pilot, lambda: isinstance(app.screen, AccountScreen)
+                    and users_table(app).total == 18 and not app.working)
+        table = users_table(app)
+        table.cursor = table.source.index_of("u-1036")
+        app.screen.action_switch()
+        table.cursor = table.source.index_of("u-1037")
+        app.screen.action_switch()
+        await until(pilot, lambda: not app.working
+                    and sum("ON" in text for _, text in app.notices) >= 2)
+
+    drive(app, walk)
+    assert stored(app, "u-1036") and stored(app, "u-1037")

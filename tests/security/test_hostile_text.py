@@ -303,7 +303,9 @@ def test_console_shows_stored_hostile_text_escaped_and_never_as_markup(console):
         assert "Eve\\x1b[2J" in look()
         assert "Kranich\\x1b]0;pwned\\x07 [bold red]X[/]" in seen[-1]  # the account's title
         app.open_user("u-1036")
-        await until(pilot, lambda: "\\x1b]52;c;cHduZWQ=\\x07" in look())
+        # The user form drawn whole (its rows come from a worker): name and e-mail.
+        await until(pilot, lambda: "\\x1b]52;c;cHduZWQ=\\x07" in look()
+                    and "eve\\x1b[2J@kranich.de" in seen[-1])
         assert "[bold red]X[/][@click=app.quit]Q[/]" in seen[-1]  # markup shown as text
         assert "eve\\x1b[2J@kranich.de" in seen[-1]
         app.why_license("u-1036")  # the Why panel's summary names the user

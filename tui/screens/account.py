@@ -101,8 +101,12 @@ class AccountScreen(Place):
         self.query_one("#integrations", ResourceTable).border_title = \
             safe(f"{head}: {a['name']} ({a['id']})")
         lic = a["licenses"]["miteam"]
-        counts = (f"{tr('tui_orders')} · {tr('licenses')}: {tr('total')} {lic['total']} · "
-                  f"{tr('assigned')} {lic['assigned']} · {tr('available')} {lic['available']}")
+        # The section shows a few orders and scrolls without a bar of its own (the users
+        # have the one scrollbar): when there are more, the count says how many.
+        many = f" ({len(a['orders'])})" if len(a["orders"]) > MAX_ORDER_ROWS else ""
+        counts = (f"{tr('tui_orders')}{many} · {tr('licenses')}: "
+                  f"{tr('total')} {lic['total']} · {tr('assigned')} {lic['assigned']} · "
+                  f"{tr('available')} {lic['available']}")
         if lic["over_allocated"]:
             counts += f" ({tr('over_allocated')})"
         self.query_one("#account-orders", ResourceTable).border_title = Text(counts)

@@ -20,6 +20,7 @@ LIMIT = 1000
 class AuditScreen(Place):
     KEY_IDS = ("back", "filter")
     AUTO_FOCUS = "#audit"
+    AUDIT_KEY = False  # `t` here: this is the audit
     LISTS = ("audit",)
 
     def __init__(self, account: str | None = None) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import BindingsMap
+from textual.binding import Binding, BindingsMap
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
@@ -26,6 +26,17 @@ from ..words import t
 if TYPE_CHECKING:
     from ..app import ConsoleApp
 
+# The footer's right end: the palette's `^p Jump` and its separator.
+PALETTE_ROOM = 12
+
+
+def _width(display: str, description: str) -> int:
+    return Text(f"{display} {description}").cell_len
+
+
+def _app_action(action: str) -> str:
+    return action if "." in action else f"app.{action}"
+
 
 class Place(Screen):
     """One place of the console (partners, accounts, an account, a user, orders, audit)."""
@@ -35,6 +46,8 @@ class Place(Screen):
     # A top place (Billing › Orders, the whole audit) starts its own breadcrumbs: it is
     # reached from anywhere, not drilled into.
     top = False
+    # Whether `t` opens something new from here (not on the audit itself).
+    AUDIT_KEY = True
 
     def __init__(self) -> None:
         super().__init__()
@@ -50,6 +63,8 @@ class Place(Screen):
             for k in keys.KEYS.values():
                 if k.changes and k.id in self.KEY_IDS:
                     self._bindings.bind(k.key, "app.refuse_readonly", show=False)
+        self._own_bindings = self._bindings
+        self._extras: tuple[str, ...] = ()
 
     # Shortcuts ------------------------------------------------------------
     @property
@@ -121,7 +136,7 @@ class Place(Screen):
             return
         self._fetch_in_worker()
 
-    @work(thread=True, exclusive=True, group="place", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="place")
     def _fetch_in_worker(self) -> None:
         result = self._fetched()
         if get_current_worker().is_cancelled:
@@ -146,6 +161,7 @@ class Place(Screen):
             self.show(data)
         self._set_loading(False)
         self.update_bar()
+        self.fit_footer()
 
     def update_bar(self) -> None:
         places = [s for s in self.app.screen_stack if isinstance(s, Place)]
@@ -173,6 +189,56 @@ class Place(Screen):
         if table.source.query:
             source.search(table.source.query)
         table.set_source(source, keep=keep)
+
+    # The footer ----------------------------------------------------------
+    def footer_extras(self) -> list[str]:
+        """The app's keys that do something here, most useful first: `t` where the rules
+        offer the audit (and this is not it), `tab` where there is more than one section,
+        `h` away from home, `ctrl+r` everywhere."""
+        out = []
+        if self.AUDIT_KEY and self.console.capabilities.offers("audit"):
+            out.append("audit")
+        # Counted whether or not a list is still loading (loading lists take no focus).
+        if sum(1 for w in self.query("*") if w.can_focus and w.display) > 1:
+            out.append("next")
+        if not self.is_root:
+            out.append("home")
+        out.append("refresh")
+        return out
+
+    def fit_footer(self) -> None:
+        """Show the extras that work here in the footer, as many as fit beside this
+        place's own keys (every key works either way; help lists them all)."""
+        if not self.is_mounted:
+            return
+        lang = self.lang
+        shown = [b.binding for b in self.active_bindings.values()
+                 if b.binding.show and b.enabled and b.binding.id not in
+                 {f"miteam.{i}" for i in self._extras}]
+        used = sum(_width(b.key_display or b.key, b.description) + 1 for b in shown)
+        room = self.app.size.width - PALETTE_ROOM - used
+        extras = []
+        for key_id in self.footer_extras():
+            k = keys.KEYS[key_id]
+            need = _width(k.display, t(k.label, lang)) + 1
+            if need <= room:
+                extras.append(key_id)
+                room -= need
+        if tuple(extras) == self._extras:
+            return
+        self._extras = tuple(extras)
+        # The same key bound quietly (Textual's own `tab`) would hide the shown one.
+        bound = {keys.KEYS[i].key for i in extras}
+        own = BindingsMap.from_keys({k: v for k, v in self._own_bindings.key_to_bindings.items()
+                                     if k not in bound})
+        self._bindings = BindingsMap.merge([own, BindingsMap([
+            Binding(keys.KEYS[i].key, _app_action(keys.KEYS[i].action),
+                    t(keys.KEYS[i].label, lang), key_display=keys.KEYS[i].display,
+                    id=f"miteam.{i}") for i in extras])])
+        self.refresh_bindings()
+
+    def on_resize(self) -> None:
+        self.fit_footer()
 
     # Keys -----------------------------------------------------------------
     @property
