@@ -234,3 +234,17 @@ def test_compaction_comes_in_steps_of_a_bounded_number_of_partitions(
     assert journal.stat().st_size == 0
     view = Store(db).read()
     assert view.get("users", "u1")["plan"] == "x" and view.get("users", "u3")["plan"] == "y"
+
+
+def test_a_command_that_converts_a_single_file_database_says_so_once(db: Path, capsys) -> None:
+    from rules.cli import main
+    from rules.paths import DEMO_DB
+
+    db.write_bytes(DEMO_DB.read_bytes())  # today's single-file layout
+    argv = ["--db", str(db), "--operator", "lena.support", "--lang", "de"]
+    assert main([*argv, "license", "set", "u-1036", "miteam", "on"]) == 0
+    err = capsys.readouterr().err
+    assert "in eine Datei je Konto umgewandelt" in err
+    assert str(db.with_name("db.json.before-migrate")) in err
+    assert main([*argv, "license", "set", "u-1036", "miteam", "off"]) == 0
+    assert "umgewandelt" not in capsys.readouterr().err
