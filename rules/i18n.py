@@ -215,6 +215,12 @@ CATALOG: dict[str, dict[str, str]] = {
     "show_users": {"en": "users", "de": "Benutzer"},
     "show_orders": {"en": "orders", "de": "Bestellungen"},
     "show_expires": {"en": "expires {date}", "de": "läuft ab am {date}"},
+    "db_converted": {
+        "en": "{path}: converted to one file per account (faster at any size); the single "
+              "file as it was is kept as {kept}",
+        "de": "{path}: in eine Datei je Konto umgewandelt (schnell bei jeder Größe); die "
+              "einzelne Datei bleibt unverändert erhalten als {kept}",
+    },
     # Counted nouns, for messages that count more than one thing (t() picks one plural
     # form per message, by `count`): "result: {steps}, {checks}".
     "count_steps": {"en": {"one": "{count} step", "other": "{count} steps"},

@@ -262,6 +262,75 @@ WORDS: dict[str, dict[str, str | dict[str, str]]] = {
     "key_next": {"en": "Section", "de": "Bereich"},
     "key_next_help": {"en": "next section (shift+tab: the one before)",
                       "de": "nächster Abschnitt (Umschalt+Tab: der vorige)"},
+    # Marking users and switching them together (issue 12, tui/marks.py, tui/bulk.py).
+    "key_mark": {"en": "Mark", "de": "Markieren"},
+    "key_mark_help": {"en": "mark or unmark the selected user (to switch many at once)",
+                      "de": "den gewählten Benutzer markieren oder die Markierung aufheben "
+                            "(um viele zugleich zu schalten)"},
+    "key_mark_all": {"en": "All", "de": "Alle"},
+    "key_mark_all_help": {"en": "mark every user the filter shows (again: unmark them)",
+                          "de": "alle Benutzer markieren, die der Filter zeigt (nochmals: "
+                                "Markierung aufheben)"},
+    "key_bulk": {"en": "Preview", "de": "Vorschau"},
+    "key_bulk_help": {"en": "users marked: preview switching all their licenses, then "
+                            "confirm (Cancel has the focus)",
+                      "de": "Benutzer markiert: Vorschau, wie ihre Lizenzen geschaltet "
+                            "würden, dann bestätigen (Abbrechen hat den Fokus)"},
+    "tui_help_marks": {"en": "Many users at once", "de": "Viele Benutzer zugleich"},
+    "tui_marked": {"en": "{count} marked", "de": "{count} markiert"},
+    "tui_marked_none": {"en": "The filter shows no user to mark",
+                        "de": "Der Filter zeigt keinen Benutzer zum Markieren"},
+    "tui_marked_shown": {
+        "en": {"one": "Marked the {count} user the filter shows ({marked} marked in all)",
+               "other": "Marked the {count} users the filter shows ({marked} marked in all)"},
+        "de": {"one": "Den {count} Benutzer markiert, den der Filter zeigt ({marked} "
+                      "markiert insgesamt)",
+               "other": "Die {count} Benutzer markiert, die der Filter zeigt ({marked} "
+                        "markiert insgesamt)"},
+    },
+    "tui_unmarked_shown": {
+        "en": {"one": "Unmarked the {count} user the filter shows ({marked} marked in all)",
+               "other": "Unmarked the {count} users the filter shows ({marked} marked in "
+                        "all)"},
+        "de": {"one": "Markierung des {count} Benutzers aufgehoben, den der Filter zeigt "
+                      "({marked} markiert insgesamt)",
+               "other": "Markierung der {count} Benutzer aufgehoben, die der Filter zeigt "
+                        "({marked} markiert insgesamt)"},
+    },
+    "tui_bulk_title": {
+        "en": {"one": "Switch the MiTeam Meetings license of {count} marked user {value}?",
+               "other": "Switch the MiTeam Meetings licenses of {count} marked users "
+                        "{value}?"},
+        "de": {"one": "MiTeam Meetings-Lizenz von {count} markierten Benutzer auf {value} "
+                      "schalten?",
+               "other": "MiTeam Meetings-Lizenzen von {count} markierten Benutzern auf "
+                        "{value} schalten?"},
+    },
+    "tui_bulk_hint": {"en": "w: why (the selected user) · o: switch {value} instead · "
+                            "esc: cancel",
+                      "de": "w: warum (gewählter Benutzer) · o: stattdessen {value} "
+                            "schalten · Esc: abbrechen"},
+    "tui_bulk_readonly": {"en": "This console is read-only: nothing can be changed.",
+                          "de": "Diese Konsole ist schreibgeschützt: es kann nichts geändert "
+                                "werden."},
+    "tui_bulk_nothing": {"en": "No marked user would switch {value}: nothing to confirm.",
+                         "de": "Kein markierter Benutzer würde auf {value} geschaltet: "
+                               "nichts zu bestätigen."},
+    "tui_bulk_previewing": {
+        "en": {"one": "Previewing the license of {count} marked user…",
+               "other": "Previewing the licenses of {count} marked users…"},
+        "de": {"one": "Vorschau für die Lizenz von {count} markierten Benutzer…",
+               "other": "Vorschau für die Lizenzen von {count} markierten Benutzern…"},
+    },
+    "tui_bulk_applying": {
+        "en": {"one": "Switching the license of {count} user…",
+               "other": "Switching the licenses of {count} users…"},
+        "de": {"one": "Die Lizenz von {count} Benutzer wird geschaltet…",
+               "other": "Die Lizenzen von {count} Benutzern werden geschaltet…"},
+    },
+    "tui_bulk_switched": {"en": "{count} switched {value}", "de": "{count} auf {value} "
+                                                                   "geschaltet"},
+    "tui_close": {"en": "Close", "de": "Schließen"},
     # Scenario replay and recording in the console (`miteam tui --replay/--record FILE`).
     "key_replay_next": {"en": "Next", "de": "Vor"},
     "key_replay_next_help": {"en": "replay: the next step (at the place a person would use)",

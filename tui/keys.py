@@ -47,6 +47,13 @@ KEYS: dict[str, Key] = {k.id: k for k in (
     Key("assign", "a", "assign", "key_assign", "a", changes=True),
     Key("state", "f", "next_state", "key_state", "f"),
     Key("next", "tab", "app.focus_next", "key_next", "tab", show=False),
+    # A user list: mark users, then switch them together (tui/marks.py). Marking changes
+    # nothing; `bulk` only previews (its dialog confirms), so a read-only console keeps
+    # them and the preview says nothing can be changed. `bulk` shares space with `switch`:
+    # it comes first and answers only while users are marked.
+    Key("mark", "m", "mark", "key_mark", "m"),
+    Key("mark_all", "M", "mark_all", "key_mark_all", "M"),
+    Key("bulk", "space", "bulk", "key_bulk", "space"),
     # The home places show `o` in the footer (there is room there, and a partner starts
     # at Accounts and at Billing › Orders).
     Key("goto_orders", "o", "app.orders", "key_orders", "o"),

@@ -225,7 +225,23 @@ def dispatch(env: Env, handler) -> int:
     finally:
         sys.stdout, sys.stderr = out, err
         if env._store is not None:
+            _say_if_converted(env)
             env._store.close()
+
+
+def _say_if_converted(env: Env) -> None:
+    """A single-file database converts itself at its first write: the user is told, once,
+    where the file as it was is kept (they may have scripts or backups that name it)."""
+    from ..i18n import t
+    from ..records.database import describe
+    from ..records.store.api import Store, converted
+    from ..text import printable
+
+    if isinstance(env._store, Store):
+        kept = converted(env._store)
+        if kept is not None:
+            print(printable(t("db_converted", env.lang, path=describe(env._store.path),
+                              kept=kept)), file=env.err)
 
 
 def _internal_error(env: Any) -> int:

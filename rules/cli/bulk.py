@@ -69,31 +69,39 @@ def bulk_lines(result: BulkResult, lang: str, done: str = "switch",
     """One line per user, then the preview: how many of each outcome, by rule and reason.
     `done`: what the action does, as the words `bulk_{done}ed` / `bulk_would_{done}` name."""
     dry = result.dry_run or result.withheld
-
-    def _word(outcome: str, dry_run: bool) -> str:
-        if outcome == "switched":
-            return f"bulk_would_{done}" if dry_run else f"bulk_{done}ed"
-        return f"bulk_{outcome}"
-
-    lines = []
-    for line in result.lines:
-        text = f"{line.target}  {t(_word(line.outcome, dry), lang)}"
-        if line.reason:
-            text += f": {line.reason}"
-        if line.rule:
-            text += f"  ({t('by_rule', lang, rule=line.rule)})"
-        lines.append(text)
-    lines.append(t(heads[0] if dry else heads[1], lang, count=len(result.lines)))
-    for outcome, rule, reason, n in result.groups():
-        what = t(_word(outcome, dry), lang) + (f": {reason}" if reason else "") + \
-            (f"  ({t('by_rule', lang, rule=rule)})" if rule else "")
-        lines.append("  " + t("bulk_group", lang, count=n, what=what))
+    lines = [f"{line.target}  "
+             f"{outcome_text(line.outcome, line.reason, line.rule, lang, dry, done)}"
+             for line in result.lines]
+    lines.extend(bulk_summary(result, lang, done, heads))
     if result.withheld:
         lines.append(t("bulk_withheld", lang, count=sum(
             line.outcome in ("refused", "error") for line in result.lines)))
     elif result.dry_run and digest:
         lines.append(t("preview_digest", lang, digest=result.preview))
     return lines
+
+
+def bulk_summary(result: BulkResult, lang: str, done: str = "switch",
+                 heads: tuple[str, str] = ("bulk_preview_head", "bulk_done_head")
+                 ) -> list[str]:
+    """The preview's head and its groups: how many of each outcome, by rule and reason (the
+    console's bulk preview shows the same lines)."""
+    dry = result.dry_run or result.withheld
+    lines = [t(heads[0] if dry else heads[1], lang, count=len(result.lines))]
+    for outcome, rule, reason, n in result.groups():
+        lines.append("  " + t("bulk_group", lang, count=n,
+                              what=outcome_text(outcome, reason, rule, lang, dry, done)))
+    return lines
+
+
+def outcome_text(outcome: str, reason: str | None, rule: str | None, lang: str,
+                 dry_run: bool, done: str = "switch") -> str:
+    """`would switch  (rule r)`, `refused: Licenses not available  (rule r)`: one outcome in
+    words (`rule` None: without it)."""
+    word = (f"bulk_would_{done}" if dry_run else f"bulk_{done}ed") \
+        if outcome == "switched" else f"bulk_{outcome}"
+    return t(word, lang) + (f": {reason}" if reason else "") + \
+        (f"  ({t('by_rule', lang, rule=rule)})" if rule else "")
 
 
 def cmd_revert(env: Env) -> int:

@@ -14,8 +14,9 @@ from .env import Env
 
 def register(sub: argparse._SubParsersAction) -> None:
     dbsub = sub.choices["db"].get_default("db_subcommands")
-    mig = dbsub.add_parser("migrate", help="bring a PostgreSQL database's tables up to "
-                                           "this miteam's schema")
+    mig = dbsub.add_parser("migrate", help="bring a database up to this miteam's layout: "
+                                           "a single file becomes one file per account; a "
+                                           "PostgreSQL database gets this schema")
     mig.set_defaults(handler=cmd_migrate)
     cp = dbsub.add_parser("copy", help="copy a whole database, audit included, between a "
                                        "file and a PostgreSQL server, and check the copy")
@@ -29,9 +30,7 @@ def cmd_migrate(env: Env) -> int:
     target = env.db_path or database.default_db_path()
     name = database.describe(target)
     if not is_url(target):
-        env.emit({"ok": True, "path": name, "from": None, "to": None},
-                 f"{name}: a database file has no schema to migrate")
-        return 0
+        return _migrate_file(env, target, name)
     from ..records.postgres import PgStore
 
     with PgStore(str(target), check=False) as store:
@@ -55,4 +54,24 @@ def cmd_copy(env: Env) -> int:
               "  " + ", ".join(f"{n} {t}" for t, n in report.counts.items()),
               *([f"  the copy has the source's {counted(len(problems), 'problem')}: see "
                  "`miteam db verify`"] if problems else [])])
+    return 0
+
+
+def _migrate_file(env: Env, target: database.Target, name: str) -> int:
+    from .progress import steps
+
+    with steps(env, "migrating") as say:
+        say(f"{name}: one file per account")
+        store = database.open_store(target)
+        try:
+            kept = store.migrate()
+        finally:
+            store.close()
+    if kept is None:
+        env.emit({"ok": True, "path": name, "from": 2, "to": 2, "kept": None},
+                 f"{name}: one file per account already; nothing to migrate")
+    else:
+        env.emit({"ok": True, "path": name, "from": 1, "to": 2, "kept": str(kept)},
+                 [f"{name}: converted to one file per account",
+                  f"  the single file as it was is kept as {kept}"])
     return 0

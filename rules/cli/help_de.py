@@ -121,8 +121,10 @@ HELP: dict[str, str] = {
     "salvage a damaged journal: keep its valid lines, set the rest aside in a side file":
         "ein beschädigtes Journal retten: die gültigen Zeilen behalten, den Rest in einer "
         "Nebendatei beiseitelegen",
-    "bring a PostgreSQL database's tables up to this miteam's schema":
-        "die Tabellen einer PostgreSQL-Datenbank auf das Schema dieses miteam bringen",
+    "bring a database up to this miteam's layout: a single file becomes one file per "
+    "account; a PostgreSQL database gets this schema":
+        "eine Datenbank auf den Stand dieses miteam bringen: aus einer einzelnen Datei wird "
+        "eine Datei je Konto; eine PostgreSQL-Datenbank erhält dieses Schema",
     "copy a whole database, audit included, between a file and a PostgreSQL server, and "
     "check the copy":
         "eine ganze Datenbank samt Protokoll zwischen einer Datei und einem "

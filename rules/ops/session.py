@@ -268,18 +268,34 @@ class Session:
         and by exact license states (`state:off`, `filters.py`): a state is the rules'
         answer, so a filter by state asks them for every user of the account.
         Returns (how many users match, the page)."""
-        wanted = filters.parse(query)
         with self._reading() as (ctxs, op):
-            account = self.resolve_account(ctxs, op, account_id)
-            docs = [u for u in ctxs.view.by("users", "account", account["id"])
-                    if wanted.matches_text(u)]
+            docs, views = self._listed(ctxs, op, account_id, query)
             start, end = max(0, offset), max(0, offset) + max(0, limit)
-            if wanted.needs_view:
-                views = [user_view(self.rules, ctxs, op, u, self.lang) for u in docs]
-                views = [v for v in views if wanted.matches_view(v)]
+            if views is not None:
                 return len(views), views[start:end]
             return len(docs), [user_view(self.rules, ctxs, op, u, self.lang)
                                for u in docs[start:end]]
+
+    def user_ids(self, account_id: str, query: str = "") -> list[str]:
+        """The ids of every user `users_page` lists for `query`, in its order (the
+        console's `M`: mark every user the filter shows). Views are built only when the
+        filter names states."""
+        with self._reading() as (ctxs, op):
+            docs, views = self._listed(ctxs, op, account_id, query)
+            return [u["id"] for u in (docs if views is None else views)]
+
+    def _listed(self, ctxs: Contexts, op: dict, account_id: str, query: str
+                ) -> tuple[list[dict], list[dict] | None]:
+        """An account's users matching `query`'s text, and when it names states, the
+        views of those matching its states too (None: no state asked)."""
+        wanted = filters.parse(query)
+        account = self.resolve_account(ctxs, op, account_id)
+        docs = [u for u in ctxs.view.by("users", "account", account["id"])
+                if wanted.matches_text(u)]
+        if not wanted.needs_view:
+            return docs, None
+        views = [user_view(self.rules, ctxs, op, u, self.lang) for u in docs]
+        return docs, [v for v in views if wanted.matches_view(v)]
 
     def user(self, user_id: str) -> dict:
         with self._reading() as (ctxs, op):

@@ -292,9 +292,16 @@ class _Checker:
                     self.add("accounts", key, f"{on} {product} licenses switched on but only "
                                               f"{held} held")
 
+    def layout(self) -> None:
+        # The partitioned store's own bookkeeping: counts and index against the records.
+        from .store.consistency import layout_problems
+
+        for table, record, problem in layout_problems(self.view):
+            self.add(table, record, problem)
+
     def run(self) -> list[Finding]:
         for check in (self.partners, self.accounts, self.orders, self.users, self.operators,
-                      self.audit, self.counts):
+                      self.audit, self.counts, self.layout):
             check()
         return self.findings
 

@@ -25,11 +25,11 @@ from rules.records import verify
 from rules.records.store import Store, records
 from rules.records.store import files as F
 from tests.miteam_command import Miteam
+from tests.store.files_left import COMPACT_STEPS, JOURNAL_STEPS, db_files, named
 
 ROOT = Path(__file__).resolve().parents[2]
 USERS = [f"u{i}" for i in range(8)]
-STEPS = ["journal-write", "journal-fsync", "compact-temp-write", "compact-fsync",
-         "compact-replace", "compact-dirfsync", "journal-truncate"]
+STEPS = JOURNAL_STEPS + COMPACT_STEPS
 
 CHILD = r'''
 import json, os, sys, time
@@ -63,7 +63,7 @@ if mode == "switch":
     print(json.dumps({"done": done, "stale": stale}), flush=True)
 elif mode == "crash":
     step = sys.argv[3]
-    if step.startswith("compact") or step == "journal-truncate":
+    if step not in ("journal-write", "journal-fsync"):
         F.COMPACT_COMMITS = 0  # this commit compacts, and dies at that step
     def hook(s):
         if s == step:
@@ -134,10 +134,6 @@ def child(tmp_path: Path):
 def _no_fault_hook():
     yield
     F.FAULT_HOOK = None
-
-
-def files(directory: Path) -> list[str]:
-    return sorted(os.listdir(directory))
 
 
 # ---------------------------------------------------------------------------------------
@@ -269,7 +265,8 @@ def test_console_killed_at_any_step_of_a_switch_leaves_old_or_new_state(db, chil
     # The next console carries on, and cleans up after the dead one.
     Session(store, rules, "tester").apply(SetLicense("u1", "miteam", not on))
     store.compact()
-    assert files(db.parent) == ["db.json", "db.json.journal", "db.json.lock"]
+    store.compact()  # the files of the core before this one go too
+    assert db_files(db) == ["db.json", "db.json.journal", "db.json.lock", "db.json.parts"]
     assert Store(db).read().get("users", "u1")["licenses"]["miteam"] is (not on)
 
 
@@ -278,7 +275,7 @@ def test_console_killed_at_any_step_of_a_switch_leaves_old_or_new_state(db, chil
 def test_full_disk_during_a_switch_keeps_the_saved_data_and_leaves_no_temp_file(
         db, capsys, monkeypatch, step, err):
     miteam = Miteam(db, capsys)
-    before = miteam.snapshot()
+    before, core = miteam.snapshot(), named(db)
     if step not in ("journal-write", "journal-fsync"):
         monkeypatch.setattr(F, "COMPACT_COMMITS", 0)  # the switch's commit compacts
 
@@ -300,7 +297,8 @@ def test_full_disk_during_a_switch_keeps_the_saved_data_and_leaves_no_temp_file(
         assert after["users"][1]["licenses"]["miteam"] is True
         assert {t: after[t] for t in after if t not in ("users", "audit")} == \
             {t: before[t] for t in before if t not in ("users", "audit")}
-    assert files(db.parent) == ["db.json", "db.json.journal", "db.json.lock"]
+    assert db_files(db, core) == ["db.json", "db.json.journal", "db.json.lock",
+                                  "db.json.parts"]
     assert verify.verify(db).ok
 
 

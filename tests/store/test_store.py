@@ -18,18 +18,12 @@ from hypothesis import strategies as hs
 from tinydb import Query, TinyDB
 
 from rules.records import store as S
-from rules.records.store import TABLES, Store, StoreError, records
+from rules.records.store import Store, StoreError, records
 from rules.records.store import files as F
+from tests.store.files_left import COMPACT_STEPS, JOURNAL_STEPS, db_files, named
 
 ROOT = Path(__file__).resolve().parents[2]
-JOURNAL_STEPS = ["journal-write", "journal-fsync"]
-COMPACT_STEPS = [
-    "compact-temp-write",
-    "compact-fsync",
-    "compact-replace",
-    "compact-dirfsync",
-    "journal-truncate",
-]
+PARTS = "db.json.parts"
 
 # Runs in a separate interpreter: the other console, or the one that gets killed.
 CHILD = r'''
@@ -490,7 +484,8 @@ def test_crash_at_any_write_step_leaves_the_old_or_the_new_state(db: Path, child
     again = Store(db).read()
     assert again.count("audit") == state[1] + 1 and again.version == state[2] + 1
     store.compact()
-    assert sorted(os.listdir(db.parent)) == ["db.json", "db.json.journal", "db.json.lock"]
+    store.compact()  # the files of the core before this one go too
+    assert db_files(db) == ["db.json", "db.json.journal", "db.json.lock", PARTS]
 
 
 @pytest.mark.parametrize("err", [errno.ENOSPC, errno.EACCES])
@@ -500,7 +495,7 @@ def test_disk_full_or_permission_denied_keeps_the_saved_data(
 ) -> None:
     store = Store.create(db, seed())
     set_plan(store, "saved")
-    before, disk = records(store.read()), journal(db).read_bytes()
+    before, disk, core = records(store.read()), journal(db).read_bytes(), named(db)
 
     def hook(s: str) -> None:
         if s == step:
@@ -516,7 +511,8 @@ def test_disk_full_or_permission_denied_keeps_the_saved_data(
             store.compact()
     monkeypatch.setattr(F, "FAULT_HOOK", None)
     assert os.strerror(err) in str(e.value) and "\n" not in str(e.value)
-    assert sorted(os.listdir(db.parent)) == ["db.json", "db.json.journal", "db.json.lock"]
+    # No file of the failed compaction is left, unless its core (naming it) is in place.
+    assert db_files(db, core) == ["db.json", "db.json.journal", "db.json.lock", PARTS]
     if step in JOURNAL_STEPS:
         assert journal(db).read_bytes() == disk
     assert records(store.read()) == before and store.version == 1
@@ -539,7 +535,7 @@ def test_failed_automatic_compaction_does_not_fail_the_saved_change(
     set_plan(store, "pro")  # durable once the journal line is synced: no error
     assert "compaction postponed" in caplog.text and "No space left" in caplog.text
     assert Store(db).read().get("users", "u1")["plan"] == "pro"
-    assert sorted(os.listdir(db.parent)) == ["db.json", "db.json.journal", "db.json.lock"]
+    assert db_files(db) == ["db.json", "db.json.journal", "db.json.lock", PARTS]
     monkeypatch.setattr(F, "FAULT_HOOK", None)
     set_plan(store, "team")  # compacts this time
     assert journal(db).read_bytes() == b""
@@ -709,7 +705,8 @@ def test_commit_cost_does_not_grow_with_the_audit_trail(db: Path) -> None:
         assert tx.append("audit", {"account": "a1", "what": "plan changed"}) == 20_002
     after = sizes()
     line = journal(db).read_bytes()[before["db.json.journal"]:]
-    assert line.count(b"\n") == 1 and len(line) < 400
+    # The user, the audit entry, and the two accounts' counts.
+    assert line.count(b"\n") == 1 and len(line) < 600
     assert sum(after.values()) - sum(before.values()) == len(line)
     now = db.stat()
     assert (now.st_ino, now.st_size, now.st_mtime_ns) == (
@@ -724,10 +721,20 @@ def test_compacted_database_opens_in_stock_tinydb(db: Path) -> None:
         tx.append("audit", {"account": "a2", "what": "added u9"})
     store.compact()
     assert journal(db).read_bytes() == b""
-    with TinyDB(db) as stock:
-        for table in TABLES:
-            assert stock.table(table).all() == store.read().all(table)
-        assert [d.doc_id for d in stock.table("audit").all()] == [1]
+    view = store.read()
+    with TinyDB(db) as stock:  # the core: the small tables
+        for table in ("partners", "accounts", "orders", "operators"):
+            assert stock.table(table).all() == view.all(table)
+    # Each account's users, and its audit entries, in a file of their own.
+    current = named(db)
+    for table in ("users", "audit"):
+        found = []
+        for f in (db.parent / PARTS / table).iterdir():
+            if f.name in current:
+                with TinyDB(f) as stock:
+                    found += [(d.doc_id, dict(d)) for d in stock.table(table).all()]
+        assert [d for _, d in sorted(found, key=lambda x: x[0])] == view.all(table)
+    assert [e["seq"] for e in view.all("audit")] == [1]
     assert records(Store(db).read()) == records(store.read())
 
 

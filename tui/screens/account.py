@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from rules.ops.actions import SetIntegration
 from rules.schema import INTEGRATIONS
 
+from ..marks import Marks, MarksUsers
 from ..widgets import Column, PagedSource, ResourceTable, Row
 from ..words import onoff, safe, shown_text, state, stored
 from .base import Place
@@ -24,8 +25,11 @@ def user_row(user: dict, lang: str) -> Row:
                             stored(user, "miteam", lang)], user)
 
 
-class AccountScreen(Place):
-    KEY_IDS = ("open", "back", "filter", "switch", "why")
+class AccountScreen(MarksUsers, Place):
+    KEY_IDS = ("open", "back", "filter", "bulk", "switch", "why", "mark", "mark_all")
+    # 80 columns hold no more in German (with esc): help lists `m` and `M`; once users are
+    # marked, the footer shows space's "Preview".
+    QUIET = ("mark", "mark_all")
     AUTO_FOCUS = "#users"
     LISTS = ("integrations", "account-orders", "users")
 
@@ -43,10 +47,12 @@ class AccountScreen(Place):
             Column(tr("tui_col_order"), 10), Column(tr("tui_col_quantity"), 5, "right"),
             Column(tr("tui_col_state"), 30), Column(tr("tui_col_expires"), 10),
         ], empty=tr("tui_no_orders"), id="account-orders", classes="section")
-        yield ResourceTable([
+        users = ResourceTable([
             Column(tr("tui_col_name")), Column(tr("tui_col_id"), 8),
             Column("MiTeam Meetings", 34), Column(tr("tui_col_stored"), 11),
         ], empty=tr("tui_empty"), id="users", classes="section")
+        users.marks = Marks()  # the users marked to switch together (`m`, `M`, space)
+        yield users
 
     @property
     def account_id(self) -> str:
@@ -111,7 +117,12 @@ class AccountScreen(Place):
             counts += f" ({tr('over_allocated')})"
         self.query_one("#account-orders", ResourceTable).border_title = Text(counts)
         users = self.query_one("#users", ResourceTable)
-        users.border_title = self.counted(tr("tui_users"), users, a["users"])
+        users.border_title = self.marked_title(users, self.counted(tr("tui_users"), users,
+                                                                   a["users"]))
+
+    def shown_ids(self, table: ResourceTable) -> list[str]:
+        # The list holds a page at a time: the core answers for the whole filter.
+        return self.console.session.user_ids(self.account_id, table.source.query)
 
     def audit_scope(self) -> str | None:
         return self.account_id

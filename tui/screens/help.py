@@ -22,6 +22,7 @@ GROUPS = (
                              "refresh", "back", "next")),
     ("tui_help_lists", ("open", "filter")),
     ("tui_help_licenses", ("switch", "why")),
+    ("tui_help_marks", ("mark", "mark_all", "bulk")),
     ("tui_help_orders", ("assign", "state")),
     ("tui_help_audit", ("audit_filter", "revert")),
 )

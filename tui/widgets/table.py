@@ -7,7 +7,7 @@ not 10,000 (DataTable builds every row up front: seconds at 100k rows, measured)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -24,6 +24,9 @@ from textual.strip import Strip
 from ..words import safe
 
 GUTTER = 2  # "› " marks the cursor row in words, not only in colour
+# A marked row (bulk switching) shows "✓ " after the cursor's place: a sign, not a colour,
+# so NO_COLOR shows it too. The room for it is taken only while something is marked.
+MARK = "✓ "
 SPACING = 3  # at most this much extra space between columns when there is room
 
 
@@ -202,6 +205,8 @@ class ResourceTable(ScrollView, can_focus=True):
         self.source: RowSource = ListSource([])
         self._fit_key: tuple[int, int] | None = None
         self._fit: list[int] = []
+        # The keys of the rows marked in this list (None: a list without marks).
+        self.marks: Collection[str] | None = None
 
     # Data -------------------------------------------------------------------
     def set_source(self, source: RowSource, keep: str | None = None) -> None:
@@ -303,11 +308,22 @@ class ResourceTable(ScrollView, can_focus=True):
             self._fit_key, self._fit = key, widths
         return self._fit
 
+    @property
+    def row_gutter(self) -> int:
+        """The cursor's "› ", and while any row is marked, the mark's column."""
+        return GUTTER + (len(MARK) if self.marks else 0)
+
+    def _prefix(self, row: Row, selected: bool) -> str:
+        cursor = "› " if selected else "  "
+        if not self.marks:
+            return cursor
+        return cursor + (MARK if row.key in self.marks else " " * len(MARK))
+
     def _widths(self, width: int) -> list[int]:
         """Fitted columns (ids, counts, states, the rules' messages) are never cut; the
         giving-way columns (`width` 0: names) share what is left, up to their own width;
         extra width then spaces the columns a little, the rest stays at the end."""
-        space = width - GUTTER - (len(self.columns) - 1)
+        space = width - self.row_gutter - (len(self.columns) - 1)
         fitted = self._fitted()
         flex = [n for n, c in enumerate(self.columns) if not c.width]
         fixed = sum(w for n, w in enumerate(fitted) if n not in flex)
@@ -350,7 +366,7 @@ class ResourceTable(ScrollView, can_focus=True):
         base = self.rich_style
         if self.header and y == 0:
             style = base + self.get_component_rich_style("resource-table--header")
-            head = Text(" " * GUTTER) + self._line([c.title for c in self.columns], cells)
+            head = Text(" " * self.row_gutter) + self._line([c.title for c in self.columns], cells)
             return self._strip(head, width, style)
         index = round(self.scroll_y) + y - self._head
         total = self.total
@@ -363,7 +379,7 @@ class ResourceTable(ScrollView, can_focus=True):
         if row is None:
             return Strip.blank(width, base)
         selected = index == self.cursor
-        line = Text("› " if selected else "  ") + self._line(row.cells, cells)
+        line = Text(self._prefix(row, selected)) + self._line(row.cells, cells)
         style = base
         if selected:
             cursor = self.get_component_rich_style("resource-table--cursor")

@@ -13,8 +13,9 @@ from tinydb import TinyDB
 from .engine import JournalStorage
 from .files import _gc_paused, _write_file_atomically
 from .journal import _last_journal_version
+from .partitions import Lazy
 from .state import _base_bytes, _read_base, _State
-from .tables import TABLES, Doc, StoreError, _clone, _known
+from .tables import _META, PARTITIONED, TABLES, Doc, StoreError, _clone, _known
 from .tinydb_glue import _Database
 from .view import Tx, View
 
@@ -49,8 +50,12 @@ class Store:
                 # Lines of an old journal must not replay onto the new base if we crash
                 # before emptying it: give the base a version they all fall below.
                 version = _last_journal_version(engine.journal_path)
-                engine._replace_base(_base_bytes(tables, version, next_id), hooks=False)
-                engine.empty_journal()
+                with _gc_paused():
+                    engine.state = _State.from_base(
+                        {_META: {"1": {"version": version, "next_id": next_id}}, **tables},
+                        path)
+                    # Every partition is written anew; an old database's files go.
+                    engine._compact(hooks=False, keep_old=False)
             finally:
                 engine._unlock()
         finally:
@@ -95,6 +100,20 @@ class Store:
     def compact(self) -> None:
         self._storage.compact()
 
+    def migrate(self) -> Path | None:
+        """Convert a single-file database to the partitioned layout now, as its first
+        write would; returns where the single file as it was is kept (None: it was
+        partitioned already)."""
+        s = self._storage
+        was = s.converted
+        s.quiet = True
+        try:
+            with self.transaction():
+                pass  # taking the write lock converts
+        finally:
+            s.quiet = False
+        return s.converted if s.converted != was else None
+
     def backup(self, dest: Path | str) -> int:
         """Copy the database, consistently, to ``dest``: one compacted TinyDB JSON file
         (no journal), written atomically. The copy is taken under the lock (shared: other
@@ -110,6 +129,9 @@ class Store:
                 raise StoreError("cannot back up inside a transaction")
             with s._shared():
                 s.refresh(exclusive=True)  # the lock is held: reload without taking it
+                for table in PARTITIONED:
+                    s.whole(table)
+                    s.state.ordered(table)
                 st = s.state
                 data = _base_bytes(st.tables, st.version, st.next_id)
                 version = st.version
@@ -164,18 +186,16 @@ def _tables_from_records(
     return tables, next_id
 
 
-class _Snapshot:
-    """A loaded state with no files behind it: what a View needs to read a file."""
-
-    __slots__ = ("state",)
+class _Snapshot(Lazy):
+    """A loaded state without the store around it: what a View needs to read a file."""
 
     def __init__(self, state: _State) -> None:
         self.state = state
 
 
 def read_file(path: Path | str) -> View:
-    """A database file as it is on disk, its base alone (a backup is compacted): no
-    journal read, no lock file made, nothing written. For checking a backup."""
+    """A database file as it is on disk, its base (and partitions) alone: no journal
+    read, no lock file made, nothing written. For checking a backup."""
     path = Path(path)
     with _gc_paused():
         return View(cast(JournalStorage, _Snapshot(_read_base(path))))
@@ -183,9 +203,14 @@ def read_file(path: Path | str) -> View:
 
 def next_ids(view: View) -> dict[str, int]:
     """Per table, the next doc id the store would issue (ids are never reused)."""
-    return dict(view._s.state.next_id)
+    return {t: n for t, n in view._s.state.next_id.items() if t in TABLES}
 
 
 def records(view: View) -> dict[str, list[Doc]]:
     """A full dump, as copies, in the shape ``Store.create`` takes (backups, tests)."""
     return {t: [_clone(d) for d in view.all(t)] for t in TABLES}
+
+
+def converted(store: Store) -> Path | None:
+    """Where the single file was kept, if this store converted its database."""
+    return store._storage.converted

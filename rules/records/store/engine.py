@@ -17,19 +17,31 @@ from typing import Any, cast
 
 from tinydb.storages import Storage
 
-from . import files
-from .files import _fault, _fsync_dir, _gc_paused, _keep_group, _pread_all, _sig, _why, _write_all
+from . import compaction, files
+from .files import (
+    _fault,
+    _fsync_dir,
+    _gc_paused,
+    _keep_group,
+    _pread_all,
+    _sig,
+    _why,
+    _write_all,
+    _write_file_atomically,
+)
 from .journal import _Corrupt, _encode_line, _scan_journal, _sequence
+from .layout import PartGone, part_of, parts_dir
 from .lock import FileLock
-from .state import _base_bytes, _read_base, _State, _TxState
-from .tables import _META, _MISSING, Doc, StoreError, _clone
+from .partitions import Lazy
+from .state import LAYOUT, _base_bytes, _read_base, _State, _TxState
+from .tables import _META, _MISSING, _PARTS, PARTITIONED, Doc, StoreError, _clone
 from .tinydb_glue import _TrackedDocs
 
 _log = logging.getLogger(__name__)
 _frozen = False  # gc.freeze() done in this process
 
 
-class JournalStorage(Storage):
+class JournalStorage(Storage, Lazy):
     """A TinyDB ``Storage``: the database in memory, changes journaled (see module doc).
 
     ``read()`` hands TinyDB the in-memory tables; whole-database ``write()`` (used by
@@ -44,12 +56,15 @@ class JournalStorage(Storage):
         # Threads of one process share the flock (it belongs to the open file), so they
         # are serialised here first.
         self.mutex = threading.RLock()
-        self.lock = FileLock(self.lock_path)
+        self.lock = FileLock(self.lock_path, parts_dir(self.path))
         self._jfd: int | None = None
         self._tx: _TxState | None = None
         self._tx_thread: int | None = None
         self._swept = False
         self._closed = False
+        self.converted: Path | None = None  # where a converted single file was kept
+        self._replaced = False  # the last _replace_base got as far as the rename
+        self.quiet = False  # the caller says itself what a conversion did
         self.state = _State()
         if load:
             if not self.path.exists():
@@ -60,13 +75,17 @@ class JournalStorage(Storage):
     # -- Storage interface
 
     def read(self) -> dict[str, dict[str, Any]]:
+        # TinyDB queries scan whole tables: every partition is loaded for them.
+        for table in PARTITIONED:
+            self.whole(table)
+            self.state.ordered(table)
         # A shallow copy: stock drop_table() deletes from what read() returned.
-        return dict(self.state.tables)
+        return {t: docs for t, docs in self.state.tables.items() if t != _PARTS}
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         self.require_tx()
         for table in set(self.state.tables) | set(data):
-            if table == _META:
+            if table in (_META, _PARTS):
                 continue
             new = data.get(table, {})
             docs = _TrackedDocs(self, table)
@@ -135,9 +154,13 @@ class JournalStorage(Storage):
                     self._sweep()
                     self._swept = True
                 self.refresh(exclusive=True)
+                if self.state.layout != LAYOUT:
+                    self._convert()
             except BaseException:
                 self._unlock()
                 raise
+            self.state.tx_stats.clear()
+            self.state.tx_new_stats.clear()
             self._tx = _TxState(dict(self.state.next_id))
             self._tx_thread = threading.get_ident()
         except BaseException:
@@ -174,14 +197,28 @@ class JournalStorage(Storage):
         for (table, key), (orig, put) in tx.undo.items():
             cur = st.tables[table].get(key, _MISSING)
             if cur is _MISSING:
-                if orig is not _MISSING:
-                    ops.append([table, key, None])
+                if orig is _MISSING:
+                    continue
+                ops.append([table, key, None])
             # A put is always written, even if equal: the caller may have changed the
             # stored dict in place before putting it, so equality proves nothing.
             elif put or cur != orig:
                 ops.append([table, key, cur])
+            else:
+                continue
+            if table in PARTITIONED:
+                # The partition the record was in: compaction rewrites it, replay needs
+                # no partition loaded to know it.
+                ops[-1].append(None if orig is _MISSING
+                               else part_of(table, orig.get(PARTITIONED[table]), key))
         if not ops:
             return False
+        # The counts of the partitions changed, in the same line: replay keeps them
+        # current without loading a partition. Not their files: those change only when
+        # the core is written, which empties the journal.
+        parts = st.tables[_PARTS]
+        ops.extend([_PARTS, k, {f: v for f, v in parts[k].items() if f != "files"}]
+                   for k in sorted(st.tx_stats, key=int) if k in parts)
         try:
             body = json.dumps(ops, ensure_ascii=False, separators=(",", ":"))
             data = body.encode("utf-8", "surrogatepass")
@@ -206,6 +243,9 @@ class JournalStorage(Storage):
             raise StoreError(
                 f"could not save the change to {self.journal_path}: {_why(e)}", self.journal_path
             ) from None
+        for op in ops:
+            if op[0] in PARTITIONED:
+                st.dirty(op[0], st.touched[op[0]].setdefault(op[1], op[3]), op[1], op[2])
         st.version = version
         st.j_end = start + len(line)
         st.j_last = (start, prefix)
@@ -242,6 +282,8 @@ class JournalStorage(Storage):
         for (table, key), (orig, _put) in tx.undo.items():
             raw = st.tables[table]
             cur = raw.get(key)
+            if table in PARTITIONED:
+                st.restat(table, [(key, cur, None if orig is _MISSING else orig)])
             if orig is _MISSING:
                 raw.pop(key, None)
             else:
@@ -252,6 +294,12 @@ class JournalStorage(Storage):
         if not tx.poison:
             for table, items in changes.items():
                 st.reindex_many(table, items)
+        for k in st.tx_new_stats:
+            doc = st.tables[_PARTS].pop(k, None)
+            if doc is not None:
+                st.ids[_PARTS].pop(doc["id"], None)
+        st.tx_stats.clear()
+        st.tx_new_stats.clear()
         st.next_id = tx.next_id
         for table in resort:
             st.sort_table(table)
@@ -277,22 +325,36 @@ class JournalStorage(Storage):
 
     def _maybe_compact(self) -> None:
         st = self.state
-        if st.j_end > files.COMPACT_BYTES or st.version - st.base_version > files.COMPACT_COMMITS:
+        if (st.j_end > files.COMPACT_BYTES
+                or st.version - st.base_version > files.COMPACT_COMMITS
+                or st.dirty_count() >= files.COMPACT_PARTS):
             try:
                 self._compact()
             except StoreError as e:
                 # The commit itself is durable; compaction is retried after the next one.
                 _log.warning("compaction postponed: %s", e)
 
-    def _compact(self) -> None:
-        """Fold the journal into a new base. Exclusive lock held, state fresh."""
+    def _compact(self, *, hooks: bool = True, keep_old: bool = True) -> None:
+        """Fold the journal into new partition files and a new core. Exclusive lock
+        held, state fresh. ``keep_old``: keep the files the replaced core names (a reader
+        may hold it); the files of older cores are deleted."""
         st = self.state
         self._sweep()
-        self._replace_base(_base_bytes(st.tables, st.version, st.next_id), hooks=True)
+        old = compaction.named(st) if keep_old else set()
+        plan = compaction.write(st, self.path, hooks=hooks)
+        self._replaced = False
+        try:
+            self._replace_base(plan.core, hooks=hooks)
+        except BaseException:
+            if not self._replaced:
+                plan.discard()  # never named by a core: nobody reads them
+            raise
+        compaction.adopt(st, plan)
         # From here the base alone holds everything; a failure below leaves journal
         # lines that replay skips (v <= base version). Refresh reloads the new base.
         try:
-            _fault("journal-truncate")
+            if hooks:
+                _fault("journal-truncate")
             fd = self._journal_fd()
             os.ftruncate(fd, 0)
             os.fsync(fd)
@@ -306,6 +368,28 @@ class JournalStorage(Storage):
         st.base_sig = _sig(bst)
         st.j_end, st.j_last, st.j_torn = 0, None, False
         st.j_sig, st.j_ino = _sig(fst), fst.st_ino
+        compaction.sweep(self.path, old | compaction.named(st))
+
+    def _convert(self) -> None:
+        """A single-file database (layout 1) becomes a partitioned one at its first
+        write; the file as it was (with its journal folded in) is kept beside it."""
+        st = self.state
+        keep = self.path.with_name(self.path.name + ".before-migrate")
+        if keep.exists():
+            keep = keep.with_name(f"{keep.name}-{st.version}-{secrets.token_hex(4)}")
+        _write_file_atomically(keep, _base_bytes(st.tables, st.version, st.next_id))
+        self._compact()
+        self.converted = keep
+        if not self.quiet:
+            _log.warning("%s: converted to the partitioned layout; the single file as it was "
+                     "is kept as %s", self.path, keep)
+
+    def _gone(self, e: PartGone) -> None:
+        # Another process compacted twice since this state's core: read the current one.
+        if self.in_tx_here():
+            raise StoreError(f"{e}: a partition file of the database is missing") from None
+        with self.mutex:
+            self._reload(exclusive=False)
 
     def _replace_base(self, data: bytes, *, hooks: bool) -> None:
         directory = self.path.parent
@@ -326,6 +410,7 @@ class JournalStorage(Storage):
                 os.close(fd)
             step("compact-replace")
             os.replace(tmp, self.path)
+            self._replaced = True
             step("compact-dirfsync")
             _fsync_dir(directory)
         except OSError as e:

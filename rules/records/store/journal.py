@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .files import _why
-from .tables import _META, StoreError, _doc_problem, _is_key
+from .layout import PART_RE
+from .tables import _META, _PARTS, PARTITIONED, StoreError, _doc_problem, _is_key
 
 _LINE = re.compile(rb'\{"v":(\d{1,18}),"crc":(\d{1,10}),"ops":(.*)\}', re.DOTALL)
 _LINE_START = re.compile(rb'^\{"v":(\d{1,18}),', re.MULTILINE)
@@ -44,10 +45,15 @@ def _ops_problem(ops: Any) -> str | None:
     if not isinstance(ops, list) or not ops:
         return "entry has no changes"
     for op in ops:
-        if not (isinstance(op, list) and len(op) == 3):
+        # [table, doc id, record or null] and, for a partitioned table, the partition the
+        # record was in before (null: a new record).
+        if not (isinstance(op, list) and len(op) in (3, 4)):
             return "malformed change"
-        table, key, doc = op
+        table, key, doc = op[:3]
         if not isinstance(table, str) or table == _META or not _is_key(key):
+            return "malformed change"
+        if len(op) == 4 and (table not in PARTITIONED or not (
+                op[3] is None or (isinstance(op[3], str) and PART_RE.fullmatch(op[3])))):
             return "malformed change"
         if doc is not None:
             if not isinstance(doc, dict):
@@ -55,6 +61,12 @@ def _ops_problem(ops: Any) -> str | None:
             problem = _doc_problem(table, key, doc)
             if problem:
                 return problem
+            if table == _PARTS:
+                from .state import _parts_problem
+
+                problem = _parts_problem({"files": {}, **doc})
+                if problem:
+                    return problem
     return None
 
 

@@ -7,6 +7,11 @@ that is *stopped* (Ctrl-Z in an SSH session) keeps it. So a wait is never silent
 which the command line turns into exit 2. Both in the language of the environment
 (``MITEAM_LANG``, ``LANG``): the store does not know the command's ``--lang``.
 
+Waiting is fair: a flock on a second file (the partitions' directory) is the line a
+waiter stands in while it polls, and everyone, also a writer that just let go, takes
+its place in that line before the lock. Without it a console writing in a loop could
+take the lock back every time before a waiting backup's next poll.
+
 The exclusive holder writes ``pid<TAB>unix time<TAB>command`` into the lock file (never
 fsynced: it is a hint for the message, not data); the pid itself is read from
 ``/proc/locks`` when it is there, which is exact even for a holder that could not write.
@@ -106,10 +111,20 @@ def _note_holder(fd: int) -> None:
 class FileLock:
     """One process's handle on ``PATH.lock`` (opened once, kept open)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, line: Path | None = None) -> None:
         self.path = path
+        self.line = line  # a directory whose flock is the waiting line (None: no line)
         self._fd: int | None = None
+        self._line_fd: int | None = None
         self._writable = False
+
+    def _line(self) -> int | None:
+        if self.line is not None and self._line_fd is None:
+            try:
+                self._line_fd = os.open(self.line, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+            except OSError:
+                return None  # not there (a single-file database): no line to stand in
+        return self._line_fd
 
     def fd(self) -> int:
         if self._fd is None:
@@ -140,14 +155,25 @@ class FileLock:
 
     def _wait(self, fd: int, mode: int) -> None:
         """flock(mode), waiting at most the deadline and saying so after WARN_AFTER."""
-        if self._try(fd, mode):
-            return
         start = time.monotonic()
+        line = self._line()
+        if line is None:
+            return self._poll(fd, mode, fd, start)
+        self._poll(line, fcntl.LOCK_EX, fd, start)  # our turn in the line, then the lock
+        try:
+            self._poll(fd, mode, fd, start)
+        finally:
+            fcntl.flock(line, fcntl.LOCK_UN)
+
+    def _poll(self, lock: int, mode: int, fd: int, start: float) -> None:
+        """flock(mode) on ``lock``, polling; messages name the holder of ``fd``."""
+        if self._try(lock, mode):
+            return
         deadline = lock_timeout()
         warned = False
         while True:
             time.sleep(_POLL)
-            if self._try(fd, mode):
+            if self._try(lock, mode):
                 return
             waited = time.monotonic() - start
             if waited >= deadline:
@@ -187,7 +213,8 @@ class FileLock:
             fcntl.flock(fd, fcntl.LOCK_UN)
 
     def close(self) -> None:
-        if self._fd is not None:
-            with contextlib.suppress(OSError):
-                os.close(self._fd)
-            self._fd = None
+        for fd in (self._fd, self._line_fd):
+            if fd is not None:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self._fd = self._line_fd = None

@@ -23,9 +23,15 @@ INDEXES: dict[str, tuple[str, ...]] = {
 # field, how many records have each key of the dict field set (truthy): for users, per
 # account, how many hold each product's license. The index field must be in INDEXES.
 TALLIES: dict[str, tuple[str, str]] = {"users": ("account", "licenses")}
+# The tables kept in partitions (one file per account: see ``layout``), and the field
+# that picks a record's partition. The other tables live in the core file.
+PARTITIONED: dict[str, str] = {"users": "account", "audit": "account"}
+# The core's internal table of partitions: per partition its file and its counts.
+_PARTS = "_parts"
 # The field that identifies a record in each table.
-_KEY: dict[str, str] = {t: "id" for t in TABLES} | {"audit": "seq"}
+_KEY: dict[str, str] = {t: "id" for t in TABLES} | {"audit": "seq", _PARTS: "id"}
 _META = "_meta"
+_PUBLIC = frozenset(TABLES)
 
 
 class StoreError(Exception):
@@ -110,7 +116,7 @@ def _doc_problem(table: str, key: str, doc: Mapping[str, Any]) -> str | None:
 
 
 def _known(table: str) -> None:
-    if table not in _KEY:
+    if table not in _PUBLIC:
         raise StoreError(f"unknown table {table!r}")
 
 

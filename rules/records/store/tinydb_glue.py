@@ -10,7 +10,7 @@ from tinydb import TinyDB
 from tinydb.table import Table
 from tinydb.utils import LRUCache
 
-from .tables import _META, Doc, StoreError, _clone, _doc_problem, _is_key
+from .tables import _META, _PARTS, PARTITIONED, Doc, StoreError, _clone, _doc_problem, _is_key
 
 if TYPE_CHECKING:
     from .engine import JournalStorage
@@ -26,8 +26,8 @@ class _TrackedDocs(MutableMapping[int, Doc]):
 
     def __init__(self, storage: JournalStorage, table: str) -> None:
         storage.require_tx()
-        if table == _META:
-            raise StoreError("the _meta table belongs to the store")
+        if table in (_META, _PARTS):
+            raise StoreError(f"the {table} table belongs to the store")
         self._storage = storage
         self._table = table
         self._st = storage.state
@@ -100,6 +100,8 @@ class _TrackedDocs(MutableMapping[int, Doc]):
                     new, problem = old, problem or p
             changes.append((key, old, new))
         problem = self._st.reindex_many(self._table, changes) or problem
+        if self._table in PARTITIONED:
+            self._st.restat(self._table, changes)
         if problem:
             self._storage.poison(problem)
         return problem

@@ -11,7 +11,9 @@ from tinydb.table import Document
 
 from .engine import JournalStorage
 from .tables import (
+    _KEY,
     INDEXES,
+    PARTITIONED,
     TALLIES,
     Doc,
     StoreError,
@@ -29,6 +31,8 @@ class View:
 
     A live window, not a copy: it shows the state as of the store's latest refresh
     (``Store.read()`` or a transaction). Returned dicts are the stored ones: read-only.
+    The partitioned tables (users, audit) are read from their partitions as a question
+    needs them: one account's, or all for a scan.
     """
 
     __slots__ = ("_s",)
@@ -40,46 +44,80 @@ class View:
     def version(self) -> int:
         return self._s.state.version
 
-    def get(self, table: str, key: str) -> Doc | None:
-        _known(table)
+    def _doc_id(self, table: str, key: Any) -> str | None:
+        """The doc id of the record ``key`` (its id; audit: its seq), loading its
+        partition if need be."""
         st = self._s.state
         if table == "audit":
             k = _seq_key(key)
-            return None if k is None else st.tables[table].get(k)
-        doc_id = st.ids[table].get(key) if isinstance(key, str) else None
-        return None if doc_id is None else st.tables[table][doc_id]
+            if k is not None and k not in st.tables[table] and not st.complete[table]:
+                self._s.find(table, k)
+                st = self._s.state
+            return k if k is not None and k in st.tables[table] else None
+        if not isinstance(key, str):
+            return None
+        doc_id = st.ids[table].get(key)
+        if doc_id is None and table in PARTITIONED and not st.complete[table]:
+            self._s.find(table, key)
+            doc_id = self._s.state.ids[table].get(key)
+        return doc_id
+
+    def get(self, table: str, key: str) -> Doc | None:
+        _known(table)
+        doc_id = self._doc_id(table, key)
+        return None if doc_id is None else self._s.state.tables[table][doc_id]
+
+    def _whole(self, table: str) -> dict[str, Doc]:
+        if table in PARTITIONED:
+            self._s.whole(table)
+        return self._s.state.ordered(table)
+
+    def _scoped(self, table: str, field: str, value: Any) -> bool:
+        """Whether the question is one partition's (then it is loaded)."""
+        if PARTITIONED.get(table) != field or not _hashable(value):
+            return False
+        self._s.part(table, value)
+        return True
 
     def all(self, table: str) -> list[Doc]:
         _known(table)
-        return list(self._s.state.tables[table].values())
+        return list(self._whole(table).values())
 
     def by(self, table: str, field: str, value: Any) -> list[Doc]:
         _known(table)
+        if field == "id" and _KEY[table] == "id":
+            doc = self.get(table, value)
+            return [] if doc is None else [doc]
+        if table in PARTITIONED and not self._scoped(table, field, value):
+            self._whole(table)
         st = self._s.state
         raw = st.tables[table]
         if field in INDEXES.get(table, ()) and _hashable(value):
             return [raw[k] for k in st.bucket(table, field, value)]
-        if field == "id" and table in st.ids:
-            doc_id = st.ids[table].get(value) if isinstance(value, str) else None
-            return [] if doc_id is None else [raw[doc_id]]
-        return [d for d in raw.values() if d.get(field) == value]
+        return [d for d in st.ordered(table).values() if d.get(field) == value]
 
     def count(self, table: str, field: str | None = None, value: Any = None) -> int:
         _known(table)
         st = self._s.state
+        if table in PARTITIONED and not st.complete[table]:
+            if field is None:
+                return st.count_of(table)
+            if field == PARTITIONED[table] and isinstance(value, str):
+                return st.count_of(table, value)
         if field is None:
             return len(st.tables[table])
         if field in INDEXES.get(table, ()) and _hashable(value):
-            return len(st.bucket(table, field, value))
+            if table in PARTITIONED:
+                self._scoped(table, field, value)
+            return len(self._s.state.bucket(table, field, value))
         return len(self.by(table, field, value))
 
     def count_flags(self, table: str, field: str, value: Any, flags: str) -> dict[str, int]:
         """Of the records whose ``field`` is ``value``: how many have each key of their
         dict field ``flags`` set. O(1) for a declared tally (TALLIES), else a scan."""
         _known(table)
-        st = self._s.state
-        if TALLIES.get(table) == (field, flags) and _hashable(value):
-            return {k: n for k, n in st.tally(table, value).items() if n}
+        if TALLIES.get(table) == (field, flags) and isinstance(value, str):
+            return self._s.state.flags_of(table, value)
         counts: dict[str, int] = {}
         for doc in self.by(table, field, value):
             set_ = doc.get(flags)
@@ -93,15 +131,18 @@ class View:
         _known(table)
         if n <= 0:
             return []
-        st = self._s.state
-        raw = st.tables[table]
         it: Iterator[Doc]
-        if field is None:
-            it = reversed(raw.values())
-        elif field in INDEXES.get(table, ()) and _hashable(value):
+        if field is not None and field in INDEXES.get(table, ()) and _hashable(value):
+            if table in PARTITIONED and not self._scoped(table, field, value):
+                self._whole(table)
+            st = self._s.state
+            raw = st.tables[table]
             it = (raw[k] for k in reversed(st.bucket(table, field, value)))
         else:
-            it = (d for d in reversed(raw.values()) if d.get(field) == value)
+            docs = self._whole(table)
+            it = reversed(docs.values())
+            if field is not None:
+                it = (d for d in it if d.get(field) == value)
         out = list(islice(it, n))
         out.reverse()
         return out
@@ -126,8 +167,8 @@ class Tx(View):
     def put(self, table: str, doc: Mapping[str, Any]) -> None:
         tbl = self._table(table)
         key = put_key(table, doc)
+        doc_id = self._doc_id(table, key)
         st = self._s.state
-        doc_id = st.ids[table].get(key)
         if doc_id is not None and doc is st.tables[table][doc_id]:
             # The stored dict itself, most likely changed in place: that change would
             # bypass undo. A programming error, not a user-facing one.
@@ -143,9 +184,8 @@ class Tx(View):
 
     def delete(self, table: str, key: str) -> None:
         tbl = self._table(table)
-        st = self._s.state
-        doc_id = _seq_key(key) if table == "audit" else st.ids[table].get(key)
-        if doc_id is not None and doc_id in st.tables[table]:
+        doc_id = self._doc_id(table, key)
+        if doc_id is not None:
             tbl.remove(doc_ids=[int(doc_id)])
 
     def append(self, table: str, doc: Mapping[str, Any]) -> int:
