@@ -112,6 +112,7 @@ class MarksUsers:
         table.refresh()
         self.titles()  # type: ignore[attr-defined]
         self.refresh_bindings()  # type: ignore[attr-defined]
+        self.fit_footer()  # type: ignore[attr-defined]  # `space Preview` needs its room
 
     def action_mark(self) -> None:
         table = self.marking()

@@ -210,12 +210,12 @@ class Place(Screen):
     def fit_footer(self) -> None:
         """Show the extras that work here in the footer, as many as fit beside this
         place's own keys (every key works either way; help lists them all)."""
-        if not self.is_mounted:
+        # Only for the screen on top: the keys a footer shows are the focused chain's,
+        # and under a dialog they would be the dialog's. A place fits again on resume.
+        if not self.is_mounted or self.app.screen is not self:
             return
         lang = self.lang
-        shown = [b.binding for b in self.active_bindings.values()
-                 if b.binding.show and b.enabled and b.binding.id not in
-                 {f"miteam.{i}" for i in self._extras}]
+        shown = self._shown_keys()
         used = sum(_width(b.key_display or b.key, b.description) + 1 for b in shown)
         room = self.app.size.width - PALETTE_ROOM - used
         extras = []
@@ -237,6 +237,21 @@ class Place(Screen):
                     t(keys.KEYS[i].label, lang), key_display=keys.KEYS[i].display,
                     id=f"miteam.{i}") for i in extras])])
         self.refresh_bindings()
+
+    def _shown_keys(self) -> list[Binding]:
+        """The keys the footer shows besides the extras: this place's and the app's,
+        enabled. Worked out from the bindings, not the focus chain: the footer is fitted
+        when the focus may still be in the filter bar, whose chain hides the place's."""
+        out: dict[str, Binding] = {}
+        for owner, bindings in ((self, self._own_bindings), (self.app, self.app._bindings)):
+            for key, group in bindings.key_to_bindings.items():
+                for b in group:
+                    action = b.action.removeprefix("app.")
+                    target = self.app if b.action.startswith("app.") else owner
+                    if b.show and key not in out and \
+                            target.check_action(action, ()) is not False:
+                        out[key] = b
+        return list(out.values())
 
     def on_resize(self) -> None:
         self.fit_footer()
@@ -294,6 +309,9 @@ class Place(Screen):
         self.query_one(FilterBar).display = False
         if self._filter_table is not None:
             self._filter_table.focus()
+        # `esc Back` comes and goes with the filter: fit the footer to the keys shown
+        # once the list has the focus again (while typing, the input's keys are shown).
+        self.call_after_refresh(self.fit_footer)
 
     @on(FilterBar.Cleared)
     def _filter_cleared(self) -> None:
@@ -301,6 +319,7 @@ class Place(Screen):
             self._filter_table.search("")
             self._filter_table.focus()
             self.titles()
+            self.call_after_refresh(self.fit_footer)
 
     def titles(self) -> None:
         """Refresh section titles (counts change with the filter)."""
