@@ -94,12 +94,13 @@ def test_footer_offers_audit_next_home_refresh_where_they_work(console):
     async def walk(pilot):
         # Home (Accounts): no `h` (this is home), no `tab` (one list).
         await visit(pilot, app, lambda: None)
-        assert "t Audit" in footer(app) and "ctrl+r Refresh" in footer(app)
+        assert "t Audit" in footer(app) and "r Report" in footer(app)
+        assert "ctrl+r Refresh" in footer(app)
         assert "h Home" not in footer(app) and "tab Section" not in footer(app)
         # An account: three sections, away from home.
         await visit(pilot, app, lambda: app.open_account("a-kranich"))
         assert all(k in footer(app) for k in ("t Audit", "tab Section", "h Home",
-                                              "ctrl+r Refresh"))
+                                              "r Report"))
         assert app.screen.focused.id == "users"
         await pilot.press("tab")  # the next section: round to the top
         await until(pilot, lambda: app.screen.focused.id == "integrations")

@@ -48,6 +48,8 @@ class Place(Screen):
     top = False
     # Whether `t` opens something new from here (not on the audit itself).
     AUDIT_KEY = True
+    # Whether `r` opens something new from here (not on the report itself).
+    REPORT_KEY = True
 
     def __init__(self) -> None:
         super().__init__()
@@ -195,7 +197,8 @@ class Place(Screen):
     def footer_extras(self) -> list[str]:
         """The app's keys that do something here, most useful first: `t` where the rules
         offer the audit (and this is not it), `tab` where there is more than one section,
-        `h` away from home, `ctrl+r` everywhere."""
+        `h` away from home, `r` where the rules offer the report (and this is not it),
+        `ctrl+r` everywhere."""
         out = []
         if self.AUDIT_KEY and self.console.capabilities.offers("audit"):
             out.append("audit")
@@ -204,6 +207,8 @@ class Place(Screen):
             out.append("next")
         if not self.is_root:
             out.append("home")
+        if self.REPORT_KEY and self.console.has_report:
+            out.append("report")
         out.append("refresh")
         return out
 

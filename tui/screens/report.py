@@ -31,6 +31,7 @@ class ReportScreen(Place):
     AUTO_FOCUS = "#report-accounts"
     LISTS = ("report-accounts", "report-differs", "report-micollab", "report-expiring")
     top = True
+    REPORT_KEY = False  # `r` here: this is the report
 
     def __init__(self) -> None:
         super().__init__()
