@@ -267,8 +267,13 @@ class ConsoleApp(App[int]):
             self.set_timer(0.05, self.refresh_attention)
             return
         self._attention_stale = False
-        self.run_worker(self.session.report, thread=True, exclusive=True,
+        self.run_worker(self._attention_report, thread=True, exclusive=True,
                         group="attention", name="attention", exit_on_error=False)
+
+    def _attention_report(self) -> object:
+        # Counts and orders only: the users' lists would read every account's users
+        # (seconds, and gigabytes, at a million), for one number of the line.
+        return self.session.report(users=False)
 
     @property
     def at_home(self) -> bool:

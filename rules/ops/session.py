@@ -333,9 +333,10 @@ class Session:
             return visible[-limit:] if limit else visible
 
     def report(self, partner: str | None = None, account_id: str | None = None,
-               product: str = "miteam") -> LicenseReport:
+               product: str = "miteam", *, users: bool = True) -> LicenseReport:
         """The license report over the accounts this operator may read (of one partner, or
-        one account): see `rules/ops/report.py`."""
+        one account): see `rules/ops/report.py`. `users=False`: without the user lists,
+        reading no user (the start screen's summary, cheap at any size)."""
         self.check_product(product)
         with self._reading() as (ctxs, op):
             if account_id is not None:
@@ -350,7 +351,7 @@ class Session:
                 if (partner is None or o["partner"] == partner)
                 and self._allowed(READ_ORDER, self._order_ctx(ctxs, op, o))]
             return build_report(self.rules, ctxs, op, docs, orders, unassigned, product,
-                                self.lang)
+                                self.lang, users=users)
 
     def explain(self, user_id: str, product: str = "miteam"):
         """The view decision for a user and product, with every rule's trace."""

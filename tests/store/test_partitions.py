@@ -248,3 +248,21 @@ def test_a_command_that_converts_a_single_file_database_says_so_once(db: Path, c
     assert str(db.with_name("db.json.before-migrate")) in err
     assert main([*argv, "license", "set", "u-1036", "miteam", "off"]) == 0
     assert "umgewandelt" not in capsys.readouterr().err
+
+
+def test_the_start_screens_attention_summary_reads_no_user(db: Path) -> None:
+    """The console's one-line summary for support at a million users must not read every
+    account's users: it asks the report without its user lists."""
+    from rules.engine.ruleset import RuleSet
+    from rules.ops.session import Session
+    from rules.records.database import demo_records
+
+    Store.create(db, demo_records()).close()
+    rules = RuleSet.load()
+    full = Session(Store(db), rules, "lena.support").report()
+    for f in (db.parent / "db.json.parts" / "users").iterdir():
+        f.write_bytes(b"{not json")  # any user read now fails loudly
+    light = Session(Store(db), rules, "lena.support").report(users=False)
+    assert light.attention() == {k: n for k, n in full.attention().items()
+                                 if k != "stored_differs"}
+    assert light.attention()["over_allocated"] >= 1 and not light.differs
