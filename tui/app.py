@@ -271,9 +271,9 @@ class ConsoleApp(App[int]):
                         group="attention", name="attention", exit_on_error=False)
 
     def _attention_report(self) -> object:
-        # Counts and orders only: the users' lists would read every account's users
-        # (seconds, and gigabytes, at a million), for one number of the line.
-        return self.session.report(users=False)
+        # The users' lists only for a modest number of users: at a million they would
+        # read every account's users (seconds, and gigabytes) for one number of the line.
+        return self.session.report(users=None)
 
     @property
     def at_home(self) -> bool:

@@ -17,6 +17,11 @@ from ..engine.ruleset import RuleSet
 from .context import Contexts
 from .views import user_view
 
+# The start screen's summary reads the users (for "stored ≠ shown") only up to this many:
+# beyond, that takes seconds and much memory (every account's users); the report place,
+# asked for, still lists them.
+SUMMARY_USER_LIMIT = 50_000
+
 
 @dataclass
 class AccountLine:

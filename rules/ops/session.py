@@ -36,7 +36,7 @@ from .auditlog import AuditFilter
 from .bulk import BulkResult, apply_many, matches
 from .context import Contexts
 from .outcome import TABLES, Effect, Outcome, write_license
-from .report import LicenseReport
+from .report import SUMMARY_USER_LIMIT, LicenseReport
 from .report import build as build_report
 from .revert import RevertResult, revert
 from .userimport import ImportResult, ImportRow, import_users
@@ -333,10 +333,11 @@ class Session:
             return visible[-limit:] if limit else visible
 
     def report(self, partner: str | None = None, account_id: str | None = None,
-               product: str = "miteam", *, users: bool = True) -> LicenseReport:
+               product: str = "miteam", *, users: bool | None = True) -> LicenseReport:
         """The license report over the accounts this operator may read (of one partner, or
         one account): see `rules/ops/report.py`. `users=False`: without the user lists,
-        reading no user (the start screen's summary, cheap at any size)."""
+        reading no user; None: with them only if the accounts hold at most
+        SUMMARY_USER_LIMIT users (the start screen's summary: cheap at any size)."""
         self.check_product(product)
         with self._reading() as (ctxs, op):
             if account_id is not None:
@@ -345,6 +346,9 @@ class Session:
                 docs = ctxs.view.by("accounts", "partner", partner) if partner \
                     else ctxs.view.all("accounts")
                 docs = [a for a in docs if self._allowed(READ_ACCOUNT, ctxs.for_account(op, a))]
+            if users is None:  # counted from the store's tallies: no user is read
+                users = sum(ctxs.view.count("users", "account", a["id"]) for a in docs) \
+                    <= SUMMARY_USER_LIMIT
             orders = {a["id"]: self._orders_of(ctxs, op, a) for a in docs}
             unassigned = [] if account_id is not None else [
                 o for o in ctxs.view.by("orders", "account", None)

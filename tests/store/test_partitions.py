@@ -266,3 +266,21 @@ def test_the_start_screens_attention_summary_reads_no_user(db: Path) -> None:
     assert light.attention() == {k: n for k, n in full.attention().items()
                                  if k != "stored_differs"}
     assert light.attention()["over_allocated"] >= 1 and not light.differs
+
+
+def test_the_attention_summary_leaves_out_the_users_beyond_its_limit(db: Path,
+                                                                     monkeypatch) -> None:
+    from rules.engine.ruleset import RuleSet
+    from rules.ops import session as session_module
+    from rules.ops.session import Session
+    from rules.records.database import demo_records
+
+    Store.create(db, demo_records()).close()
+    rules = RuleSet.load()
+    assert "stored_differs" in Session(Store(db), rules, "lena.support").report(
+        users=None).attention()  # 150 users: within the limit
+    monkeypatch.setattr(session_module, "SUMMARY_USER_LIMIT", 149)
+    for f in (db.parent / "db.json.parts" / "users").iterdir():
+        f.write_bytes(b"{not json")
+    assert "stored_differs" not in Session(Store(db), rules, "lena.support").report(
+        users=None).attention()
