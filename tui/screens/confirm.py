@@ -4,6 +4,7 @@ deactivates licenses): what will happen first, from the core's dry run; Cancel h
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -33,16 +34,25 @@ class DialogButton(Button):
         self.label = f"  {self.plain}  "
 
 
+T = TypeVar("T")
+
 # The users list shows this many rows (and scrolls beyond): the dialog fits 80x24.
 USERS_SHOWN = 8
 
 
-class ConfirmDialog(ModalScreen[bool]):
-    AUTO_FOCUS = "#cancel"
+class PreviewDialog(ModalScreen[T]):
+    """A change previewed before it is made: a title, the core's lines, every user it
+    touches in a list that scrolls (↑ ↓ while Cancel keeps the focus), Cancel and, when
+    something can be applied, the confirm button. ``NAME`` names the parts (``#NAME``,
+    ``#NAME-body``, ``#NAME-users``); a dialog says what it answers (``answer``)."""
 
-    def __init__(self, title: str, lines: list[str], confirm: str, cancel: str,
-                 why: Callable[[], object] | None = None, hint: str = "",
-                 users: RowSource | None = None, users_title: str = "") -> None:
+    AUTO_FOCUS = "#cancel"
+    NAME = "confirm"
+    USER_COLUMNS: tuple[Column, ...] = (Column("", 8), Column(""))
+
+    def __init__(self, title: str, lines: list[str], confirm: str | None, cancel: str,
+                 hint: str = "", users: RowSource | None = None, users_title: str = "",
+                 note: str = "") -> None:
         super().__init__(classes="dialog-screen")
         # Every user the change touches, in a list that scrolls (with the total above it):
         # the preview never stops silently after the first few.
@@ -52,11 +62,9 @@ class ConfirmDialog(ModalScreen[bool]):
         self.lines = lines
         self.confirm_label = confirm
         self.cancel_label = cancel
-        self.why = why  # `w`: the rules' reasoning for the change previewed
         self.hint = hint
+        self.note = note
         self._bindings.bind("escape", "cancel", show=False)
-        if why is not None:
-            self._bindings.bind("w", "why", show=False)
         if users is not None:
             self._bindings.bind("up", "scroll_users(-1)", show=False)
             self._bindings.bind("down", "scroll_users(1)", show=False)
@@ -64,38 +72,63 @@ class ConfirmDialog(ModalScreen[bool]):
         self._bindings.bind("right", "app.focus_next", show=False)
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="confirm", classes="dialog"):
+        with Vertical(id=self.NAME, classes="dialog"):
             yield Static(printable(self.title_text), classes="dialog-title", markup=False)
-            yield Static("\n".join(map(printable, self.lines)), id="confirm-body",
+            yield Static("\n".join(map(printable, self.lines)), id=f"{self.NAME}-body",
                          markup=False)
             if self.users is not None:
-                table = ResourceTable([Column("", 8), Column("")], header=False,
-                                      id="confirm-users", classes="section")
+                table = ResourceTable(list(self.USER_COLUMNS), header=False,
+                                      id=f"{self.NAME}-users", classes="section")
                 table.border_title = self.users_title
                 yield table
+            if self.note:
+                yield Static(self.note, classes="dialog-note", markup=False)
             if self.hint:
                 yield Static(self.hint, classes="dialog-hint", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield DialogButton(self.cancel_label, id="cancel")
-                yield DialogButton(self.confirm_label, id="confirm", variant="warning")
+                if self.confirm_label is not None:
+                    yield DialogButton(self.confirm_label, id="confirm", variant="warning")
 
     def on_mount(self) -> None:
         if self.users is not None:
-            table = self.query_one("#confirm-users", ResourceTable)
+            table = self.table
             table.set_source(self.users)
-            table.styles.height = 1 + min(table.total, USERS_SHOWN)
+            table.styles.height = 1 + min(table.total, self.users_shown())
+
+    def users_shown(self) -> int:
+        """How many users the list shows before it scrolls."""
+        return USERS_SHOWN
+
+    @property
+    def table(self) -> ResourceTable:
+        return self.query_one(f"#{self.NAME}-users", ResourceTable)
 
     def action_scroll_users(self, step: int) -> None:
-        """↑ ↓ scroll the users while Cancel keeps the focus."""
-        for table in self.query("#confirm-users").results(ResourceTable):
+        for table in self.query(f"#{self.NAME}-users").results(ResourceTable):
             table.action_cursor(step)
+
+    def answer(self, confirmed: bool) -> object:
+        return confirmed
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.dismiss(event.button.id == "confirm")
+        self.dismiss(self.answer(event.button.id == "confirm"))
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        self.dismiss(self.answer(False))
+
+
+class ConfirmDialog(PreviewDialog[bool]):
+    """Confirm a change: ``True`` when confirmed."""
+
+    def __init__(self, title: str, lines: list[str], confirm: str, cancel: str,
+                 why: Callable[[], object] | None = None, hint: str = "",
+                 users: RowSource | None = None, users_title: str = "") -> None:
+        super().__init__(title, lines, confirm, cancel, hint, users, users_title)
+        self.why = why  # `w`: the rules' reasoning for the change previewed
+        if why is not None:
+            self._bindings.bind("w", "why", show=False)
 
     def action_why(self) -> None:
         if self.why is not None:
